@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode with strict concurrency is the default of
+/// tools-version 6; these upcoming features keep C imports internal and make intent explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "plan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "plan", targets: ["plan"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+
+        // Plan files -> typed, validated Plan. Pure: no database, no processes.
+        .target(name: "PlanModel", dependencies: ["CLibYAML"], swiftSettings: swiftSettings),
+        // PostgreSQL's lexical rules: statement splitting and transaction classification. Pure.
+        .target(name: "SQL", swiftSettings: swiftSettings),
+        // The engine: libpq session, locks, transactions, events, the step loop.
+        .target(
+            name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"],
+            swiftSettings: swiftSettings),
+        // One file per step type, built on the engine.
+        .target(name: "Steps", dependencies: ["Runner", "PlanModel", "SQL"], swiftSettings: swiftSettings),
+        // Argument parsing and wiring only.
+        .executableTarget(
+            name: "plan",
+            dependencies: [
+                "Steps", "Runner", "PlanModel", "SQL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .target(name: "TestSupport", dependencies: ["Runner"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "PlanModelTests", dependencies: ["PlanModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], swiftSettings: swiftSettings),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,71 @@
+/// A fully resolved plan: includes expanded, params bound, expressions evaluated.
+/// Everything past the loader works on this value and never on YAML.
+public struct Plan: Sendable, Equatable {
+    /// The format version from `plan: 1`.
+    public var formatVersion: Int
+    public var name: String
+    public var description: String?
+    /// The file the plan was loaded from.
+    public var file: String
+    public var params: [BoundParam]
+    /// The environment chosen with `--env`, if any.
+    public var environment: String?
+    public var settings: Settings
+    public var steps: [Step]
+
+    public init(
+        formatVersion: Int = 1, name: String, description: String? = nil, file: String,
+        params: [BoundParam] = [], environment: String? = nil, settings: Settings = Settings(),
+        steps: [Step] = []
+    ) {
+        self.formatVersion = formatVersion
+        self.name = name
+        self.description = description
+        self.file = file
+        self.params = params
+        self.environment = environment
+        self.settings = settings
+        self.steps = steps
+    }
+}
+
+/// A param with the value it ended up with, and where that value came from.
+public struct BoundParam: Sendable, Equatable {
+    public enum Origin: String, Sendable, Equatable { case `default`, environment, commandLine, with }
+    public var name: String
+    public var value: Value
+    public var origin: Origin
+
+    public init(name: String, value: Value, origin: Origin) {
+        self.name = name
+        self.value = value
+        self.origin = origin
+    }
+}
+
+/// Plan-wide settings (`settings:`), after the chosen environment's overrides.
+public struct Settings: Sendable, Equatable {
+    /// The connection URL the plan names. It may come from `env`, so it is a secret.
+    public var databaseURL: Secret?
+    /// The migrations folder for steps that take one, relative paths already resolved.
+    public var migrations: String
+    public var lockTimeout: Duration?
+    public var statementTimeout: Duration?
+
+    public init(
+        databaseURL: Secret? = nil, migrations: String = "prisma/migrations",
+        lockTimeout: Duration? = nil, statementTimeout: Duration? = nil
+    ) {
+        self.databaseURL = databaseURL
+        self.migrations = migrations
+        self.lockTimeout = lockTimeout
+        self.statementTimeout = statementTimeout
+    }
+}
+
+/// A string that must never be printed as it is (a password, a value read from `env`).
+public struct Secret: Sendable, Equatable, CustomStringConvertible {
+    public var revealed: String
+    public init(_ value: String) { revealed = value }
+    public var description: String { "***" }
+}

@@ -1,0 +1,10 @@
+/// `sql`: run SQL from a file or inline, split into statements and classified like a migration.
+public struct SQLStep: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        /// Inline SQL, params already rendered as typed SQL, with where it starts in the plan.
+        case inline(String, location: SourceLocation)
+        case file(String)
+    }
+    public var source: Source
+    public init(source: Source) { self.source = source }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Not implemented yet.")
+
+    func run() async throws {
+        throw NotImplemented(command: "run")
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+struct SchemaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema", abstract: "Not implemented yet.")
+
+    func run() async throws {
+        throw NotImplemented(command: "schema")
+    }
+}

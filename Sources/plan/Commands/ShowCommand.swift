@@ -1,0 +1,10 @@
+import ArgumentParser
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Not implemented yet.")
+
+    func run() async throws {
+        throw NotImplemented(command: "show")
+    }
+}
