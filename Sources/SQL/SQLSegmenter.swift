@@ -1,0 +1,90 @@
+/// Groups a file's statements into the units the runner executes (see `SQLUnit`).
+///
+/// Rules: consecutive transactional statements form one `.transaction`; each non-transactional
+/// statement is its own `.autocommit`; the author's `BEGIN … COMMIT` is an `.authorBlock`.
+/// `SET TRANSACTION` outside an author block must be its transaction's first statement, so it
+/// starts a new `.transaction`. Savepoints stay in whatever unit they are in.
+/// Errors: BEGIN inside a block, COMMIT without BEGIN, BEGIN without COMMIT, ROLLBACK (a file
+/// cannot undo its own work and still be applied), COMMIT AND CHAIN, PREPARE TRANSACTION, and a
+/// non-transactional statement inside an author block (the server would refuse it).
+public enum SQLSegmenter {
+    /// The units, or the first error in file order.
+    public static func units(_ statements: [SQLStatement]) throws(SQLSyntaxError) -> [SQLUnit] {
+        let result = analyze(statements)
+        if let first = result.errors.first { throw first }
+        return result.units
+    }
+
+    /// The units and every error, for `plan check`, which reports all problems at once. Units are
+    /// built as if each error's statement were absent (or the open block closed at the end).
+    public static func analyze(_ statements: [SQLStatement]) -> (units: [SQLUnit], errors: [SQLSyntaxError]) {
+        var units: [SQLUnit] = []
+        var errors: [SQLSyntaxError] = []
+        var run: [SQLStatement] = []
+        var block: [SQLStatement]?
+
+        func flushRun() {
+            if !run.isEmpty { units.append(.transaction(run)) }
+            run = []
+        }
+        func error(_ message: String, at statement: SQLStatement) {
+            errors.append(SQLSyntaxError(message: message, file: statement.file, line: statement.line, column: statement.column))
+        }
+        func opened(_ block: [SQLStatement]) -> String { "\(block[0].line):\(block[0].column)" }
+
+        for statement in statements {
+            switch statement.kind {
+            case .transactional, .transactionControl(.savepoint), .transactionControl(.releaseSavepoint),
+                .transactionControl(.rollbackToSavepoint):
+                if block != nil { block!.append(statement) } else { run.append(statement) }
+
+            case .nonTransactional(let reason):
+                if let open = block {
+                    error("\(reason), but it is inside the BEGIN at line \(opened(open)); move it after that block's COMMIT", at: statement)
+                } else {
+                    flushRun()
+                    units.append(.autocommit(statement))
+                }
+
+            case .transactionControl(.setTransaction):
+                if block != nil {
+                    block!.append(statement)
+                } else {
+                    flushRun()
+                    run.append(statement)
+                }
+
+            case .transactionControl(.begin):
+                if let open = block {
+                    error("BEGIN inside the transaction block opened at \(opened(open)): blocks do not nest; add a COMMIT before it or remove it", at: statement)
+                } else {
+                    flushRun()
+                    block = [statement]
+                }
+
+            case .transactionControl(.commit):
+                if let open = block {
+                    units.append(.authorBlock(open + [statement]))
+                    block = nil
+                } else {
+                    error("COMMIT without a matching BEGIN: remove it (plan already runs the statements around it in a transaction)", at: statement)
+                }
+
+            case .transactionControl(.rollback):
+                error("ROLLBACK in a migration discards its own work, so it could never be applied: remove it (plan rolls back on failure)", at: statement)
+
+            case .transactionControl(.commitAndChain):
+                error("COMMIT AND CHAIN is not supported: write COMMIT; BEGIN; instead", at: statement)
+
+            case .transactionControl(.prepareTransaction):
+                error("PREPARE TRANSACTION is not supported: plan commits its own transactions", at: statement)
+            }
+        }
+        if let open = block {
+            error("BEGIN without a matching COMMIT: add COMMIT at the end of the block", at: open[0])
+            units.append(.authorBlock(open))
+        }
+        flushRun()
+        return (units, errors)
+    }
+}
