@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the built `plan` binary as a user would, and captures what it printed.
 public struct PlanProcess {
@@ -56,5 +56,29 @@ public struct PlanProcess {
         return Output(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension PlanProcess {
+    /// Starts `plan` without waiting, for tests that signal or race it. Output goes to files in
+    /// `outputDirectory` (stdout.txt, stderr.txt) so a killed child cannot block on a pipe.
+    public static func start(
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, outputPrefix: String
+    ) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary).absoluteURL
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "DATABASE_URL")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        _ = FileManager.default.createFile(atPath: outputPrefix + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPrefix + ".err", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: outputPrefix + ".out")
+        process.standardError = FileHandle(forWritingAtPath: outputPrefix + ".err")
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }

@@ -52,8 +52,10 @@ struct Migrator {
         guard let error = outcome.error else { return }
         if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
 
-        // The failing statement is the one after those that completed (the first was BEGIN).
-        let failedIndex = outcome.completedStatements - 1
+        // The server parses the whole message before running any of it, so a syntax error has a
+        // position but no completed statements; otherwise the failing statement is the one after
+        // those that completed (the first was BEGIN).
+        let failedIndex = Self.failingStatement(error, offsets: placements.map(\.offset), completed: outcome.completedStatements - 1)
         let placement = failedIndex >= 0 && failedIndex < placements.count ? placements[failedIndex] : nil
         let failedMigration = batch[placement?.migration ?? 0]
         var location = failedMigration.migration.scriptPath
@@ -153,9 +155,9 @@ struct Migrator {
             let error = outcome.error!
             if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
             let statements = unit.statements
-            var failedStatement = 0
-            if case .transaction = unit { failedStatement = outcome.completedStatements - 1 } else { failedStatement = outcome.completedStatements }
-            failedStatement = min(max(failedStatement, 0), statements.count - 1)
+            var completed = outcome.completedStatements
+            if case .transaction = unit { completed -= 1 }
+            let failedStatement = min(max(Self.failingStatement(error, offsets: offsets, completed: completed), 0), statements.count - 1)
             let location = ErrorLocation.locate(error, in: statements[failedStatement], scriptOffset: offsets[failedStatement])
             let logs = Self.prismaLogs(name: name, error: error)
             if connection.isConnected { try? MigrationHistory.recordFailure(id: id, logs: logs, on: connection) }
@@ -167,6 +169,15 @@ struct Migrator {
                 location: location, postgres: error)
         }
         context.say(.info, "applied \(name) in \(total) unit(s): " + prepared.units.map(Self.unitLabel).joined(separator: ", "))
+    }
+
+    /// Which statement of a script failed: by the server's error position when it gives one,
+    /// else the one after those that completed.
+    static func failingStatement(_ error: PostgresError, offsets: [Int], completed: Int) -> Int {
+        if let position = error.position, let index = offsets.lastIndex(where: { $0 < position }) {
+            return index
+        }
+        return completed
     }
 
     static func unitLabel(_ unit: SQLUnit) -> String {

@@ -19,6 +19,9 @@ struct MigrateCommand: ParsableCommand {
     @Flag(name: .customLong("allow-drift"), help: "Apply even if an applied migration's file changed.")
     var allowDrift = false
 
+    @Option(help: "Mark every migration up to and including this one applied without running it (adopting an existing database).")
+    var baseline: String?
+
     @Flag(help: "Continue a partly applied migration from its first unit that did not commit.")
     var resume = false
 
@@ -34,7 +37,7 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         let step = MigrateStep(
             migrations: folder.migrations, to: to, transaction: MigrateStep.TransactionMode(rawValue: transaction) ?? .perMigration,
-            allowDrift: allowDrift, onFailed: resume ? .resume : .stop)
+            baseline: baseline, allowDrift: allowDrift, onFailed: resume ? .resume : .stop)
         try RunWiring.run(
             plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
             options: connection, dryRun: dryRun)
