@@ -65,7 +65,8 @@ public enum AdvisoryLock {
             SELECT a.pid, coalesce(a.application_name, ''), to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'),
                    coalesce(a.state, 'unknown')
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = \(prismaKey) AND l.objsubid = 1
+            WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.classid = 0 AND l.objid = \(prismaKey) AND l.objsubid = 1
             LIMIT 1
             """)
         guard let row = result.rows.first else { return nil }

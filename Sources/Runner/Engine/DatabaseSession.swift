@@ -30,6 +30,12 @@ public final class DatabaseSession {
                     "this URL looks like a transaction pooler (\(warning)): session advisory locks and concurrent index builds need a direct connection (Prisma's directUrl)"
                 )
             }
+            // A message already sent runs to its end even if the client dies; with this check
+            // (PostgreSQL 14+) the server notices a dead runner within a second and rolls its
+            // transaction back, so a killed deploy stops instead of finishing unattended.
+            if opened.serverVersionNumber >= 140000 {
+                _ = try? opened.execute("SET client_connection_check_interval = '1s'")
+            }
             connection = opened
             return opened
         } catch {
