@@ -65,6 +65,8 @@ public struct MigrateRunner: StepRunner {
             }
         }
 
+        let durability = DeferredDurability(on: connection)
+        defer { durability.flush(on: connection) }
         let migrator = Migrator(connection: connection, context: context)
         var resumed = 0
         if step.onFailed == .resume, let failedRow = state.diagnosis.failed.first, state.diagnosis.failed.count == 1,
