@@ -43,11 +43,11 @@ do {
         totalBytes += count
         let statements = try chunk.withUnsafeBytes { try stream.feed($0.prefix(count)) }
         statementCount += statements.count
-        outsideTransaction += statements.filter { !$0.kind.mayRunInTransactionBlock }.count
+        for statement in statements where !statement.kind.mayRunInTransactionBlock { outsideTransaction += 1 }
     }
     let last = try stream.finish()
     statementCount += last.count
-    outsideTransaction += last.filter { !$0.kind.mayRunInTransactionBlock }.count
+    for statement in last where !statement.kind.mayRunInTransactionBlock { outsideTransaction += 1 }
 } catch {
     print(error)
     exit(1)

@@ -51,6 +51,29 @@ struct SplitterErrorTests {
             file: testFile, line: 1, column: 7))
     }
 
+    static let malformed: [(bytes: [UInt8], column: Int)] = [
+        ([0xC0, 0x80], 20),  // overlong NUL
+        ([0xED, 0xA0, 0x80], 20),  // UTF-16 surrogate
+        ([0xF4, 0x90, 0x80, 0x80], 20),  // above U+10FFFF
+        ([0xE2, 0x82], 20),  // truncated before the closing quote
+        ([0x80], 20),  // lone continuation byte
+        (Array("😀".utf8) + [0xFE], 21),  // valid 4-byte scalar, then garbage
+    ]
+
+    @Test(arguments: malformed)
+    func malformedSequencesAfterLongASCIIRuns(bytes: [UInt8], column: Int) {
+        let error = splitError(Array("SELECT 'abcdefghijk".utf8) + bytes + Array("';".utf8))
+        #expect(error?.line == 1)
+        #expect(error?.column == column)
+    }
+
+    @Test func wellFormedMultibyteTextSplits() throws {
+        let statements = try split("-- ééééééééééé 日本語 😀\nSELECT 'ü'; SELECT '😀😀'; SELECT 2")
+        #expect(statements.map(\.text) == ["SELECT 'ü'", "SELECT '😀😀'", "SELECT 2"])
+        #expect(statements.map(\.line) == [2, 2, 2])
+        #expect(statements.map(\.column) == [1, 13, 26])
+    }
+
     @Test func errorRendersLikeACompiler() {
         let error = SQLSyntaxError(message: "boom", file: "a.sql", line: 3, column: 4)
         #expect(error.description == "a.sql:3:4: error: boom")
