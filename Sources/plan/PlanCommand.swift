@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Runner
 
 @main
@@ -12,4 +13,23 @@ struct PlanCommand: AsyncParsableCommand {
             MigrateCommand.self, ResolveCommand.self, VerifyCommand.self, SchemaCommand.self,
         ]
     )
+
+    /// Argument errors exit 2 (the plan or the command line is invalid), not argument-parser's 64,
+    /// so scripts can tell a bad invocation from a failed step.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.invalidInput)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,10 +1,45 @@
 import ArgumentParser
+import PlanModel
+import Runner
+import Steps
 
-struct MigrateCommand: AsyncParsableCommand {
+struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "migrate", abstract: "Not implemented yet.")
+        commandName: "migrate", abstract: "Apply pending migrations, like `prisma migrate deploy`.")
 
-    func run() async throws {
-        throw NotImplemented(command: "migrate")
+    @OptionGroup var folder: MigrationsOption
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Stop after this migration.")
+    var to: String?
+
+    @Option(help: "per-migration (default) or all (every pending transactional migration in one transaction).")
+    var transaction: String = "per-migration"
+
+    @Flag(name: .customLong("allow-drift"), help: "Apply even if an applied migration's file changed.")
+    var allowDrift = false
+
+    @Option(help: "Mark every migration up to and including this one applied without running it (adopting an existing database).")
+    var baseline: String?
+
+    @Flag(help: "Continue a partly applied migration from its first unit that did not commit.")
+    var resume = false
+
+    @Flag(name: .customLong("dry-run"), help: "Show what would be applied; write nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        guard MigrateStep.TransactionMode(rawValue: transaction) != nil else {
+            throw ValidationError("--transaction must be per-migration or all, not '\(transaction)'")
+        }
+    }
+
+    func run() throws {
+        let step = MigrateStep(
+            migrations: folder.migrations, to: to, transaction: MigrateStep.TransactionMode(rawValue: transaction) ?? .perMigration,
+            baseline: baseline, allowDrift: allowDrift, onFailed: resume ? .resume : .stop)
+        try RunWiring.run(
+            plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
+            options: connection, dryRun: dryRun)
     }
 }

@@ -1,0 +1,74 @@
+/// The run's connection: opened on first use (a plan of `exec` and `generate` steps never
+/// connects), read-only for dry-runs, holding the advisory lock for writing runs, and released
+/// explicitly at the end.
+public final class DatabaseSession {
+    public let target: ConnectionTarget
+    public let readOnly: Bool
+    public let lockTimeout: Duration
+    public let reporter: Reporter
+    private var connection: PostgresConnection?
+    private var connectionError: PostgresError?
+    public private(set) var holdsLock = false
+
+    public init(target: ConnectionTarget, readOnly: Bool, lockTimeout: Duration, reporter: Reporter) {
+        self.target = target
+        self.readOnly = readOnly
+        self.lockTimeout = lockTimeout
+        self.reporter = reporter
+        for secret in target.secrets { reporter.redactor.add(secret) }
+    }
+
+    /// The connection, connecting on first call.
+    public func connect() throws(StepFailure) -> PostgresConnection {
+        if let connection { return connection }
+        if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
+        do {
+            let opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
+            if let warning = target.poolerWarning {
+                reporter.say(
+                    nil, .warning,
+                    "this URL looks like a transaction pooler (\(warning)): session advisory locks and concurrent index builds need a direct connection (Prisma's directUrl)"
+                )
+            }
+            connection = opened
+            return opened
+        } catch {
+            connectionError = error
+            throw StepFailure(error, doing: "could not connect to \(target.displayString)")
+        }
+    }
+
+    /// Connects if needed and takes the migration lock once per run. A dry-run never locks: it
+    /// writes nothing and must not hold up a real deploy.
+    public func connectLocked() throws(StepFailure) -> PostgresConnection {
+        let connection = try connect()
+        guard !readOnly, !holdsLock else { return connection }
+        do {
+            try AdvisoryLock.acquire(on: connection, timeout: lockTimeout) { holder in
+                let who = holder.map { "held by \($0)" } ?? "held by a session that just finished"
+                reporter.say(nil, .info, "waiting for the migration lock (advisory lock \(AdvisoryLock.prismaKey)), \(who)")
+            }
+        } catch {
+            switch error {
+            case .timedOut(let after, let holder):
+                let who = holder.map { " It is held by \($0)." } ?? ""
+                throw StepFailure(
+                    "could not take the migration lock (advisory lock \(AdvisoryLock.prismaKey)) within \(after).\(who) Another deploy is running; wait for it, raise --lock-timeout, or end that session with pg_terminate_backend(pid) if it is stuck",
+                    exitCode: ExitStatus.unavailable)
+            case .database(let error):
+                throw StepFailure(error, doing: "could not take the migration lock")
+            }
+        }
+        holdsLock = true
+        return connection
+    }
+
+    /// Releases the lock and closes the connection.
+    public func close() {
+        if holdsLock, let connection { AdvisoryLock.release(on: connection) }
+        holdsLock = false
+        connection = nil
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,96 @@
+import Foundation
+public import PlanModel
+
+/// A step ready to run: its common keys and the runner for its kind.
+public struct ExecutableStep {
+    public var name: String
+    public var kind: String
+    public var enabled: Bool
+    public var retry: RetryPolicy?
+    public var runner: any StepRunner
+
+    public init(name: String, kind: String, enabled: Bool = true, retry: RetryPolicy? = nil, runner: any StepRunner) {
+        self.name = name
+        self.kind = kind
+        self.enabled = enabled
+        self.retry = retry
+        self.runner = runner
+    }
+}
+
+/// The loop: steps in order, the first failure stops the run, every step reported as it
+/// starts and ends. A dry-run calls each step's read-only preview instead.
+public enum PlanExecutor {
+    public static func run(
+        plan: String, file: String?, steps: [ExecutableStep], session: DatabaseSession, reporter: Reporter,
+        dryRun: Bool
+    ) -> RunSummary {
+        let clock = ContinuousClock()
+        let runStart = clock.now
+        var summary = RunSummary(plan: plan, dryRun: dryRun)
+        reporter.emit(.runStarted(plan: plan, file: file, dryRun: dryRun, target: session.target.displayString))
+        for (offset, step) in steps.enumerated() {
+            let index = offset + 1
+            reporter.emit(.stepStarted(index: index, name: step.name, kind: step.kind))
+            let stepStart = clock.now
+            let context = StepContext(index: index, session: session, reporter: reporter, dryRun: dryRun)
+            var outcome: StepOutcome
+            var failure: StepFailure?
+            if !step.enabled {
+                reporter.say(index, .info, "skipped: its `if:` condition is false")
+                outcome = .skipped
+            } else {
+                do {
+                    outcome = try runWithRetry(step, context)
+                } catch {
+                    failure = error
+                    outcome = dryRun ? .wouldFail : .failed
+                    reporter.say(index, .error, error.message, location: error.location)
+                }
+            }
+            let seconds = seconds(clock.now - stepStart)
+            reporter.emit(.stepFinished(index: index, name: step.name, kind: step.kind, outcome: outcome, seconds: seconds))
+            switch outcome {
+            case .done: summary.done += 1
+            case .skipped: summary.skipped += 1
+            case .failed: summary.failed += 1
+            case .wouldRun: summary.wouldRun += 1
+            case .wouldFail: summary.wouldFail += 1
+            }
+            if let failure {
+                summary.exitCode = failure.exitCode
+                // A dry-run goes on so CI sees every problem at once; a real run stops here.
+                if !dryRun || failure.exitCode == ExitStatus.unavailable { break }
+            } else if outcome == .wouldFail, summary.exitCode == 0 {
+                summary.exitCode = ExitStatus.failed
+            }
+        }
+        session.close()
+        summary.seconds = seconds(clock.now - runStart)
+        reporter.emit(.runFinished(summary))
+        reporter.finish()
+        return summary
+    }
+
+    /// Retries only errors that are safe to retry (lock timeout, serialization failure,
+    /// deadlock, a connection lost before commit), and only when the step asks for it.
+    private static func runWithRetry(_ step: ExecutableStep, _ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let attempts = max(1, step.retry?.attempts ?? 1)
+        var attempt = 1
+        while true {
+            do {
+                return context.dryRun ? try step.runner.preview(context) : try step.runner.execute(context)
+            } catch {
+                guard attempt < attempts, let postgres = error.postgres, postgres.isSafeToRetry else { throw error }
+                let backoff = step.retry?.backoff ?? .seconds(1)
+                context.say(.warning, "attempt \(attempt) of \(attempts) failed (\(postgres.message)); retrying in \(backoff)")
+                Thread.sleep(forTimeInterval: seconds(backoff * attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

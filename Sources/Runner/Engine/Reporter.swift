@@ -1,0 +1,53 @@
+/// Receives run events. Renderers (text, JSON lines, Markdown) conform.
+public protocol EventSink: AnyObject {
+    func receive(_ event: RunEvent)
+    /// Called once at the end, e.g. to write a summary file.
+    func finish()
+}
+
+extension EventSink {
+    public func finish() {}
+}
+
+/// Fans events out to every sink, through the run's redactor: whatever a step says, a secret
+/// never reaches output.
+public final class Reporter {
+    private var sinks: [any EventSink]
+    public var redactor: Redactor
+
+    public init(sinks: [any EventSink], redactor: Redactor = Redactor()) {
+        self.sinks = sinks
+        self.redactor = redactor
+    }
+
+    public func emit(_ event: RunEvent) {
+        let safe = redact(event)
+        for sink in sinks { sink.receive(safe) }
+    }
+
+    public func finish() {
+        for sink in sinks { sink.finish() }
+    }
+
+    /// Shorthand for a step's message.
+    public func say(_ index: Int?, _ level: Message.Level = .info, _ text: String, sql: String? = nil, location: String? = nil) {
+        emit(.message(index: index, Message(level, text, sql: sql, location: location)))
+    }
+
+    private func redact(_ event: RunEvent) -> RunEvent {
+        guard !redactor.secrets.isEmpty else { return event }
+        switch event {
+        case .runStarted(let plan, let file, let dryRun, let target):
+            return .runStarted(plan: plan, file: file, dryRun: dryRun, target: target.map(redactor.redact))
+        case .message(let index, var message):
+            message.text = redactor.redact(message.text)
+            message.sql = message.sql.map(redactor.redact)
+            return .message(index: index, message)
+        case .progress(let index, var progress):
+            progress.detail = progress.detail.map(redactor.redact)
+            return .progress(index: index, progress)
+        default:
+            return event
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// Everything a run reports, as data. Text, JSON lines and the Markdown summary are renderings
+/// of the same stream, so they can never disagree.
+public enum RunEvent: Sendable, Equatable {
+    case runStarted(plan: String, file: String?, dryRun: Bool, target: String?)
+    case stepStarted(index: Int, name: String, kind: String)
+    case message(index: Int?, Message)
+    case progress(index: Int, Progress)
+    case stepFinished(index: Int, name: String, kind: String, outcome: StepOutcome, seconds: Double)
+    case runFinished(RunSummary)
+}
+
+/// A line of a step's report: what it found, what it would run, what went wrong.
+public struct Message: Sendable, Equatable {
+    public enum Level: String, Sendable, Equatable { case info, warning, error }
+    public var level: Level
+    public var text: String
+    /// SQL shown with the message (dry-run previews), if any.
+    public var sql: String?
+    /// Where in a plan or SQL file this is about, e.g. `prisma/migrations/x/migration.sql:12:1`.
+    public var location: String?
+
+    public init(_ level: Level = .info, _ text: String, sql: String? = nil, location: String? = nil) {
+        self.level = level
+        self.text = text
+        self.sql = sql
+        self.location = location
+    }
+}
+
+/// Progress of a long server-side operation (an index build).
+public struct Progress: Sendable, Equatable {
+    public var phase: String
+    /// 0…100 when the phase has a known size.
+    public var percent: Double?
+    public var detail: String?
+
+    public init(phase: String, percent: Double? = nil, detail: String? = nil) {
+        self.phase = phase
+        self.percent = percent
+        self.detail = detail
+    }
+}
+
+/// How a step ended.
+public enum StepOutcome: String, Sendable, Equatable {
+    /// It changed something.
+    case done
+    /// Nothing to do: already so, or its `if:` was false.
+    case skipped
+    case failed
+    /// Dry-run: it would run (and is not known to fail).
+    case wouldRun = "would-run"
+    /// Dry-run: it certainly would fail.
+    case wouldFail = "would-fail"
+}
+
+public struct RunSummary: Sendable, Equatable {
+    public var plan: String
+    public var dryRun: Bool
+    public var done: Int
+    public var skipped: Int
+    public var failed: Int
+    public var wouldRun: Int
+    public var wouldFail: Int
+    public var seconds: Double
+    public var exitCode: Int32
+
+    public init(
+        plan: String, dryRun: Bool, done: Int = 0, skipped: Int = 0, failed: Int = 0, wouldRun: Int = 0,
+        wouldFail: Int = 0, seconds: Double = 0, exitCode: Int32 = 0
+    ) {
+        self.plan = plan
+        self.dryRun = dryRun
+        self.done = done
+        self.skipped = skipped
+        self.failed = failed
+        self.wouldRun = wouldRun
+        self.wouldFail = wouldFail
+        self.seconds = seconds
+        self.exitCode = exitCode
+    }
+}

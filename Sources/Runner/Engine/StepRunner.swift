@@ -1,0 +1,51 @@
+/// What the engine needs of a step type. Steps implement it, one type per step kind; the engine
+/// knows nothing of migrations or indexes.
+public protocol StepRunner {
+    /// Read-only: what the step would do, reported as messages. Used by `--dry-run`. Returns
+    /// `.wouldRun`, `.skipped` (nothing to do) or `.wouldFail` (certain to fail).
+    func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome
+    /// Does the work. Returns `.done` or `.skipped`; throws on failure.
+    func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome
+}
+
+/// What a step runs with.
+public struct StepContext {
+    public let index: Int
+    public let session: DatabaseSession
+    public let reporter: Reporter
+    public let dryRun: Bool
+
+    public init(index: Int, session: DatabaseSession, reporter: Reporter, dryRun: Bool) {
+        self.index = index
+        self.session = session
+        self.reporter = reporter
+        self.dryRun = dryRun
+    }
+
+    public func say(_ level: Message.Level = .info, _ text: String, sql: String? = nil, location: String? = nil) {
+        reporter.say(index, level, text, sql: sql, location: location)
+    }
+}
+
+/// A step failed. The message says what, where and what to do next; the exit code follows SPEC §4.
+public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var location: String?
+    public var exitCode: Int32
+    /// The server's error, when there was one (for JSON output and retries).
+    public var postgres: PostgresError?
+
+    public init(_ message: String, location: String? = nil, exitCode: Int32 = ExitStatus.failed, postgres: PostgresError? = nil) {
+        self.message = message
+        self.location = location
+        self.exitCode = exitCode
+        self.postgres = postgres
+    }
+
+    public init(_ error: PostgresError, doing what: String, location: String? = nil) {
+        let exit = error.kind == .connection ? ExitStatus.unavailable : ExitStatus.failed
+        self.init("\(what): \(error.description)", location: location, exitCode: exit, postgres: error)
+    }
+
+    public var description: String { location.map { "\($0): \(message)" } ?? message }
+}

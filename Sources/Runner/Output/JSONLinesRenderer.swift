@@ -1,0 +1,49 @@
+/// `--format json`: one JSON object per line, one per event; the last line is the summary.
+/// The schema is documented in docs/EVENTS.md.
+public final class JSONLinesRenderer: EventSink {
+    private let out: OutputStream
+
+    public init(out: OutputStream = .standardOutput) { self.out = out }
+
+    public func receive(_ event: RunEvent) {
+        out.write(Self.encode(event).rendered + "\n")
+    }
+
+    public static func encode(_ event: RunEvent) -> JSONValue {
+        switch event {
+        case .runStarted(let plan, let file, let dryRun, let target):
+            return .object([
+                ("event", .string("run_started")), ("plan", .string(plan)), ("file", file.map(JSONValue.string) ?? .null),
+                ("dry_run", .bool(dryRun)), ("target", target.map(JSONValue.string) ?? .null),
+            ])
+        case .stepStarted(let index, let name, let kind):
+            return .object([("event", .string("step_started")), ("step", .int(index)), ("name", .string(name)), ("kind", .string(kind))])
+        case .message(let index, let message):
+            var pairs: [(String, JSONValue)] = [
+                ("event", .string("message")), ("step", index.map(JSONValue.int) ?? .null),
+                ("level", .string(message.level.rawValue)), ("text", .string(message.text)),
+            ]
+            if let sql = message.sql { pairs.append(("sql", .string(sql))) }
+            if let location = message.location { pairs.append(("location", .string(location))) }
+            return .object(pairs)
+        case .progress(let index, let progress):
+            return .object([
+                ("event", .string("progress")), ("step", .int(index)), ("phase", .string(progress.phase)),
+                ("percent", progress.percent.map(JSONValue.number) ?? .null),
+                ("detail", progress.detail.map(JSONValue.string) ?? .null),
+            ])
+        case .stepFinished(let index, let name, let kind, let outcome, let seconds):
+            return .object([
+                ("event", .string("step_finished")), ("step", .int(index)), ("name", .string(name)), ("kind", .string(kind)),
+                ("outcome", .string(outcome.rawValue)), ("seconds", .number(seconds)),
+            ])
+        case .runFinished(let summary):
+            return .object([
+                ("event", .string("summary")), ("plan", .string(summary.plan)), ("dry_run", .bool(summary.dryRun)),
+                ("done", .int(summary.done)), ("skipped", .int(summary.skipped)), ("failed", .int(summary.failed)),
+                ("would_run", .int(summary.wouldRun)), ("would_fail", .int(summary.wouldFail)),
+                ("seconds", .number(summary.seconds)), ("exit_code", .int(Int(summary.exitCode))),
+            ])
+        }
+    }
+}

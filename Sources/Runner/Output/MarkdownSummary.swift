@@ -1,0 +1,120 @@
+import Foundation
+
+/// `--summary FILE`: a Markdown report for a CI step summary or a PR comment, written at the end
+/// of the run (appended, as GitHub's $GITHUB_STEP_SUMMARY expects).
+public final class MarkdownSummary: EventSink {
+    private struct StepReport {
+        var index: Int
+        var name: String
+        var kind: String
+        var outcome: StepOutcome?
+        var seconds: Double = 0
+        var messages: [Message] = []
+    }
+
+    private let path: String
+    private var plan = ""
+    private var dryRun = false
+    private var steps: [StepReport] = []
+    private var runMessages: [Message] = []
+    private var summary: RunSummary?
+
+    public init(path: String) { self.path = path }
+
+    public func receive(_ event: RunEvent) {
+        switch event {
+        case .runStarted(let plan, _, let dryRun, _):
+            self.plan = plan
+            self.dryRun = dryRun
+        case .stepStarted(let index, let name, let kind):
+            steps.append(StepReport(index: index, name: name, kind: kind))
+        case .message(let index, let message):
+            if let index, let position = steps.lastIndex(where: { $0.index == index }) {
+                steps[position].messages.append(message)
+            } else {
+                runMessages.append(message)
+            }
+        case .progress:
+            break
+        case .stepFinished(let index, _, _, let outcome, let seconds):
+            if let position = steps.lastIndex(where: { $0.index == index }) {
+                steps[position].outcome = outcome
+                steps[position].seconds = seconds
+            }
+        case .runFinished(let summary):
+            self.summary = summary
+        }
+    }
+
+    public func finish() {
+        let text = render()
+        if let handle = FileHandle(forWritingAtPath: path) {
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        } else {
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        }
+    }
+
+    public func render() -> String {
+        var lines: [String] = []
+        let mode = dryRun ? " — dry-run" : ""
+        lines.append("## plan `\(plan)`\(mode)")
+        lines.append("")
+        if dryRun { lines.append("> Dry-run: nothing was written. This is what a real run would do.\n") }
+        lines.append("| # | step | outcome | time |")
+        lines.append("|---|------|---------|------|")
+        for step in steps {
+            let outcome = step.outcome.map(Self.label) ?? "not finished"
+            lines.append("| \(step.index) | \(Self.cell(step.name)) | \(outcome) | \(TextRenderer.format(step.seconds)) |")
+        }
+        lines.append("")
+        for message in runMessages { lines.append(Self.bullet(message)) }
+        for step in steps where !step.messages.isEmpty {
+            lines.append("### \(step.index). \(step.name)")
+            lines.append("")
+            for message in step.messages {
+                lines.append(Self.bullet(message))
+                if let sql = message.sql {
+                    lines.append("")
+                    lines.append("  ```sql")
+                    for line in sql.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("  " + line) }
+                    lines.append("  ```")
+                }
+            }
+            lines.append("")
+        }
+        if let summary {
+            let verdict = summary.exitCode == 0 ? "**OK**" : "**FAILED** (exit \(summary.exitCode))"
+            let counts = summary.dryRun
+                ? "\(summary.wouldRun) would run, \(summary.wouldFail) would fail, \(summary.skipped) skipped"
+                : "\(summary.done) done, \(summary.failed) failed, \(summary.skipped) skipped"
+            lines.append("\(verdict): \(counts).")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func label(_ outcome: StepOutcome) -> String {
+        switch outcome {
+        case .done: "✅ done"
+        case .skipped: "⏭️ skipped"
+        case .failed: "❌ failed"
+        case .wouldRun: "▶️ would run"
+        case .wouldFail: "❌ would fail"
+        }
+    }
+
+    private static func bullet(_ message: Message) -> String {
+        let marker: String
+        switch message.level {
+        case .info: marker = ""
+        case .warning: marker = "⚠️ "
+        case .error: marker = "❌ "
+        }
+        let location = message.location.map { "`\($0)`: " } ?? ""
+        return "- " + marker + location + message.text.replacingOccurrences(of: "\n", with: "\n  ")
+    }
+
+    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Where to connect, prepared for libpq: a Prisma-style URL has Prisma's own query parameters
+/// taken out (libpq would reject them: "invalid URI query parameter"), and their meaning kept.
+public struct ConnectionTarget: Sendable, Equatable {
+    /// The connection string libpq receives; empty means libpq's own defaults (PG* variables,
+    /// service files, .pgpass).
+    public var conninfo: String
+    /// Prisma's `?schema=`: the search_path and the history table's schema.
+    public var schema: String?
+    /// Why this URL looks like a transaction pooler, if it does.
+    public var poolerWarning: String?
+    /// Secrets found in the URL (its password), for the run's redactor.
+    public var secrets: [String]
+    /// Extra libpq keywords (e.g. `options`), applied after the URL.
+    public var readOnly: Bool = false
+
+    /// Query parameters Prisma understands and libpq does not.
+    static let prismaParameters: Set<String> = [
+        "schema", "pgbouncer", "connection_limit", "pool_timeout", "statement_cache_size",
+        "socket_timeout", "sslaccept",
+    ]
+
+    public init(url: String?) {
+        guard let url, !url.isEmpty else {
+            self.init(conninfo: "", schema: nil, poolerWarning: nil, secrets: [])
+            return
+        }
+        let lower = url.lowercased()
+        guard lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") else {
+            // A key=value conninfo string: libpq reads it as it is.
+            let password = Self.keywordValue("password", in: url)
+            self.init(conninfo: url, schema: nil, poolerWarning: nil, secrets: password.map { [$0] } ?? [])
+            return
+        }
+        var base = url
+        var query = ""
+        if let mark = url.firstIndex(of: "?") {
+            base = String(url[..<mark])
+            query = String(url[url.index(after: mark)...])
+        }
+        var kept: [String] = []
+        var schema: String?
+        var pgbouncer = false
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0])
+            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            if Self.prismaParameters.contains(key) {
+                if key == "schema" { schema = value }
+                if key == "pgbouncer", value == "true" { pgbouncer = true }
+            } else {
+                kept.append(String(pair))
+            }
+        }
+        let conninfo = kept.isEmpty ? base : base + "?" + kept.joined(separator: "&")
+        let authority = Self.authority(of: base)
+        var secrets: [String] = []
+        if let password = authority.password {
+            secrets.append(password)
+            if let decoded = password.removingPercentEncoding { secrets.append(decoded) }
+        }
+        var warning: String?
+        if pgbouncer {
+            warning = "the URL says pgbouncer=true"
+        } else if authority.hostPort.hasSuffix(":6543") {
+            warning = "port 6543 is the usual transaction-pooler port"
+        } else if authority.hostPort.contains("-pooler") {
+            warning = "the host name contains '-pooler'"
+        }
+        self.init(conninfo: conninfo, schema: schema, poolerWarning: warning, secrets: secrets)
+    }
+
+    public init(conninfo: String, schema: String?, poolerWarning: String?, secrets: [String]) {
+        self.conninfo = conninfo
+        self.schema = schema
+        self.poolerWarning = poolerWarning
+        self.secrets = secrets
+    }
+
+    /// The URL with its password replaced by `***`, for messages.
+    public var displayString: String {
+        var text = conninfo.isEmpty ? "(libpq defaults)" : conninfo
+        for secret in secrets { text = text.replacingAll(secret, with: "***") }
+        return text
+    }
+
+    private static func authority(of base: String) -> (password: String?, hostPort: String) {
+        guard let schemeEnd = base.range(of: "://") else { return (nil, "") }
+        let rest = base[schemeEnd.upperBound...]
+        let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        guard let at = authority.lastIndex(of: "@") else { return (nil, String(authority)) }
+        let userInfo = authority[..<at]
+        let hostPort = String(authority[authority.index(after: at)...])
+        guard let colon = userInfo.firstIndex(of: ":") else { return (nil, hostPort) }
+        let password = String(userInfo[userInfo.index(after: colon)...])
+        return (password.isEmpty ? nil : password, hostPort)
+    }
+
+    private static func keywordValue(_ keyword: String, in conninfo: String) -> String? {
+        guard let range = conninfo.range(of: keyword + "=") else { return nil }
+        let rest = conninfo[range.upperBound...]
+        if rest.first == "'" {
+            return rest.dropFirst().split(separator: "'", maxSplits: 1).first.map(String.init)
+        }
+        return rest.split(separator: " ", maxSplits: 1).first.map(String.init)
+    }
+}

@@ -1,0 +1,285 @@
+internal import CLibPQ
+import Foundation
+
+/// One libpq session. It owns its `PGconn` and frees it in `deinit`; results are copied into
+/// `QueryResult` values before the `PGresult` is cleared, so no C handle escapes.
+///
+/// Not Sendable: libpq allows one thread per connection at a time. The one thing another thread
+/// may do is cancel the running query, through `cancelHandle()`.
+public final class PostgresConnection {
+    private let conn: OpaquePointer
+    private let notices = NoticeCollector()
+    public let redactor: Redactor
+    public let target: ConnectionTarget
+
+    /// Connects, or throws a `.connection` error whose message is safe to print.
+    public init(
+        target: ConnectionTarget, applicationName: String = "plan/\(PlanVersion.current)",
+        readOnly: Bool = false, redactor: Redactor = Redactor()
+    ) throws(PostgresError) {
+        var redactor = redactor
+        for secret in target.secrets { redactor.add(secret) }
+        if let password = ProcessInfo.processInfo.environment["PGPASSWORD"] { redactor.add(password) }
+        self.redactor = redactor
+        self.target = target
+
+        var options: [String] = []
+        if readOnly { options.append("-c default_transaction_read_only=on") }
+        if let schema = target.schema {
+            options.append("-c search_path=" + Self.escapeOption(Self.quoteIdentifier(schema)))
+        }
+        var keywords: [String] = []
+        var values: [String] = []
+        if !target.conninfo.isEmpty {
+            keywords.append("dbname")
+            values.append(target.conninfo)
+        }
+        keywords.append("application_name")
+        values.append(applicationName)
+        if !options.isEmpty {
+            keywords.append("options")
+            values.append(options.joined(separator: " "))
+        }
+        let connection = Self.withCStringArray(keywords) { keywordPointers in
+            Self.withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connection, message: "out of memory while connecting")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = redactor.redact(Self.trimmed(String(cString: PQerrorMessage(connection))))
+            PQfinish(connection)
+            throw PostgresError(kind: .connection, message: message)
+        }
+        conn = connection
+        PQsetNoticeReceiver(
+            conn,
+            { context, result in
+                guard let context, let result else { return }
+                let collector = Unmanaged<NoticeCollector>.fromOpaque(context).takeUnretainedValue()
+                collector.append(
+                    ServerNotice(
+                        severity: PostgresConnection.field(result, plan_diag_severity_nonlocalized) ?? "NOTICE",
+                        message: PostgresConnection.field(result, plan_diag_message_primary) ?? "",
+                        sqlState: PostgresConnection.field(result, plan_diag_sqlstate)))
+            },
+            Unmanaged.passUnretained(notices).toOpaque())
+    }
+
+    deinit {
+        PQfinish(conn)
+    }
+
+    // MARK: - Queries
+
+    /// Runs SQL with the simple query protocol (several statements allowed) and returns the last
+    /// statement's rows.
+    @discardableResult
+    public func execute(_ sql: String) throws(PostgresError) -> QueryResult {
+        try checkNoNul(sql)
+        let result = ResultHandle(PQexec(conn, sql))
+        return try convert(result)
+    }
+
+    /// Runs one statement with `$1…` parameters sent separately from the text, as text values
+    /// (nil is NULL). Parameters can never change the statement's shape.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        try checkNoNul(sql)
+        for case let parameter? in parameters { try checkNoNul(parameter) }
+        let result = Self.withOptionalCStringArray(parameters) { pointers in
+            ResultHandle(PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0))
+        }
+        return try convert(result)
+    }
+
+    /// Sends a script of several statements as one message (one round trip) and reads the
+    /// server's answer for each: how many statements succeeded, and the first error.
+    public func runScript(_ sql: String) -> ScriptOutcome {
+        do { try checkNoNul(sql) } catch { return ScriptOutcome(completedStatements: 0, error: error) }
+        guard PQsendQuery(conn, sql) == 1 else {
+            return ScriptOutcome(completedStatements: 0, error: lastConnectionError())
+        }
+        var completed = 0
+        var firstError: PostgresError?
+        while let raw = PQgetResult(conn) {
+            let result = ResultHandle(raw)
+            switch PQresultStatus(result.pointer) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                if firstError == nil { completed += 1 }
+            default:
+                if firstError == nil { firstError = error(from: result) }
+            }
+        }
+        return ScriptOutcome(completedStatements: completed, error: firstError)
+    }
+
+    // MARK: - Session facts
+
+    public enum TransactionState: Sendable, Equatable { case idle, active, inTransaction, failedTransaction, unknown }
+
+    public var transactionState: TransactionState {
+        switch PQtransactionStatus(conn) {
+        case PQTRANS_IDLE: .idle
+        case PQTRANS_ACTIVE: .active
+        case PQTRANS_INTRANS: .inTransaction
+        case PQTRANS_INERROR: .failedTransaction
+        default: .unknown
+        }
+    }
+
+    public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
+    /// e.g. 180006 for 18.6.
+    public var serverVersionNumber: Int { Int(PQserverVersion(conn)) }
+    public var backendPID: Int { Int(PQbackendPID(conn)) }
+
+    /// Notices received since the last call.
+    public func takeNotices() -> [ServerNotice] { notices.take() }
+
+    /// A handle another thread may use to cancel the query running on this connection.
+    public func cancelHandle() -> CancelHandle? {
+        PQgetCancel(conn).map(CancelHandle.init)
+    }
+
+    // MARK: - Quoting
+
+    /// `"name"` with embedded quotes doubled: how a value becomes an identifier in SQL text.
+    public static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// A string literal. With standard_conforming_strings (on since 9.1) only quotes need
+    /// doubling; a backslash gets the E'' form so the literal means the same either way.
+    public static func quoteLiteral(_ value: String) -> String {
+        if value.contains("\\") {
+            return "E'" + value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "''") + "'"
+        }
+        return "'" + value.replacingAll("'", with: "''") + "'"
+    }
+
+    // MARK: - Internals
+
+    private func checkNoNul(_ text: String) throws(PostgresError) {
+        if text.utf8.contains(0) {
+            throw PostgresError(
+                kind: .server, message: "text sent to the server contains a NUL byte, which PostgreSQL cannot store",
+                sqlState: "22021")
+        }
+    }
+
+    private func convert(_ result: ResultHandle) throws(PostgresError) -> QueryResult {
+        switch PQresultStatus(result.pointer) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return QueryResult(commandTag: String(cString: PQcmdStatus(result.pointer)))
+        case PGRES_TUPLES_OK:
+            let rowCount = Int(PQntuples(result.pointer))
+            let columnCount = Int(PQnfields(result.pointer))
+            let columns = (0..<columnCount).map { String(cString: PQfname(result.pointer, Int32($0))) }
+            var rows: [[String?]] = []
+            rows.reserveCapacity(rowCount)
+            for row in 0..<rowCount {
+                var values: [String?] = []
+                values.reserveCapacity(columnCount)
+                for column in 0..<columnCount {
+                    if PQgetisnull(result.pointer, Int32(row), Int32(column)) == 1 {
+                        values.append(nil)
+                    } else {
+                        values.append(String(cString: PQgetvalue(result.pointer, Int32(row), Int32(column))))
+                    }
+                }
+                rows.append(values)
+            }
+            return QueryResult(
+                columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result.pointer)))
+        default:
+            throw error(from: result)
+        }
+    }
+
+    private func error(from result: ResultHandle) -> PostgresError {
+        let pointer = result.pointer
+        guard pointer != nil, let message = Self.field(pointer, plan_diag_message_primary) else {
+            return lastConnectionError()
+        }
+        let lost = PQstatus(conn) != CONNECTION_OK
+        return PostgresError(
+            kind: lost ? .connectionLost : .server,
+            message: redactor.redact(message),
+            sqlState: Self.field(pointer, plan_diag_sqlstate),
+            severity: Self.field(pointer, plan_diag_severity_nonlocalized),
+            detail: Self.field(pointer, plan_diag_message_detail).map(redactor.redact),
+            hint: Self.field(pointer, plan_diag_message_hint).map(redactor.redact),
+            position: Self.field(pointer, plan_diag_statement_position).flatMap { Int($0) },
+            context: Self.field(pointer, plan_diag_context).map(redactor.redact))
+    }
+
+    private func lastConnectionError() -> PostgresError {
+        let message = Self.trimmed(String(cString: PQerrorMessage(conn)))
+        let lost = PQstatus(conn) != CONNECTION_OK
+        return PostgresError(
+            kind: lost ? .connectionLost : .server,
+            message: redactor.redact(message.isEmpty ? "the server closed the connection" : message))
+    }
+
+    fileprivate static func field(_ result: OpaquePointer?, _ code: Int32) -> String? {
+        guard let result, let value = PQresultErrorField(result, code) else { return nil }
+        return String(cString: value)
+    }
+
+    private static func trimmed(_ message: String) -> String {
+        message.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Options are split on spaces by the server; a backslash keeps one in a value.
+    private static func escapeOption(_ value: String) -> String {
+        value.replacingAll("\\", with: "\\\\").replacingAll(" ", with: "\\ ")
+    }
+
+    private static func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let duplicates = strings.map { strdup($0) }
+        defer { duplicates.forEach { free($0) } }
+        var pointers: [UnsafePointer<CChar>?] = duplicates.map { UnsafePointer($0) }
+        pointers.append(nil)
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    private static func withOptionalCStringArray<R>(
+        _ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
+    ) -> R {
+        let duplicates = strings.map { $0.map { strdup($0) } ?? nil }
+        defer { duplicates.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = duplicates.map { $0.map { UnsafePointer($0) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// What a script sent as one message did.
+public struct ScriptOutcome: Sendable, Equatable {
+    /// Statements that completed before the first error (all of them on success).
+    public var completedStatements: Int
+    public var error: PostgresError?
+
+    public init(completedStatements: Int, error: PostgresError? = nil) {
+        self.completedStatements = completedStatements
+        self.error = error
+    }
+}
+
+/// Owns one `PGresult` and clears it when the copy is done.
+final class ResultHandle {
+    let pointer: OpaquePointer?
+    init(_ pointer: OpaquePointer?) { self.pointer = pointer }
+    deinit { if let pointer { PQclear(pointer) } }
+}
+
+/// Collects notices from libpq's callback, which runs on the thread using the connection.
+final class NoticeCollector {
+    private var notices: [ServerNotice] = []
+    func append(_ notice: ServerNotice) { notices.append(notice) }
+    func take() -> [ServerNotice] {
+        defer { notices.removeAll() }
+        return notices
+    }
+}

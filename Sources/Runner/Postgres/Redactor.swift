@@ -1,0 +1,65 @@
+import Foundation
+
+/// Replaces known secrets (a URL's password, `PGPASSWORD`, values read from `env`) in any text
+/// before it is shown. Every message that may carry user input passes through one of these.
+public struct Redactor: Sendable, Equatable {
+    public private(set) var secrets: [String]
+
+    public init(secrets: [String] = []) {
+        self.secrets = []
+        for secret in secrets { add(secret) }
+    }
+
+    public mutating func add(_ secret: String) {
+        // Very short values would blank out ordinary words; libpq never accepts them anyway.
+        guard secret.count >= 3, !secrets.contains(secret) else { return }
+        secrets.append(secret)
+        // Longest first, so a secret that contains another is replaced whole.
+        secrets.sort { $0.count > $1.count }
+        if let encoded = secret.addingPercentEncodingForURL(), encoded != secret {
+            secrets.append(encoded)
+        }
+    }
+
+    public func redact(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) {
+            result = result.replacingAll(secret, with: "***")
+        }
+        return result
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+
+    func addingPercentEncodingForURL() -> String? {
+        var out = ""
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

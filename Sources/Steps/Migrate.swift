@@ -1,0 +1,217 @@
+import Foundation
+public import PlanModel
+public import Runner
+import SQL
+
+/// `migrate`: apply pending migrations, Prisma-compatible (SPEC §3).
+public struct MigrateRunner: StepRunner {
+    public let step: MigrateStep
+
+    public init(_ step: MigrateStep) { self.step = step }
+
+    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let folder = try loadFolder(context)
+        guard let connection = try? context.session.connect() else {
+            context.say(.info, "no database: \(folder.migrations.count) migration(s) in \(step.migrations) would be checked and the pending ones applied")
+            return .wouldRun
+        }
+        let state = try readState(connection, folder)
+        if let problem = blockingProblem(state.diagnosis, folder: folder, rows: state.rows) {
+            context.say(.error, problem.message, location: problem.location)
+            return .wouldFail
+        }
+        let pending = try pendingMigrations(state.diagnosis)
+        if !state.diagnosis.hasTable, state.userTables.count > 0, step.baseline == nil {
+            context.say(.error, Self.notEmptyMessage(state.userTables))
+            return .wouldFail
+        }
+        guard !pending.isEmpty else {
+            context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)")
+            return .skipped
+        }
+        context.say(.info, "\(pending.count) pending migration(s) would be applied, in this order:")
+        for migration in pending {
+            let prepared: PreparedMigration
+            do throws(StepFailure) { prepared = try PreparedMigration.prepare(migration) } catch {
+                context.say(.error, error.message, location: error.location)
+                return .wouldFail
+            }
+            let mode = prepared.isTransactional
+                ? (step.transaction == .all ? "in the run's single transaction" : "in one transaction, atomic with its history row")
+                : "in \(prepared.units.count) units; statements that cannot run in a transaction run alone"
+            context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
+            for unit in prepared.describeUnits() {
+                context.say(.info, unit.title, sql: unit.sql)
+            }
+        }
+        return .wouldRun
+    }
+
+    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let folder = try loadFolder(context)
+        let connection = try context.session.connectLocked()
+        var state = try readState(connection, folder)
+
+        if !state.diagnosis.hasTable {
+            if let baseline = step.baseline {
+                try applyBaseline(baseline, folder: folder, connection: connection, context: context)
+                state = try readState(connection, folder)
+            } else if !state.userTables.isEmpty {
+                throw StepFailure(Self.notEmptyMessage(state.userTables))
+            } else {
+                do { try MigrationHistory.ensureTable(on: connection) } catch {
+                    throw StepFailure(error, doing: "could not create _prisma_migrations")
+                }
+            }
+        }
+
+        let migrator = Migrator(connection: connection, context: context)
+        var resumed = 0
+        if step.onFailed == .resume, let failedRow = state.diagnosis.failed.first, state.diagnosis.failed.count == 1,
+            let local = folder.migration(named: failedRow.migrationName)
+        {
+            let prepared = try PreparedMigration.prepare(local)
+            guard prepared.checksum == failedRow.checksum || MigrationChecksum.matches(failedRow.checksum, bytes: local.script ?? []) else {
+                throw StepFailure(
+                    "cannot resume \(local.name): its migration.sql changed since the failed attempt, so the committed units may not match the file; resolve it by hand (`plan resolve --rolled-back \(local.name)`)",
+                    location: local.scriptPath)
+            }
+            if prepared.isTransactional {
+                // Nothing of an atomic migration committed: mark the attempt rolled back and apply it anew.
+                try ResolveRunner.markRolledBack(failedRow.migrationName, on: connection)
+                try migrator.apply(prepared)
+            } else {
+                try migrator.apply(prepared, resumingRow: failedRow)
+            }
+            resumed = 1
+            state = try readState(connection, folder)
+        }
+
+        if let problem = blockingProblem(state.diagnosis, folder: folder, rows: state.rows) {
+            throw StepFailure(problem.message, location: problem.location)
+        }
+        let pending = try pendingMigrations(state.diagnosis)
+        guard !pending.isEmpty else {
+            if resumed == 0 { context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)") }
+            return resumed > 0 ? .done : .skipped
+        }
+        var prepared: [PreparedMigration] = []
+        for migration in pending { prepared.append(try PreparedMigration.prepare(migration)) }
+
+        if step.transaction == .all {
+            var batch: [PreparedMigration] = []
+            for migration in prepared {
+                if migration.isTransactional {
+                    batch.append(migration)
+                    continue
+                }
+                if !batch.isEmpty { try migrator.applyAtomically(batch); batch.removeAll() }
+                try migrator.apply(migration)
+            }
+            if !batch.isEmpty { try migrator.applyAtomically(batch) }
+            context.say(.info, "applied \(prepared.count) migration(s): " + prepared.map(\.migration.name).joined(separator: ", "))
+        } else {
+            for migration in prepared { try migrator.apply(migration) }
+        }
+        return .done
+    }
+
+    // MARK: - Reading state
+
+    struct State {
+        var rows: [HistoryRow]
+        var diagnosis: HistoryDiagnosis
+        var userTables: [String]
+    }
+
+    private func loadFolder(_ context: StepContext) throws(StepFailure) -> MigrationFolder {
+        let folder: MigrationFolder
+        do { folder = try MigrationFolder.load(step.migrations) } catch { throw StepFailure(error.description) }
+        for warning in folder.warnings { context.say(.warning, warning) }
+        return folder
+    }
+
+    private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder) throws(StepFailure) -> State {
+        do {
+            let hasTable = try MigrationHistory.exists(on: connection)
+            let rows = hasTable ? try MigrationHistory.load(from: connection) : []
+            let tables = hasTable ? [] : try MigrationHistory.userTables(on: connection)
+            return State(rows: rows, diagnosis: HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable), userTables: tables)
+        } catch {
+            throw StepFailure(error, doing: "could not read _prisma_migrations")
+        }
+    }
+
+    private func pendingMigrations(_ diagnosis: HistoryDiagnosis) throws(StepFailure) -> [LocalMigration] {
+        guard let to = step.to else { return diagnosis.pending }
+        guard let stop = diagnosis.pending.firstIndex(where: { $0.name == to }) else {
+            if diagnosis.pending.isEmpty || !diagnosis.pending.contains(where: { $0.name == to }) {
+                // `to` may already be applied: then nothing up to it is pending.
+                return []
+            }
+            return diagnosis.pending
+        }
+        return Array(diagnosis.pending[...stop])
+    }
+
+    /// What stops a migrate before it writes anything: a failed migration (P3009) or drift.
+    func blockingProblem(_ diagnosis: HistoryDiagnosis, folder: MigrationFolder, rows: [HistoryRow]) -> (message: String, location: String?)? {
+        if let failed = diagnosis.failed.first {
+            let local = folder.migration(named: failed.migrationName)
+            var text = "migration \(failed.migrationName) failed earlier (started \(failed.startedAt)) and is not resolved, so no migration is applied (Prisma's P3009)."
+            if let local, let prepared = try? PreparedMigration.prepare(local), !prepared.isTransactional {
+                let committed = failed.appliedStepsCount
+                let units = prepared.units
+                text += "\n\(committed) of its \(units.count) unit(s) committed"
+                if committed < units.count {
+                    let next = units[committed].statements.first
+                    text += "; unit \(committed + 1) (line \(next?.line ?? 0)) did not finish"
+                    if case .autocommit = units[committed] {
+                        text += " — if the run was interrupted, check whether it took effect before resuming"
+                    }
+                }
+                text += ".\nTo continue from unit \(committed + 1), add `on_failed: resume` to the migrate step."
+            }
+            if let logs = failed.logs, !logs.isEmpty {
+                text += "\nIts error: " + (logs.components(separatedBy: "Database error:\n").last ?? logs)
+            } else {
+                text += "\nNo error was recorded: the run that applied it was interrupted."
+            }
+            text += "\nOnce the database is as it should be, resolve it with one of these steps (or `plan resolve`):\n"
+                + "  - resolve: { rolled_back: \(failed.migrationName) }   # it had no effect; apply it again\n"
+                + "  - resolve: { applied: \(failed.migrationName) }       # you completed it by hand"
+            return (text, local?.scriptPath)
+        }
+        if let missing = diagnosis.withoutScript.first(where: { m in diagnosis.pending.contains { $0.name == m.name } }) {
+            return (MigrationError.missingScript(name: missing.name, path: missing.scriptPath).description, missing.directory)
+        }
+        if !step.allowDrift, let edited = diagnosis.edited.first {
+            return (
+                "migration \(edited.name) was changed after it was applied: its checksum no longer matches the one in _prisma_migrations. "
+                    + "Restore the file as it was applied (git log -p \(edited.scriptPath)), or set `allow_drift: true` on the migrate step if the change is only cosmetic",
+                edited.scriptPath
+            )
+        }
+        return nil
+    }
+
+    static func notEmptyMessage(_ tables: [String]) -> String {
+        let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+        return "the database schema is not empty (\(shown)) and has no _prisma_migrations table (Prisma's P3005). "
+            + "To adopt an existing database, baseline it: set `baseline: <the migration that matches the current schema>` on the migrate step, "
+            + "or run `plan resolve --applied <name>` for each migration already reflected in the schema"
+    }
+
+    private func applyBaseline(_ baseline: String, folder: MigrationFolder, connection: PostgresConnection, context: StepContext) throws(StepFailure) {
+        guard let index = folder.migrations.firstIndex(where: { $0.name == baseline }) else {
+            throw StepFailure(MigrationError.unknownMigration(name: baseline, folder: folder.path).description)
+        }
+        do { try MigrationHistory.ensureTable(on: connection) } catch {
+            throw StepFailure(error, doing: "could not create _prisma_migrations")
+        }
+        for migration in folder.migrations[...index] {
+            try ResolveRunner.markApplied(migration, on: connection)
+        }
+        context.say(.info, "baselined: marked \(index + 1) migration(s) up to \(baseline) as applied without running them")
+    }
+}

@@ -1,0 +1,56 @@
+/// Prisma's migration checksum: lowercase hex SHA-256 of the exact bytes of `migration.sql`.
+/// A stored checksum still matches when the file only changed line endings (a checkout with
+/// autocrlf), as Prisma compares: the file as is, with CRLF→LF, and with LF→CRLF.
+public enum MigrationChecksum {
+    public static func of(_ bytes: [UInt8]) -> String { SHA256.hexDigest(bytes) }
+
+    public static func matches(_ stored: String, bytes: [UInt8]) -> Bool {
+        let stored = stored.lowercased()
+        let candidates = [bytes, crlfToLF(bytes), lfToCRLF(bytes)]
+        // Rows written by Prisma before prisma-engines#1887 hold hex without zero padding.
+        let legacy = !stored.isEmpty && stored.count != 64
+        return candidates.contains { candidate in
+            let digest = of(candidate)
+            return digest == stored || (legacy && unpadded(digest) == stored)
+        }
+    }
+
+    /// The old `{:x}`-per-byte format: each byte's leading zero dropped.
+    static func unpadded(_ digest: String) -> String {
+        var out = ""
+        var index = digest.startIndex
+        while index < digest.endIndex {
+            let next = digest.index(index, offsetBy: 2)
+            let pair = digest[index..<next]
+            out += pair.first == "0" ? String(pair.dropFirst()) : String(pair)
+            index = next
+        }
+        return out
+    }
+
+    static func crlfToLF(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
+                index += 1
+                continue
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        return out
+    }
+
+    /// Every LF becomes CRLF, even one already after a CR: Prisma's `replace("\n", "\r\n")`.
+    static func lfToCRLF(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        for byte in bytes {
+            if byte == 0x0A { out.append(0x0D) }
+            out.append(byte)
+        }
+        return out
+    }
+}

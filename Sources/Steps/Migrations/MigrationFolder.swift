@@ -1,0 +1,129 @@
+import Foundation
+
+/// One migration on disk: `<folder>/<name>/migration.sql`.
+public struct LocalMigration: Sendable, Equatable {
+    public var name: String
+    public var directory: String
+    /// The exact bytes of migration.sql, or nil when the directory has none (Prisma's P3015).
+    public var script: [UInt8]?
+
+    public var scriptPath: String { directory + "/migration.sql" }
+    public var checksum: String? { script.map(MigrationChecksum.of) }
+}
+
+/// A Prisma-layout migrations folder, listed as Prisma lists it: directories directly under the
+/// folder (files other than migration_lock.toml ignored), sorted by name.
+public struct MigrationFolder: Sendable {
+    public var path: String
+    public var migrations: [LocalMigration]
+    /// Things worth saying that do not stop a run (e.g. an order Prisma ≥ 6.6 would see differently).
+    public var warnings: [String]
+
+    /// Largest migration.sql read into memory; bigger files are refused with a clear error.
+    public static let maximumScriptSize = 256 * 1024 * 1024
+
+    public static func load(_ path: String) throws(MigrationError) -> MigrationFolder {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // Prisma treats a missing folder as an empty history.
+            return MigrationFolder(path: path, migrations: [], warnings: [])
+        }
+        guard isDirectory.boolValue else { throw .notAFolder(path) }
+        try checkLockFile(in: path)
+
+        let entries: [String]
+        do { entries = try manager.contentsOfDirectory(atPath: path) } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        var names: [String] = []
+        for entry in entries {
+            let full = path + "/" + entry
+            // A symlink to a directory does not count, as for Prisma (Node's Dirent.isDirectory).
+            guard let attributes = try? manager.attributesOfItem(atPath: full),
+                attributes[.type] as? FileAttributeType == .typeDirectory
+            else { continue }
+            names.append(entry)
+        }
+        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+
+        var migrations: [LocalMigration] = []
+        migrations.reserveCapacity(names.count)
+        for name in names {
+            let directory = path + "/" + name
+            migrations.append(LocalMigration(name: name, directory: directory, script: try readScript(directory + "/migration.sql")))
+        }
+        var warnings: [String] = []
+        let collated = names.sorted(by: LocaleCollation.precedes)
+        if collated != names, let first = zip(names, collated).first(where: { $0 != $1 }) {
+            warnings.append(
+                "migrations are applied in byte order of their names, but Prisma 6.6+ sorts with localeCompare "
+                    + "and would see '\(first.1)' where plan sees '\(first.0)': rename them so both orders agree")
+        }
+        return MigrationFolder(path: path, migrations: migrations, warnings: warnings)
+    }
+
+    public func migration(named name: String) -> LocalMigration? {
+        migrations.first { $0.name == name }
+    }
+
+    private static func readScript(_ path: String) throws(MigrationError) -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .unreadable(path: path, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maximumScriptSize else {
+            throw .unreadable(path: path, reason: "the file is \(size / 1_048_576) MB; migrations over \(maximumScriptSize / 1_048_576) MB are refused")
+        }
+        do {
+            return Array(try handle.readToEnd() ?? Data())
+        } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// migration_lock.toml: Prisma takes the first line starting with `provider` (P3019 on mismatch).
+    private static func checkLockFile(in folder: String) throws(MigrationError) {
+        let path = folder + "/migration_lock.toml"
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("provider") }) else { return }
+        var value = line.dropFirst("provider".count).trimmingCharacters(in: .whitespaces)
+        if value.hasPrefix("=") { value = value.dropFirst().trimmingCharacters(in: .whitespaces) }
+        let provider = value.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard provider == "postgresql" || provider == "postgres" else {
+            throw .wrongProvider(path: path, provider: provider)
+        }
+    }
+}
+
+/// An approximation of ICU root collation (what JavaScript's localeCompare uses) good enough to
+/// notice when it and byte order disagree: punctuation before digits before letters, letters
+/// compared without case first, lowercase before uppercase only to break ties.
+enum LocaleCollation {
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let primaryA = a.unicodeScalars.map(primaryWeight)
+        let primaryB = b.unicodeScalars.map(primaryWeight)
+        if primaryA != primaryB { return primaryA.lexicographicallyPrecedes(primaryB) }
+        let tertiaryA = a.unicodeScalars.map(tertiaryWeight)
+        let tertiaryB = b.unicodeScalars.map(tertiaryWeight)
+        return tertiaryA.lexicographicallyPrecedes(tertiaryB)
+    }
+
+    private static func primaryWeight(_ scalar: Unicode.Scalar) -> UInt32 {
+        let properties = scalar.properties
+        if properties.isWhitespace { return scalar.value }
+        if properties.numericType != nil, let digit = properties.numericValue { return 0x10000 + UInt32(digit) }
+        if properties.isAlphabetic {
+            let lower = properties.lowercaseMapping.unicodeScalars.first?.value ?? scalar.value
+            return 0x20000 + lower
+        }
+        return 0x100 + scalar.value
+    }
+
+    private static func tertiaryWeight(_ scalar: Unicode.Scalar) -> UInt32 {
+        scalar.properties.isUppercase ? 1 : 0
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+public import Runner
+
+/// One row of `_prisma_migrations`.
+public struct HistoryRow: Sendable, Equatable {
+    public var id: String
+    public var checksum: String
+    public var finishedAt: String?
+    public var migrationName: String
+    public var logs: String?
+    public var rolledBackAt: String?
+    public var startedAt: String
+    public var appliedStepsCount: Int
+
+    /// Prisma's "failed": started, neither finished nor rolled back (P3009 while one exists).
+    public var isFailed: Bool { finishedAt == nil && rolledBackAt == nil }
+    public var isApplied: Bool { finishedAt != nil && rolledBackAt == nil }
+}
+
+/// The `_prisma_migrations` table, read and written exactly as Prisma 5–7 does, so Prisma and
+/// plan can take turns on one database. The table name is unqualified: it resolves through the
+/// search_path, which the URL's `?schema=` sets.
+public enum MigrationHistory {
+    public static let tableName = "_prisma_migrations"
+
+    /// Prisma's DDL, verbatim (sql-schema-connector/src/flavour/postgres.rs).
+    public static let createTableSQL = """
+        CREATE TABLE _prisma_migrations (
+            id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+            checksum                VARCHAR(64) NOT NULL,
+            finished_at             TIMESTAMPTZ,
+            migration_name          VARCHAR(255) NOT NULL,
+            logs                    TEXT,
+            rolled_back_at          TIMESTAMPTZ,
+            started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+            applied_steps_count     INTEGER NOT NULL DEFAULT 0
+        )
+        """
+
+    public static func exists(on connection: PostgresConnection) throws(PostgresError) -> Bool {
+        try connection.execute("SELECT to_regclass('_prisma_migrations') IS NOT NULL").scalar == "t"
+    }
+
+    /// Creates the table (and the URL's schema, as Prisma does on connect) if missing.
+    public static func ensureTable(on connection: PostgresConnection) throws(PostgresError) {
+        if let schema = connection.target.schema {
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresConnection.quoteIdentifier(schema))")
+        }
+        guard try !exists(on: connection) else { return }
+        try connection.execute(createTableSQL)
+    }
+
+    /// All rows, oldest first, as Prisma reads them. Empty when the table does not exist.
+    public static func load(from connection: PostgresConnection) throws(PostgresError) -> [HistoryRow] {
+        guard try exists(on: connection) else { return [] }
+        let result = try connection.execute(
+            """
+            SELECT id, checksum, finished_at::text, migration_name, logs, rolled_back_at::text,
+                   started_at::text, applied_steps_count
+            FROM _prisma_migrations ORDER BY started_at ASC, finished_at ASC NULLS LAST
+            """)
+        return result.rows.map { row in
+            HistoryRow(
+                id: row[0] ?? "", checksum: row[1] ?? "", finishedAt: row[2], migrationName: row[3] ?? "",
+                logs: row[4], rolledBackAt: row[5], startedAt: row[6] ?? "", appliedStepsCount: Int(row[7] ?? "0") ?? 0)
+        }
+    }
+
+    /// Tables in the target schema that make it "not empty" for Prisma's P3005 check: ordinary
+    /// tables other than PostGIS's own and the history table.
+    public static func userTables(on connection: PostgresConnection) throws(PostgresError) -> [String] {
+        let result = try connection.execute(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r'
+              AND lower(c.relname) NOT IN ('spatial_ref_sys', 'geometry_columns', 'geography_columns',
+                                           'raster_columns', 'raster_overviews', '_prisma_migrations')
+            ORDER BY 1
+            """)
+        return result.rows.compactMap { $0[0] }
+    }
+
+    // MARK: - Writing (SQL text, so a row can share a message and a transaction with a script)
+
+    static func insertStartedSQL(id: String, checksum: String, name: String) -> String {
+        "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ("
+            + "\(PostgresConnection.quoteLiteral(id)), \(PostgresConnection.quoteLiteral(checksum)), "
+            + "\(PostgresConnection.quoteLiteral(name)), clock_timestamp(), 0)"
+    }
+
+    /// A finished row written in the same transaction as the migration itself: started_at is the
+    /// transaction's start, finished_at the moment of the insert.
+    static func insertFinishedSQL(id: String, checksum: String, name: String, steps: Int) -> String {
+        "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ("
+            + "\(PostgresConnection.quoteLiteral(id)), \(PostgresConnection.quoteLiteral(checksum)), "
+            + "\(PostgresConnection.quoteLiteral(name)), now(), clock_timestamp(), \(steps))"
+    }
+
+    static func recordProgressSQL(id: String, steps: Int) -> String {
+        "UPDATE _prisma_migrations SET applied_steps_count = \(steps) WHERE id = \(PostgresConnection.quoteLiteral(id))"
+    }
+
+    static func finishSQL(id: String, steps: Int) -> String {
+        "UPDATE _prisma_migrations SET applied_steps_count = \(steps), finished_at = clock_timestamp() WHERE id = \(PostgresConnection.quoteLiteral(id))"
+    }
+
+    static func recordFailure(id: String, logs: String, on connection: PostgresConnection) throws(PostgresError) {
+        try connection.query("UPDATE _prisma_migrations SET logs = $1 WHERE id = $2", [logs, id])
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}

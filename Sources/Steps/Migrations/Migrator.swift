@@ -1,0 +1,205 @@
+import Foundation
+import PlanModel
+import Runner
+import SQL
+
+/// Applies migrations and keeps `_prisma_migrations` as Prisma would, with fewer round trips and
+/// stronger guarantees: a transactional migration, its statements and its history row travel in
+/// one message and one transaction, so a crash leaves all of it or none of it.
+struct Migrator {
+    let connection: PostgresConnection
+    let context: StepContext
+
+    /// Runs one migration from `firstUnit` (0 unless resuming), reusing `resumingRow` if given.
+    func apply(_ prepared: PreparedMigration, resumingRow: HistoryRow? = nil) throws(StepFailure) {
+        let name = prepared.migration.name
+        if prepared.isTransactional && resumingRow == nil {
+            try applyAtomically([prepared])
+            context.say(.info, "applied \(name) (\(prepared.statements.count) statement(s), one transaction)")
+            return
+        }
+        try applyInUnits(prepared, resumingRow: resumingRow)
+    }
+
+    /// Several transactional migrations in one transaction (`transaction: all`), or one alone.
+    func applyAtomically(_ batch: [PreparedMigration]) throws(StepFailure) {
+        var script = "BEGIN;\n"
+        // Where each statement starts in the script (in characters), to map the server's error
+        // position and the failing statement back to a file line.
+        var placements: [(migration: Int, statement: Int, offset: Int)] = []
+        var characterCount = script.unicodeScalars.count
+        var statementCount = 1
+        var ids: [String] = []
+        for (migrationIndex, prepared) in batch.enumerated() {
+            for (statementIndex, statement) in prepared.statements.enumerated() {
+                placements.append((migrationIndex, statementIndex, characterCount))
+                let piece = statement.text + "\n;\n"
+                script += piece
+                characterCount += piece.unicodeScalars.count
+                statementCount += 1
+            }
+            let id = MigrationHistory.newID()
+            ids.append(id)
+            let insert = MigrationHistory.insertFinishedSQL(
+                id: id, checksum: prepared.checksum, name: prepared.migration.name, steps: 1) + ";\n"
+            placements.append((migrationIndex, -1, characterCount))
+            script += insert
+            characterCount += insert.unicodeScalars.count
+            statementCount += 1
+        }
+        script += "COMMIT;"
+        let outcome = connection.runScript(script)
+        guard let error = outcome.error else { return }
+        if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
+
+        // The server parses the whole message before running any of it, so a syntax error has a
+        // position but no completed statements; otherwise the failing statement is the one after
+        // those that completed (the first was BEGIN).
+        let failedIndex = Self.failingStatement(error, offsets: placements.map(\.offset), completed: outcome.completedStatements - 1)
+        let placement = failedIndex >= 0 && failedIndex < placements.count ? placements[failedIndex] : nil
+        let failedMigration = batch[placement?.migration ?? 0]
+        var location = failedMigration.migration.scriptPath
+        if let placement, placement.statement >= 0 {
+            let statement = failedMigration.statements[placement.statement]
+            location = ErrorLocation.locate(error, in: statement, scriptOffset: placement.offset)
+        }
+        let others = batch.count > 1 ? " The other \(batch.count - 1) migration(s) of this transaction were rolled back too." : ""
+        let logs = Self.prismaLogs(name: failedMigration.migration.name, error: error)
+        if connection.isConnected {
+            do {
+                try connection.execute(
+                    MigrationHistory.insertStartedSQL(id: MigrationHistory.newID(), checksum: failedMigration.checksum, name: failedMigration.migration.name))
+                let rows = try connection.query(
+                    "SELECT id FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1",
+                    [failedMigration.migration.name])
+                if let id = rows.scalar { try MigrationHistory.recordFailure(id: id, logs: logs, on: connection) }
+            } catch {
+                context.say(.warning, "could not record the failure in _prisma_migrations: \(error.message)")
+            }
+        }
+        throw StepFailure(
+            "migration \(failedMigration.migration.name) failed: \(error.description)\nNothing of it was applied: its transaction rolled back.\(others) "
+                + "The history records it as failed (Prisma's P3018), so no later migration runs until it is resolved. "
+                + "Fix the migration, then mark it rolled back (`plan resolve --rolled-back \(failedMigration.migration.name)`) and run again.",
+            location: location, postgres: error)
+    }
+
+    /// A migration with statements that cannot run in a transaction: its units commit one by one,
+    /// and the history row records how many did (`applied_steps_count`), so an interruption is
+    /// reported precisely and can be resumed.
+    private func applyInUnits(_ prepared: PreparedMigration, resumingRow: HistoryRow?) throws(StepFailure) {
+        let name = prepared.migration.name
+        let id: String
+        var firstUnit = 0
+        if let resumingRow {
+            id = resumingRow.id
+            firstUnit = resumingRow.appliedStepsCount
+            context.say(.info, "resuming \(name) at unit \(firstUnit + 1) of \(prepared.units.count): units 1–\(firstUnit) committed earlier")
+        } else {
+            id = MigrationHistory.newID()
+            do {
+                try connection.execute(MigrationHistory.insertStartedSQL(id: id, checksum: prepared.checksum, name: name))
+            } catch {
+                throw StepFailure(error, doing: "could not record the start of \(name)")
+            }
+        }
+        let total = prepared.units.count
+        if total == 0 {
+            do { try connection.execute(MigrationHistory.finishSQL(id: id, steps: 0)) } catch {
+                throw StepFailure(error, doing: "could not record \(name) as finished")
+            }
+            return
+        }
+        for unitIndex in firstUnit..<total {
+            let unit = prepared.units[unitIndex]
+            let committed = unitIndex + 1
+            let record = committed == total
+                ? MigrationHistory.finishSQL(id: id, steps: committed)
+                : MigrationHistory.recordProgressSQL(id: id, steps: committed)
+            var script = ""
+            var offsets: [Int] = []
+            var characters = 0
+            func append(_ text: String) {
+                script += text
+                characters += text.unicodeScalars.count
+            }
+            switch unit {
+            case .transaction(let statements):
+                append("BEGIN;\n")
+                for statement in statements {
+                    offsets.append(characters)
+                    append(statement.text + "\n;\n")
+                }
+                append(record + ";\nCOMMIT;")
+            case .authorBlock(let statements):
+                for statement in statements {
+                    offsets.append(characters)
+                    append(statement.text + "\n;\n")
+                }
+            case .autocommit(let statement):
+                offsets.append(0)
+                append(statement.text)
+            }
+            let outcome = connection.runScript(script)
+            if outcome.error == nil, case .transaction = unit {
+                continue
+            }
+            if outcome.error == nil {
+                // The unit committed on its own; record it. A crash right here leaves the count one
+                // behind, which the next run reports as "may have committed".
+                do { try connection.execute(record) } catch {
+                    throw StepFailure(error, doing: "unit \(committed) of \(name) committed, but recording it failed")
+                }
+                continue
+            }
+            let error = outcome.error!
+            if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
+            let statements = unit.statements
+            var completed = outcome.completedStatements
+            if case .transaction = unit { completed -= 1 }
+            let failedStatement = min(max(Self.failingStatement(error, offsets: offsets, completed: completed), 0), statements.count - 1)
+            let location = ErrorLocation.locate(error, in: statements[failedStatement], scriptOffset: offsets[failedStatement])
+            let logs = Self.prismaLogs(name: name, error: error)
+            if connection.isConnected { try? MigrationHistory.recordFailure(id: id, logs: logs, on: connection) }
+            let done = unitIndex == 0 ? "No unit of it had committed" : "Units 1–\(unitIndex) of \(total) committed and stay applied"
+            throw StepFailure(
+                "migration \(name) failed in unit \(committed) of \(total): \(error.description)\n\(done); unit \(committed) did not. "
+                    + "The history records the migration as failed with \(unitIndex) step(s) applied. Fix the cause, then run again with `on_failed: resume` on the migrate step "
+                    + "to continue from unit \(committed), or undo units 1–\(unitIndex) by hand and run `plan resolve --rolled-back \(name)`.",
+                location: location, postgres: error)
+        }
+        context.say(.info, "applied \(name) in \(total) unit(s): " + prepared.units.map(Self.unitLabel).joined(separator: ", "))
+    }
+
+    /// Which statement of a script failed: by the server's error position when it gives one,
+    /// else the one after those that completed.
+    static func failingStatement(_ error: PostgresError, offsets: [Int], completed: Int) -> Int {
+        if let position = error.position, let index = offsets.lastIndex(where: { $0 < position }) {
+            return index
+        }
+        return completed
+    }
+
+    static func unitLabel(_ unit: SQLUnit) -> String {
+        switch unit {
+        case .transaction(let statements): "transaction of \(statements.count)"
+        case .authorBlock: "the file's own transaction block"
+        case .autocommit(let statement): "autocommit (line \(statement.line))"
+        }
+    }
+
+    /// What Prisma writes to `logs` for a failed migration (its P3018 text), so `prisma migrate
+    /// status` and people used to it read the same thing.
+    static func prismaLogs(name: String, error: PostgresError) -> String {
+        """
+        A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve
+
+        Migration name: \(name)
+
+        Database error code: \(error.sqlState ?? "none")
+
+        Database error:
+        \(error.description)
+        """
+    }
+}

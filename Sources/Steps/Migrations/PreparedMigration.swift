@@ -1,0 +1,55 @@
+import Runner
+import SQL
+
+/// A migration split into statements and grouped into the units it runs as.
+struct PreparedMigration {
+    var migration: LocalMigration
+    var checksum: String
+    var statements: [SQLStatement]
+    var units: [SQLUnit]
+
+    /// All of it can run in one transaction of the runner's, with its history row: atomic.
+    var isTransactional: Bool {
+        units.allSatisfy { if case .transaction = $0 { true } else { false } }
+    }
+
+    static func prepare(_ migration: LocalMigration) throws(StepFailure) -> PreparedMigration {
+        guard let script = migration.script else {
+            throw StepFailure(MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description)
+        }
+        let statements: [SQLStatement]
+        let units: [SQLUnit]
+        do {
+            statements = try SQLSplitter.split(script, file: migration.scriptPath)
+            units = try SQLSegmenter.units(statements)
+        } catch {
+            throw StepFailure("\(error.message); nothing was applied", location: "\(error.file):\(error.line):\(error.column)")
+        }
+        return PreparedMigration(migration: migration, checksum: MigrationChecksum.of(script), statements: statements, units: units)
+    }
+
+    static func reason(_ statement: SQLStatement) -> String {
+        if case .nonTransactional(let reason) = statement.kind { return reason }
+        return "cannot run inside a transaction block"
+    }
+
+    /// How each unit runs, for dry-run output.
+    func describeUnits() -> [(title: String, sql: String)] {
+        units.enumerated().map { offset, unit in
+            switch unit {
+            case .transaction(let statements):
+                let title = units.count == 1
+                    ? "in one transaction with its history row (\(statements.count) statement(s))"
+                    : "unit \(offset + 1): one transaction (\(statements.count) statement(s), from line \(statements.first?.line ?? 0))"
+                return (title, statements.map(\.text).joined(separator: ";\n") + ";")
+            case .authorBlock(let statements):
+                return ("unit \(offset + 1): the file's own transaction block, run as written (from line \(statements.first?.line ?? 0))",
+                        statements.map(\.text).joined(separator: ";\n") + ";")
+            case .autocommit(let statement):
+                return ("unit \(offset + 1): outside a transaction (autocommit), line \(statement.line): \(Self.reason(statement))",
+                        statement.text + ";")
+            }
+        }
+    }
+}
+

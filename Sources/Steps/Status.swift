@@ -1,0 +1,58 @@
+
+public import Runner
+
+/// `plan status`: like `prisma migrate status`, but it reports all four problems (Prisma hides
+/// edited and missing-locally ones) and fails unless the database is up to date. Read-only.
+public struct StatusRunner: StepRunner {
+    public let migrations: String
+
+    public init(migrations: String) { self.migrations = migrations }
+
+    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        try execute(context)
+    }
+
+    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let folder: MigrationFolder
+        do { folder = try MigrationFolder.load(migrations) } catch { throw StepFailure(error.description) }
+        for warning in folder.warnings { context.say(.warning, warning) }
+        let connection = try context.session.connect()
+        let diagnosis: HistoryDiagnosis
+        do {
+            let hasTable = try MigrationHistory.exists(on: connection)
+            diagnosis = HistoryDiagnosis(
+                folder: folder, rows: hasTable ? try MigrationHistory.load(from: connection) : [], hasTable: hasTable)
+        } catch {
+            throw StepFailure(error, doing: "could not read _prisma_migrations")
+        }
+        let count = folder.migrations.count
+        context.say(.info, count == 0 ? "No migration found in \(migrations)" : "\(count) migration(s) found in \(migrations)")
+        if diagnosis.isUpToDate {
+            context.say(.info, "Database schema is up to date!")
+            return .done
+        }
+        if !diagnosis.hasTable {
+            var text = "The current database is not managed by Prisma Migrate or plan (no _prisma_migrations table)."
+            if let first = folder.migrations.first {
+                text += " If its schema already matches \(first.name), baseline it: plan resolve --applied \"\(first.name)\""
+            }
+            context.say(.error, text)
+        }
+        if !diagnosis.pending.isEmpty {
+            context.say(.error, "Following migration(s) have not yet been applied:\n" + diagnosis.pending.map(\.name).joined(separator: "\n")
+                + "\nTo apply them run: plan migrate")
+        }
+        for row in diagnosis.failed {
+            context.say(.error,
+                "Migration \(row.migrationName) failed (started \(row.startedAt), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\"")
+        }
+        if !diagnosis.edited.isEmpty {
+            context.say(.error, "Following migration(s) were modified after they were applied (checksum differs):\n" + diagnosis.edited.map(\.name).joined(separator: "\n"))
+        }
+        if !diagnosis.missingLocally.isEmpty {
+            context.say(.error, "Following migration(s) are applied to the database but missing from \(migrations):\n"
+                + diagnosis.missingLocally.map(\.migrationName).joined(separator: "\n"))
+        }
+        throw StepFailure("the database is not up to date with \(migrations)")
+    }
+}

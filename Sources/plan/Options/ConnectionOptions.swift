@@ -1,0 +1,35 @@
+import ArgumentParser
+import PlanModel
+
+/// Output formats of run-like commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Options every command that talks to a database takes (SPEC §4).
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: the plan's database_url, then DATABASE_URL, then libpq's PG* variables).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("lock-timeout"), help: "How long to wait for the migration lock, e.g. 30s, 2m.")
+    var lockTimeout: String = "30s"
+
+    @Option(help: "Output format: text or json (one event per line).")
+    var format: OutputFormat = .text
+
+    @Option(help: "Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
+    var summary: String?
+
+    func validate() throws {
+        guard Units.parseDuration(lockTimeout) != nil else {
+            throw ValidationError("--lock-timeout '\(lockTimeout)' is not a duration; write e.g. 30s, 2m or 500ms")
+        }
+    }
+
+    var lockTimeoutDuration: Duration { Units.parseDuration(lockTimeout) ?? .seconds(30) }
+}
+
+struct MigrationsOption: ParsableArguments {
+    @Option(help: "The Prisma migrations folder.")
+    var migrations: String = "prisma/migrations"
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import PlanModel
+import Runner
+import Steps
+
+/// Builds the session, the reporter and its renderers from command-line options, runs the
+/// steps, and turns the outcome into an exit code.
+enum RunWiring {
+    static func run(
+        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionOptions, planURL: String? = nil,
+        dryRun: Bool = false, extraSecrets: [String] = []
+    ) throws -> Never {
+        let environment = ProcessInfo.processInfo.environment
+        let url = ConnectionSettings.resolveURL(
+            commandLine: options.databaseURL, plan: planURL, environment: environment,
+            workingDirectory: FileManager.default.currentDirectoryPath)
+        var redactor = Redactor(secrets: extraSecrets)
+        if let password = environment["PGPASSWORD"] { redactor.add(password) }
+        let target = ConnectionTarget(url: url)
+        for secret in target.secrets { redactor.add(secret) }
+
+        var sinks: [any EventSink] = []
+        switch options.format {
+        case .text: sinks.append(TextRenderer(environment: environment))
+        case .json: sinks.append(JSONLinesRenderer())
+        }
+        if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
+        let reporter = Reporter(sinks: sinks, redactor: redactor)
+        let session = DatabaseSession(target: target, readOnly: dryRun, lockTimeout: options.lockTimeoutDuration, reporter: reporter)
+        let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
+        Foundation.exit(summary.exitCode)
+    }
+}

