@@ -44,9 +44,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Lexer throughput and memory on a generated file: scripts/bench-lexer.
+        .executableTarget(
+            name: "sql-bench", dependencies: ["SQL"], path: "Benchmarks/SQLBench", swiftSettings: swiftSettings),
+
         .target(name: "TestSupport", dependencies: ["Runner"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PlanModelTests", dependencies: ["PlanModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
