@@ -39,7 +39,7 @@ guard arguments.count >= 2, let file = fopen(arguments[1], "rb") else {
     print("usage: sql-bench FILE [CHUNK_BYTES]")
     exit(2)
 }
-let chunkSize = arguments.count >= 3 ? Int(arguments[2]) ?? (1 << 20) : (1 << 20)
+let chunkSize = arguments.count >= 3 ? Int(arguments[2]) ?? (1 << 16) : (1 << 16)
 let residentBefore = peakResidentKilobytes() ?? 0
 
 var stream = SQLStatementStream(file: arguments[1])
