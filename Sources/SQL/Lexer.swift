@@ -11,8 +11,8 @@ struct Lexer {
     }
 
     enum Event: Equatable {
-        /// A statement's tokens span `text`; it was ended by the `;` at `terminator`, or by the end
-        /// of input when `terminator` is nil.
+        /// A statement's tokens span `text` (absolute offsets); it was ended by a `;` (consumed, so
+        /// `position` is just past it) or by the end of the final input.
         case statement(text: Range<Int>)
         /// The buffer ends where a decision needs more bytes; feed more and call again.
         case needMoreInput
@@ -81,8 +81,9 @@ struct Lexer {
     ) throws(Failure) -> Event {
         let n = bytes.count
         var i = position - base
-        // Returns `needMoreInput` with the state parked at `at`, to be re-examined with more bytes.
-        // Only called when not final, so every lookahead below is safe once it returns nil.
+        // `break scanning` parks the lexer at `i`, the start of a token whose meaning depends on
+        // bytes not yet seen, and asks for more input. It is only taken when more input can come;
+        // with the final input, lookahead past the end reads as end of input.
         scanning: while i < n {
             switch mode {
             case .code:
@@ -178,7 +179,8 @@ struct Lexer {
                         }
                         if j >= n && !isFinal { break scanning }
                         if j < n && bytes[j] == .dollar {
-                            dollarTag = Array(bytes[(i + 1)..<j])
+                            dollarTag.removeAll(keepingCapacity: true)
+                            dollarTag.append(contentsOf: bytes[(i + 1)..<j])
                             enter(.dollarQuoted, at: base + i)
                             i = j + 1
                             continue scanning
