@@ -28,7 +28,7 @@ let package = Package(
         // Plan files -> typed, validated Plan. Pure: no database, no processes.
         .target(name: "PlanModel", dependencies: ["CLibYAML"], swiftSettings: swiftSettings),
         // PostgreSQL's lexical rules: statement splitting and transaction classification. Pure.
-        .target(name: "SQL", swiftSettings: swiftSettings),
+        .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
         .target(
             name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"],
