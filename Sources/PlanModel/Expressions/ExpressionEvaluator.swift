@@ -56,7 +56,7 @@ struct ExpressionEvaluator {
 
     private func describe(_ type: StaticType) -> String {
         switch type {
-        case .known(let type): "a \(type.rawValue)"
+        case .known(let type): type.withArticle
         case .coercible(let text): "'\(text)'"
         }
     }

@@ -49,21 +49,22 @@ struct Template: Sendable, Equatable {
         return Template(segments: segments)
     }
 
-    /// The index of the `}}` that ends an expression, skipping quoted strings inside it.
-    private static func closingBraces(in characters: [Character], from start: Int) -> Int? {
+    /// The index of the `}}` that ends an expression, skipping quoted strings inside it. When a
+    /// string is never closed, the first `}}` ends it, so the parser can name the open string.
+    private static func closingBraces(in characters: [Character], from start: Int, respectingQuotes: Bool = true) -> Int? {
         var index = start
         var quote: Character?
         while index < characters.count {
             let character = characters[index]
             if let open = quote {
                 if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
+            } else if respectingQuotes && (character == "'" || character == "\"") {
                 quote = character
             } else if character == "}", index + 1 < characters.count, characters[index + 1] == "}" {
                 return index
             }
             index += 1
         }
-        return nil
+        return respectingQuotes && quote != nil ? closingBraces(in: characters, from: start, respectingQuotes: false) : nil
     }
 }

@@ -126,14 +126,14 @@ struct FileContext {
             if value.value.type == type { return value }
             switch (value.value, type) {
             case (.list, _), (_, .list):
-                report(.expressionType(what, expected: type.expectation, found: "a \(value.value.type.rawValue)"), at: at)
+                report(.expressionType(what, expected: type.expectation, found: value.value.type.withArticle), at: at)
                 return nil
             case (.string(let text), _):
                 return convert(text, isSecret: value.isSecret, to: type, what: what, at: at)
             case (.identifier, .string), (.int, .string), (.duration, .string), (.size, .string), (.bool, .string):
                 return TypedValue(value: .string(value.value.text ?? ""), isSecret: value.isSecret)
             default:
-                report(.expressionType(what, expected: type.expectation, found: "a \(value.value.type.rawValue)"), at: at)
+                report(.expressionType(what, expected: type.expectation, found: value.value.type.withArticle), at: at)
                 return nil
             }
         }
@@ -265,7 +265,7 @@ struct FileContext {
         }
         if node.scalar != nil, !node.isNull, case .value(let typed)? = resolve(node, what: what) {
             guard case .list(let values) = typed.value else {
-                report(.expressionType(what, expected: "a list", found: "a \(typed.value.type.rawValue)"), at: node.location)
+                report(.expressionType(what, expected: "a list", found: typed.value.type.withArticle), at: node.location)
                 return nil
             }
             let read = values.map { value in

@@ -70,9 +70,12 @@ extension FileContext {
     ) -> [String: TypedValue]? {
         var values: [String: TypedValue] = [:]
         var valid = true
+        // Keys written under `with:`, valid or not: a bad value is not also a missing one.
+        var written = Set<String>()
         if let withNode = mapping["with"], let with = MappingReader(withNode, "'with'", known: [], context: self) {
             for pair in with.pairs {
                 guard let key = pair.key.scalar?.value else { continue }
+                written.insert(key)
                 guard let declaration = declarations.first(where: { $0.name == key }) else {
                     let suggestion = Suggestion.closest(to: key, in: declarations.map(\.name))
                     report(.unknownWithParam(key, file: file, suggestion: suggestion), at: pair.key.location)
@@ -89,7 +92,7 @@ extension FileContext {
                 values[key] = value
             }
         }
-        for declaration in declarations where values[declaration.name] == nil {
+        for declaration in declarations where !written.contains(declaration.name) {
             if let value = declaration.defaultValue {
                 values[declaration.name] = value
             } else if declaration.required {

@@ -6,6 +6,11 @@ public enum ParamType: String, Sendable, Equatable, Hashable, CaseIterable {
     /// Types whose values have an order, so `min:`/`max:` make sense.
     var isOrdered: Bool { self == .int || self == .size || self == .duration }
 
+    /// "an int", "a string": how messages name a value of this type.
+    var withArticle: String {
+        (self == .int || self == .identifier ? "an " : "a ") + rawValue
+    }
+
     /// How messages name the expected form of a value of this type.
     var expectation: String {
         switch self {

@@ -16,10 +16,9 @@ extension FileContext {
         let table = tableNode.flatMap { identifier($0, "'table'") }
         let keyList = columnsNode.flatMap { indexKeys($0) }
         let migrations = migrationsFolder(mapping)
-        guard let name, let table, let keyList, let migrations else { return nil }
-
-        var step = IndexStep(name: name, table: table, keys: keyList, migrations: migrations)
-        var valid = true
+        // Go on without the required fields so the optional ones are checked too.
+        var step = IndexStep(name: name ?? "", table: table ?? "", keys: keyList ?? [], migrations: migrations ?? "")
+        var valid = name != nil && table != nil && keyList != nil && migrations != nil
         func read<T>(_ key: String, _ reader: (YAMLNode, String) -> T?, _ apply: (T) -> Void) {
             guard let value = mapping[key] else { return }
             if let decoded = reader(value, "'\(key)'") { apply(decoded) } else { valid = false }
@@ -36,7 +35,7 @@ extension FileContext {
         read("on_invalid", { choice($0, $1, as: IndexStep.OnInvalid.self) }) { step.onInvalid = $0 }
         read("on_conflict", { choice($0, $1, as: IndexStep.OnConflict.self) }) { step.onConflict = $0 }
         read("record_as", migrationName) { step.recordAs = $0 }
-        if keyList.isEmpty, let columnsNode {
+        if keyList?.isEmpty == true, let columnsNode {
             report(.emptyList, at: columnsNode.location)
             valid = false
         }

@@ -1,7 +1,7 @@
 /// "Did you mean" for near misses: the closest candidate by edit distance, if it is close
 /// enough that the user plausibly meant it.
 enum Suggestion {
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    static func closest(to word: String, in candidates: some Collection<String>) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -9,6 +9,10 @@ enum Suggestion {
             if distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         guard let best else { return nil }
+        // A truncated word ("integr", "rollback") names what it starts like.
+        if word.count >= 3, let prefixed = candidates.first(where: { $0.count >= 3 && lowered.hasPrefix($0.lowercased()) }) {
+            if best.distance > max(1, min(3, word.count / 3)) { return prefixed }
+        }
         let threshold = max(1, min(3, word.count / 3))
         return best.distance <= threshold ? best.candidate : nil
     }

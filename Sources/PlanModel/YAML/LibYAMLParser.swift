@@ -16,6 +16,7 @@ struct LibYAMLParser: ~Copyable {
         var problemColumn: Int?
         var problemOffset: Int
         var contextLine: Int?
+        var contextColumn: Int?
     }
 
     init(bytes: [UInt8]) {
@@ -50,12 +51,13 @@ struct LibYAMLParser: ~Copyable {
         case YAML_READER_ERROR, YAML_MEMORY_ERROR:
             return Failure(
                 problem: problem, context: context, problemLine: nil, problemColumn: nil,
-                problemOffset: p.problem_offset, contextLine: nil)
+                problemOffset: p.problem_offset, contextLine: nil, contextColumn: nil)
         default:
             return Failure(
                 problem: problem, context: context, problemLine: Int(p.problem_mark.line),
                 problemColumn: Int(p.problem_mark.column), problemOffset: Int(p.problem_mark.index),
-                contextLine: context == nil ? nil : Int(p.context_mark.line))
+                contextLine: context == nil ? nil : Int(p.context_mark.line),
+                contextColumn: context == nil ? nil : Int(p.context_mark.column))
         }
     }
 }

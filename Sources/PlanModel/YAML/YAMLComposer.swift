@@ -67,7 +67,14 @@ struct YAMLComposer {
         if let context = failure.context { message += " \(context)" }
         let nearby = [line, failure.contextLine.map { $0 + 1 }].compactMap { $0 }
         let expressionInFlow = nearby.contains { source.line($0)?.contains("${{") == true }
-        return Diagnostic(.yamlSyntax(message, expressionInFlowCollection: expressionInFlow), at: location(line, column))
+        var notes: [Diagnostic.Note] = []
+        if let context = failure.context, let contextLine = failure.contextLine, let contextColumn = failure.contextColumn,
+            contextLine + 1 != line || contextColumn + 1 != column
+        {
+            let what = context.hasPrefix("while ") ? String(context.dropFirst(6)) : context
+            notes.append(Diagnostic.Note(message: "\(what) that starts here", location: location(contextLine + 1, contextColumn + 1)))
+        }
+        return Diagnostic(.yamlSyntax(message, expressionInFlowCollection: expressionInFlow), at: location(line, column), notes: notes)
     }
 
     /// The byte offset of the first byte that is not valid UTF-8, checked before libyaml so the
