@@ -176,8 +176,8 @@ extension DiagnosticMessage {
         text: "'settings:' of an included plan are ignored; the including plan's settings apply", severity: .warning)
     static let includedEnvironmentsIgnored = Self(
         text: "'environments:' of an included plan are ignored; pass values with 'with:'", severity: .warning)
-    static func duplicateStepID(_ id: String, firstLine: Int) -> Self {
-        Self(text: "step id '\(id)' is already used on line \(firstLine); step ids must be unique")
+    static func duplicateStepID(_ id: String, firstUsed: String) -> Self {
+        Self(text: "step id '\(id)' is already used \(firstUsed); step ids must be unique (a 'uses:' step's id prefixes the ids of the plan it includes)")
     }
     static func unknownStepID(_ id: String, suggestion: String?) -> Self {
         Self(text: "no step has id '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))

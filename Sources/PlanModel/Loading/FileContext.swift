@@ -11,6 +11,9 @@ struct FileContext {
 
     var directory: String { Paths.directory(of: file) }
 
+    /// Marks a scalar made from an already evaluated value, whose text is never a template.
+    static let evaluatedTag = "tag:plan,2024:evaluated"
+
     func report(_ message: DiagnosticMessage, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
         session.diagnostics.report(message, at: location, notes: notes)
     }
@@ -45,7 +48,7 @@ struct FileContext {
             report(.wrongNode(what, expected: sql ? "SQL text" : "a single value", found: node.kindDescription), at: node.location)
             return nil
         }
-        guard scalar.value.contains("${{") else { return .literal(scalar.value) }
+        guard scalar.value.contains("${{"), node.tag != Self.evaluatedTag else { return .literal(scalar.value) }
         let template: Template
         do {
             template = try Template.parse(scalar.value)
@@ -268,8 +271,11 @@ struct FileContext {
                 report(.expressionType(what, expected: "a list", found: typed.value.type.withArticle), at: node.location)
                 return nil
             }
+            // Items are values, not YAML: the tag stops a `${{` inside one from being evaluated again.
             let read = values.map { value in
-                item(YAMLNode(content: .scalar(YAMLScalar(value: value.text ?? "", style: .singleQuoted)), location: node.location), "an item of \(what)")
+                item(
+                    YAMLNode(content: .scalar(YAMLScalar(value: value.text ?? "", style: .singleQuoted)), location: node.location, tag: Self.evaluatedTag),
+                    "an item of \(what)")
             }
             return read.contains { $0 == nil } ? nil : read.compactMap { $0 }
         }

@@ -14,7 +14,7 @@ final class LoadSession {
     /// The top-level plan's settings: included plans use them too.
     var settings = Settings()
     /// Step ids with where they are written, for the uniqueness and `from_step` checks.
-    var stepIDs: [(id: String, location: SourceLocation)] = []
+    var stepIDs: [(id: String, location: SourceLocation, chain: [SourceLocation])] = []
     var stepReferences: [(id: String, location: SourceLocation, chain: [SourceLocation])] = []
 
     init(fileSystem: any FileReading, environment: [String: String]) {

@@ -148,19 +148,21 @@ extension FileContext {
 
     /// Step ids are unique across the resolved plan, and `from_step` names one of them.
     private func checkStepIDs() {
+        let saved = session.diagnostics.includeChain
+        defer { session.diagnostics.includeChain = saved }
         var first: [String: SourceLocation] = [:]
-        for (id, location) in session.stepIDs {
+        for (id, location, chain) in session.stepIDs {
             if let earlier = first[id] {
-                report(.duplicateStepID(id, firstLine: earlier.line), at: location, notes: [Diagnostic.Note(message: "first used here", location: earlier)])
+                session.diagnostics.includeChain = chain
+                let whereFirst = earlier.file == location.file ? "on line \(earlier.line)" : "at \(earlier)"
+                report(.duplicateStepID(id, firstUsed: whereFirst), at: location, notes: [Diagnostic.Note(message: "first used here", location: earlier)])
             } else {
                 first[id] = location
             }
         }
         for reference in session.stepReferences where first[reference.id] == nil {
-            let saved = session.diagnostics.includeChain
             session.diagnostics.includeChain = reference.chain
             report(.unknownStepID(reference.id, suggestion: Suggestion.closest(to: reference.id, in: first.keys.sorted())), at: reference.location)
-            session.diagnostics.includeChain = saved
         }
     }
 }

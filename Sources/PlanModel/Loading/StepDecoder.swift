@@ -111,7 +111,7 @@ extension FileContext {
             return nil
         }
         let full = idPrefix + id
-        session.stepIDs.append((full, node.location))
+        session.stepIDs.append((full, node.location, session.diagnostics.includeChain))
         return full
     }
 
