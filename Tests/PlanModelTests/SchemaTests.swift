@@ -94,3 +94,41 @@ import Testing
         #expect(mismatches == "")
     }
 }
+
+/// The YAML that `plan show` prints reads back, in a YAML 1.1 parser (PyYAML), as exactly the
+/// strings it was given: nothing turns into a bool, number, date or null.
+@Suite struct RenderedYAMLRoundTripTests {
+    static let awkward = [
+        "", " lead", "trail ", "yes", "No", "on", "null", "~", "y", "0", "007", "1_000", "1:20", "2024-01-01", "1e3",
+        "0x1F", ".inf", "-.inf", ".nan", "+1", "-1", "=", "<<", "a: b", "a #b", "#c", "key:", "- item", "? q", "[x]",
+        "{y}", "*alias", "&anchor", "!tag", "|", ">", "'q'", "\"dq\"", "%d", "@at", "`bt`", "multi\nline", "multi\nline\n",
+        "two\n\ntrailing\n\n", "tab\there", "cr\r\n", "ünïcödé ✓", "64MB", "5s", "1d", "20240101000000_init",
+        "SELECT 'x' -- c\nFROM t;\n", "  indented\nsecond", "\u{7}bell",
+    ]
+
+    @Test func awkwardStringsSurviveYAML() throws {
+        let tree = RenderNode.map([
+            .init("list", .list(Self.awkward.map(RenderNode.string))),
+            .init("map", .map(Self.awkward.enumerated().map { .init("k\($0.offset)", .string($0.element)) })),
+            .init("keys", .map(Self.awkward.filter { !$0.isEmpty }.map { .init($0, .int(1)) })),
+        ])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plan-yaml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try tree.yaml().write(to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+        try tree.json().write(to: directory.appendingPathComponent("t.json"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            SchemaTests.python, "-c",
+            "import json, sys, yaml\na = yaml.safe_load(open(sys.argv[1] + '/t.yaml', encoding='utf-8'))\nb = json.load(open(sys.argv[1] + '/t.json', encoding='utf-8'))\nprint('same' if a == b else json.dumps([a, b]))",
+            directory.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let result = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(result == "same\n")
+    }
+}

@@ -172,14 +172,18 @@ public indirect enum RenderNode: Sendable, Equatable {
         return indicator + "\n" + lines.map { $0.isEmpty ? "" : indent + $0 }.joined(separator: "\n")
     }
 
-    /// Whether text can be written without quotes and still read back as the same string.
+    private static let numberCharacters = Set("0123456789_:.+-eExXoObBabcdefABCDEF")
+
+    /// Whether text can be written without quotes and still read back as the same string, by
+    /// YAML 1.2 parsers and by YAML 1.1 ones (PyYAML), which also read `yes`, `1_000`, `1:20`
+    /// and `2024-01-01` as non-strings.
     private static func plainIsSafe(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last else { return false }
         if first == " " || last == " " { return false }
-        if "-?:,[]{}#&*!|>'\"%@`".contains(first) { return false }
+        if "-?:,[]{}#&*!|>'\"%@`<=.+".contains(first) { return false }
         let reserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"]
         if reserved.contains(text.lowercased()) { return false }
-        if Int(text) != nil || Double(text) != nil { return false }
+        if first.isNumber && text.allSatisfy({ numberCharacters.contains($0) }) { return false }
         if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return false }
         if text.first == "0" && text.count > 1 { return false }
         return text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0 != "\u{FEFF}" }

@@ -12,11 +12,13 @@ struct PlanBindingOptions: ParsableArguments {
     var assignments: [String] = []
 
     /// `--set name=value` pairs; a later `--set` of the same name wins, as on most CLIs.
+    /// A malformed one is an invalid command line: exit 2, as the spec says.
     func overrides() throws -> [String: String] {
         var overrides: [String: String] = [:]
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw ValidationError("--set '\(assignment)': write --set name=value")
+                StandardError.write("error: --set '\(assignment)': write --set name=value\n")
+                throw ExitCode(2)
             }
             overrides[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
