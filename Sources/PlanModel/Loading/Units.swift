@@ -1,6 +1,6 @@
 /// Durations and sizes as plan files write them. Sizes use PostgreSQL's units, where
 /// 1 kB = 1024 bytes, so `maintenance_work_mem: 64MB` means what the server means by it.
-enum Units {
+public enum Units {
     private static let durationUnits: [(suffix: String, microseconds: Int64)] = [
         ("us", 1), ("ms", 1_000), ("s", 1_000_000), ("min", 60_000_000), ("m", 60_000_000),
         ("h", 3_600_000_000), ("d", 86_400_000_000),
@@ -11,7 +11,7 @@ enum Units {
 
     /// `500ms`, `5s`, `2m`/`2min`, `1h`, `1d`, `1.5s`; a bare `0` means none. Other bare numbers
     /// are refused: PostgreSQL would read them as milliseconds, a person usually means seconds.
-    static func duration(_ text: String) -> Duration? {
+    public static func duration(_ text: String) -> Duration? {
         let trimmed = text.trimmingSpaces
         if trimmed == "0" { return .zero }
         guard let (number, suffix) = splitNumber(trimmed),
@@ -22,7 +22,7 @@ enum Units {
     }
 
     /// `512kB`, `64MB`, `1GB`, `8192B`; a bare `0` is zero bytes.
-    static func size(_ text: String) -> ByteSize? {
+    public static func size(_ text: String) -> ByteSize? {
         let trimmed = text.trimmingSpaces
         if trimmed == "0" { return ByteSize(bytes: 0) }
         guard let (number, suffix) = splitNumber(trimmed),
@@ -33,7 +33,7 @@ enum Units {
     }
 
     /// The shortest exact spelling: 90s → `90s`, 120s → `2m`, 1.5s → `1500ms`.
-    static func format(_ duration: Duration) -> String {
+    public static func format(_ duration: Duration) -> String {
         let microseconds = microseconds(of: duration)
         if microseconds == 0 { return "0" }
         for (suffix, size) in [("d", Int64(86_400_000_000)), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1_000)]
@@ -43,7 +43,7 @@ enum Units {
         return "\(microseconds)us"
     }
 
-    static func format(_ size: ByteSize) -> String {
+    public static func format(_ size: ByteSize) -> String {
         if size.bytes == 0 { return "0" }
         for (suffix, unit) in [("TB", Int64(1) << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)]
         where size.bytes % unit == 0 {
