@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes.
-        .target(name: "PlanModel", dependencies: ["CLibYAML"], swiftSettings: swiftSettings),
+        .target(name: "PlanModel", dependencies: ["CLibYAML"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // PostgreSQL's lexical rules: statement splitting and transaction classification. Pure.
         .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
