@@ -1,5 +1,6 @@
 import ArgumentParser
 import PlanModel
+import Steps
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,7 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: "Prints every problem as file:line:column and exits 2 when any file has an error.")
 
     /// Checks that run on a plan that loaded cleanly. The SQL lint plugs in here.
-    static let linters: [any PlanLinter] = []
+    static let linters: [any PlanLinter] = [MigrationSQLLinter()]
 
     @Argument(help: "The plan files to check.")
     var files: [String]
