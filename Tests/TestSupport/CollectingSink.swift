@@ -50,3 +50,12 @@ public struct StepHarness {
             reporter: reporter, dryRun: dryRun ?? session.readOnly)
     }
 }
+
+/// Records when each message arrived, to tell streamed output from output delivered at the end.
+public final class TimedSink: EventSink {
+    public private(set) var arrivals: [(text: String, at: ContinuousClock.Instant)] = []
+    public init() {}
+    public func receive(_ event: RunEvent) {
+        if case .message(_, let message) = event { arrivals.append((message.text, ContinuousClock.now)) }
+    }
+}
