@@ -14,8 +14,26 @@ public enum StepCatalog {
         switch step.action {
         case .migrate(let migrate): MigrateRunner(migrate)
         case .resolve(let resolve): ResolveRunner(resolve)
-        case .generate, .indexConcurrently, .verify, .sql, .exec:
+        case .verify(let verify): VerifyRunner(verify)
+        case .sql(let sql): SQLStepRunner(sql, transaction: step.transaction)
+        case .exec(let exec): ExecRunner(exec, timeout: step.timeout)
+        case .generate(let generate): GenerateRunner(generate, stepSQL: sql(of: generate, in: plan))
+        case .indexConcurrently:
             NotYetRunnable(kind: step.action.kind.rawValue)
+        }
+    }
+}
+
+extension StepCatalog {
+    /// For `generate: { from_step: ID }`: the SQL that step would run.
+    static func sql(of generate: GenerateStep, in plan: Plan) -> String? {
+        guard case .step(let id) = generate.source, let source = plan.steps.first(where: { $0.id == id }) else { return nil }
+        switch source.action {
+        case .sql(let sql):
+            if case .inline(let text, _) = sql.source { return text }
+            return nil
+        default:
+            return nil
         }
     }
 }
