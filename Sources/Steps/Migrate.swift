@@ -38,7 +38,7 @@ public struct MigrateRunner: StepRunner {
             }
             let mode = prepared.isTransactional
                 ? (step.transaction == .all ? "in the run's single transaction" : "in one transaction, atomic with its history row")
-                : "in \(prepared.units.count) units; statements that cannot run in a transaction run alone"
+                : "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone"
             context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
             for unit in prepared.describeUnits() {
                 context.say(.info, unit.title, sql: unit.sql)
