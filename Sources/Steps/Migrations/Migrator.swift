@@ -116,6 +116,9 @@ struct Migrator {
             let record = committed == total
                 ? MigrationHistory.finishSQL(id: id, steps: committed)
                 : MigrationHistory.recordProgressSQL(id: id, steps: committed)
+            if resumingRow != nil, unitIndex == firstUnit, case .autocommit(let statement) = unit {
+                try dropInvalidLeftover(of: statement, migration: name)
+            }
             let executor = UnitExecutor(connection: connection)
             guard let failure = executor.run(unit, insideTransaction: record) else {
                 // A runner's transaction committed its history record with it; the other units
@@ -139,6 +142,44 @@ struct Migrator {
                 location: location, postgres: error)
         }
         context.say(.info, "applied \(name) in \(total) unit(s): " + prepared.units.map(Self.unitLabel).joined(separator: ", "))
+    }
+
+    /// The unit a resume starts with may be a `CREATE INDEX CONCURRENTLY` that was interrupted:
+    /// the server leaves its INVALID index behind, which `IF NOT EXISTS` would silently keep (and
+    /// the history would call the migration finished) and which makes a plain re-run fail with
+    /// "already exists". Drop that leftover concurrently so the build runs again.
+    private func dropInvalidLeftover(of statement: SQLStatement, migration: String) throws(StepFailure) {
+        guard let (index, table) = Self.concurrentIndexTarget(statement.text) else { return }
+        do {
+            let leftovers = try connection.query(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.indrelid = to_regclass($1) AND c.relname = $2 AND NOT i.indisvalid",
+                [table, index])
+            guard let qualified = leftovers.scalar else { return }
+            context.say(.info, "\(migration): dropping the INVALID index \(qualified) an interrupted CREATE INDEX CONCURRENTLY left, to build it again")
+            try connection.execute("DROP INDEX CONCURRENTLY IF EXISTS \(qualified)")
+        } catch {
+            throw StepFailure(error, doing: "could not drop the INVALID index \(index) left by the interrupted build")
+        }
+    }
+
+    /// The index name (as the catalog stores it) and the table (as written, for `to_regclass`) of
+    /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table …`; nil otherwise.
+    static func concurrentIndexTarget(_ text: String) -> (index: String, table: String)? {
+        let name = #"(?:"(?:[^"]|"")+"|[A-Za-z_\u{80}-\u{10FFFF}][A-Za-z0-9_$\u{80}-\u{10FFFF}]*)"#
+        guard let regex = try? Regex(
+            #"^(?i:create\s+(?:unique\s+)?index\s+concurrently\s+(?:if\s+not\s+exists\s+)?)("#
+                + name + #")\s+(?i:on\s+(?:only\s+)?)("# + name + #"(?:\s*\.\s*"# + name + #")?)"#),
+            let match = try? regex.prefixMatch(in: text),
+            let indexPart = match.output[1].substring, let tablePart = match.output[2].substring
+        else { return nil }
+        var index = String(indexPart)
+        if index.hasPrefix("\"") {
+            index = String(index.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        } else {
+            index = index.lowercased()
+        }
+        return (index, String(tablePart))
     }
 
     /// Which statement of a script failed: by the server's error position when it gives one,
