@@ -9,6 +9,16 @@ public struct SourceText: Sendable, Equatable {
         }
     }
 
+    /// A position moved inside the text: libyaml reports an unexpected end of a file that does not
+    /// end in a newline one line past its last (it reads as if a line break followed), and a
+    /// column past the end of a line; both become the end of the last real position.
+    public func clamped(line: Int, column: Int) -> (line: Int, column: Int) {
+        guard line >= 1, let last = lines.last else { return (line, column) }
+        if line > lines.count { return (lines.count, last.unicodeScalars.count + 1) }
+        let length = lines[line - 1].unicodeScalars.count
+        return (line, min(max(column, 1), length + 1))
+    }
+
     /// The 1-based line, or nil past the end.
     public func line(_ number: Int) -> Substring? {
         number >= 1 && number <= lines.count ? lines[number - 1] : nil

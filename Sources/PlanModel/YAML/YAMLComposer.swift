@@ -56,6 +56,7 @@ struct YAMLComposer {
         } else {
             (line, column) = SourceText.position(ofByteOffset: failure.problemOffset, in: bytes)
         }
+        (line, column) = source.clamped(line: line, column: column)
         if let text = source.line(line) {
             let indentation = text.prefix { $0 == " " || $0 == "\t" }
             if let tab = indentation.firstIndex(of: "\t") {
@@ -72,7 +73,8 @@ struct YAMLComposer {
             contextLine + 1 != line || contextColumn + 1 != column
         {
             let what = context.hasPrefix("while ") ? String(context.dropFirst(6)) : context
-            notes.append(Diagnostic.Note(message: "\(what) that starts here", location: location(contextLine + 1, contextColumn + 1)))
+            let (noteLine, noteColumn) = source.clamped(line: contextLine + 1, column: contextColumn + 1)
+            notes.append(Diagnostic.Note(message: "\(what) that starts here", location: location(noteLine, noteColumn)))
         }
         return Diagnostic(.yamlSyntax(message, expressionInFlowCollection: expressionInFlow), at: location(line, column), notes: notes)
     }
