@@ -73,15 +73,18 @@ public struct MigrationFolder: Sendable {
             throw .unreadable(path: path, reason: "permission denied")
         }
         defer { try? handle.close() }
+        let tooLarge = MigrationError.unreadable(
+            path: path, reason: "the file is over \(maximumScriptSize / 1_048_576) MB; larger migrations are refused")
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= maximumScriptSize else {
-            throw .unreadable(path: path, reason: "the file is \(size / 1_048_576) MB; migrations over \(maximumScriptSize / 1_048_576) MB are refused")
-        }
-        do {
-            return Array(try handle.readToEnd() ?? Data())
-        } catch {
+        guard size <= maximumScriptSize else { throw tooLarge }
+        // Read one byte past the limit rather than trusting stat: /dev/zero, FIFOs and /proc files
+        // report 0 bytes and would otherwise be read without end.
+        let data: Data
+        do { data = try handle.read(upToCount: maximumScriptSize + 1) ?? Data() } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
+        guard data.count <= maximumScriptSize else { throw tooLarge }
+        return Array(data)
     }
 
     /// migration_lock.toml: Prisma takes the first line starting with `provider` (P3019 on mismatch).
