@@ -48,7 +48,11 @@ let package = Package(
         .executableTarget(
             name: "sql-bench", dependencies: ["SQL"], path: "Benchmarks/SQLBench", swiftSettings: swiftSettings),
 
-        .target(name: "TestSupport", dependencies: ["Runner"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        // Fuzz targets of the reliability suite, run for a budget: scripts/reliability, scripts/fuzz.
+        .executableTarget(
+            name: "plan-fuzz", dependencies: ["TestSupport"], path: "Fuzz/PlanFuzz", swiftSettings: swiftSettings),
+
+        .target(name: "TestSupport", dependencies: ["Runner", "PlanModel", "SQL"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PlanModelTests", dependencies: ["PlanModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], resources: [.copy("Corpus")],
