@@ -12,22 +12,23 @@ public enum FuzzTargets {
 
     /// Loads `bytes` as a plan (it may `uses:` itself or a missing file). Properties: a plan or at
     /// least one error; every diagnostic in the file points inside it (1-based line ≤ its line
-    /// count, column ≤ that line's length + 1; 0 only for "the whole file").
+    /// count as libyaml and editors count lines, column ≤ that line's length + 1; line 0 means
+    /// "the whole file").
     public static func loader(_ bytes: [UInt8]) -> [String] {
         let files: [String: [UInt8]] = [planFile: bytes, "other.plan.yaml": Array("plan: 1\nname: other\nsteps: []\n".utf8)]
         let result = PlanLoader(environment: ["DATABASE_URL": "postgresql://u:secret@h/db"], fileSystem: InMemoryFileSystem(bytes: files))
             .load(file: planFile)
         var broken: [String] = []
         if result.plan == nil && !result.diagnostics.hasErrors { broken.append("no plan and no error") }
-        let lines = splitLines(bytes)
+        let source = SourceText(String(decoding: bytes, as: UTF8.self))
         for diagnostic in result.diagnostics where diagnostic.location.file == planFile {
             let location = diagnostic.location
             if location.line == 0 { continue }
-            guard location.line >= 1, location.line <= max(lines.count, 1) else {
-                broken.append("line \(location.line) outside a file of \(lines.count) line(s): \(diagnostic.message)")
+            guard let line = source.line(location.line) else {
+                broken.append("line \(location.line) outside a file of \(source.lines.count) line(s): \(diagnostic.message)")
                 continue
             }
-            let length = lines.isEmpty ? 0 : String(decoding: lines[location.line - 1], as: UTF8.self).unicodeScalars.count
+            let length = line.unicodeScalars.count
             if location.column < 1 || location.column > length + 1 {
                 broken.append("column \(location.column) outside line \(location.line) of length \(length): \(diagnostic.message)")
             }

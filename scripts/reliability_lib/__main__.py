@@ -42,6 +42,7 @@ def main():
             results[key]["reference_seconds"] = round(suite.duration, 2)
         if "race" in only:
             suite = trials.Suite("race", main_cluster, args.binary, os.path.join(work, "race"), args.seed)
+            suite.reference()
             statuses, failures = [], []
             started = time.time()
             for rep in range(race_reps):
@@ -52,7 +53,8 @@ def main():
                 print(f"race {rep + 1}/{race_reps}: exits {sorted(set(map(str, s)))} {'OK' if not problems else problems[:2]}",
                       flush=True)
             results["race"] = {"repetitions": race_reps, "runners": 16, "exits": {str(k): statuses.count(k) for k in set(statuses)},
-                               "failed": len(failures), "failures": failures[:5], "seconds": round(time.time() - started)}
+                               "failed": len(failures), "failures": failures[:5], "seconds": round(time.time() - started),
+                               "notes": suite.notes}
         if "hostile" in only:
             results["hostile"] = hostile.run_all(args.binary, main_cluster, os.path.join(work, "hostile"))
     finally:

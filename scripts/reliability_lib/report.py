@@ -97,7 +97,7 @@ def write(results, path):
               "and a secrets scan (the URL's password and `PGPASSWORD` never appear in any command's text, JSON "
               "or Markdown output, including connection refused, authentication failed, SQL errors and a crash "
               "report).", ""]
-    notes = sorted({n for k in ("kill", "terminate", "restart") for n in results.get(k, {}).get("notes", [])})
+    notes = sorted({n for k in ("kill", "terminate", "restart", "race") for n in results.get(k, {}).get("notes", [])})
     details = ["## Details of this run", ""]
     for key in ("kill", "terminate", "restart"):
         s = results.get(key)

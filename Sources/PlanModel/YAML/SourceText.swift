@@ -4,8 +4,10 @@ public struct SourceText: Sendable, Equatable {
     public let lines: [Substring]
 
     public init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        // Line breaks as libyaml counts them (its marks are what diagnostics carry): LF, CRLF,
+        // a lone CR, NEL, LS and PS. In Swift "\r\n" is one Character.
+        lines = text.split(omittingEmptySubsequences: false) {
+            $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}"
         }
     }
 
@@ -31,9 +33,20 @@ public struct SourceText: Sendable, Equatable {
         var index = 0
         while index < offset && index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") {
+            // The same breaks as `lines`: LF, CRLF (one break), lone CR, NEL, LS, PS.
+            let isCRLF = byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A
+            let isNEL = byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85
+            let isLSPS = byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+            if byte == 0x0A || (byte == 0x0D && !isCRLF) {
                 line += 1
                 column = 1
+            } else if isNEL || isLSPS {
+                line += 1
+                column = 1
+                index += isNEL ? 2 : 3
+                continue
+            } else if isCRLF {
+                // the LF that follows ends the line
             } else if byte & 0xC0 != 0x80 {
                 column += 1
             }
