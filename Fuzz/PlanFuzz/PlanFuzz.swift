@@ -16,6 +16,18 @@ func LLVMFuzzerRunDriver(
 
 /// The target libFuzzer's C callback calls; set once before the driver starts.
 nonisolated(unsafe) var selectedTarget: @Sendable ([UInt8]) -> [String] = FuzzTargets.loader
+
+/// libFuzzer's entry point (its runtime refers to the symbol even when driven by LLVMFuzzerRunDriver).
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    let broken = selectedTarget(bytes)
+    if !broken.isEmpty {
+        FileHandle.standardError.write(Data(("property failed: " + broken.joined(separator: "; ") + "\n").utf8))
+        abort()
+    }
+    return 0
+}
 #endif
 
 @main
@@ -39,15 +51,7 @@ enum PlanFuzz {
             var count = CInt(cArguments.count - 1)
             let status = cArguments.withUnsafeMutableBufferPointer { buffer -> CInt in
                 var base = buffer.baseAddress
-                return LLVMFuzzerRunDriver(&count, &base) { data, size in
-                    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
-                    let broken = selectedTarget(bytes)
-                    if !broken.isEmpty {
-                        FileHandle.standardError.write(Data(("property failed: " + broken.joined(separator: "; ") + "\n").utf8))
-                        abort()
-                    }
-                    return 0
-                }
+                return LLVMFuzzerRunDriver(&count, &base, fuzzOne)
             }
             exit(status)
         }

@@ -24,7 +24,7 @@ def main():
     kill_trials = 10 if quick else args.trials
     server_trials = 5 if quick else max(25, args.trials // 8)
     race_reps = 3 if quick else 50
-    fuzz_seconds = 20 if quick else 120
+    fuzz_seconds = 20 if quick else 60
     only = set(args.only.split(","))
     work = os.path.join(clusters.ROOT, ".tmp", "reliability")
     os.makedirs(work, exist_ok=True)
