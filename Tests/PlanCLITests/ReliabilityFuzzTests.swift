@@ -47,6 +47,8 @@ struct ReliabilityFuzzTests {
         "a: [\n",
         "plan: 1\rsteps:\r  - x: y: z\r",  // lone CRs are line breaks for libyaml
         "plan: 1\u{2028}steps: [a: b: c]\n",
+        // A quoted scalar folded over lines: the expression's offset is not on the first line.
+        "plan: 1\nname: n\nparams:\n  l: { type: list, default: [a] }\nsteps:\n  - exec: { command: \"echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n      bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ${{ params.l }}\", shell: true }\n",
     ])
     func yamlErrorAtTheEndOfAFileWithoutANewlinePointsInsideIt(text: String) {
         #expect(FuzzTargets.loader(Array(text.utf8)).isEmpty)

@@ -10,6 +10,13 @@ FIXED = [
      "(libyaml's mark), and some reader errors past the end of their line", "loader fuzzing (property: every "
      "location is inside the file)", "positions are clamped to the file (SourceText.clamped); "
      "`ReliabilityFuzzTests.yamlErrorAtTheEndOfAFileWithoutANewlinePointsInsideIt`"),
+    ("an expression error in a quoted scalar folded over several lines pointed past the end of its first "
+     "line (column 848 of a 52-character line)", "libFuzzer on the loader (10 s)", "the column falls back to the "
+     "scalar's start when the offset is not on its first line (FileContext.location); "
+     "`ReliabilityFuzzTests.yamlErrorAtTheEndOfAFileWithoutANewlinePointsInsideIt`"),
+    ("lone CR, NEL, LS and PS are line breaks for libyaml but not for the diagnostic's source lines, so "
+     "positions after one pointed at the wrong line", "loader fuzzing", "SourceText splits lines as libyaml "
+     "does; same regression test"),
     ("a migration.sql that is a symlink to /dev/zero (or a FIFO) was read without limit: stat reports 0 bytes",
      "hostile input suite", "read at most the limit + 1 bytes, as the plan loader does (MigrationFolder); "
      "`ReliabilityHostileInputTests.migrationThatIsDevZeroIsRefused`"),

@@ -38,6 +38,11 @@ struct FileContext {
         case .singleQuoted, .doubleQuoted: location.column += offset + 1
         case .literal, .folded: break
         }
+        // A quoted or plain scalar may span lines that YAML folded into spaces: an offset past
+        // the end of its first line is not on that line, so point at the scalar's start instead.
+        if let line = session.sources[location.file]?.line(location.line), location.column > line.unicodeScalars.count + 1 {
+            return node.location
+        }
         return location
     }
 
