@@ -27,6 +27,9 @@ enum RunWiring {
         }
         if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
+        // Ctrl-C / SIGTERM cancel a running index build, which cleans up; the executor then
+        // stops and releases the lock, and the exit code is 130 / 143.
+        Interruption.shared.installSignalHandlers()
         let session = DatabaseSession(target: target, readOnly: dryRun, lockTimeout: options.lockTimeoutDuration, reporter: reporter)
         let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
         Foundation.exit(summary.exitCode)
