@@ -103,11 +103,20 @@ struct IndexBuild {
             exitCode: signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted)
     }
 
+    /// How long cleanup waits for other transactions before leaving the leftover to the next run.
+    static let cleanupLockTimeout = "10s"
+
     /// Drops the INVALID index a failed build leaves (IF NOT EXISTS would keep it forever).
     func dropLeftover() {
         guard let schema = sql.schema,
             let leftover = try? IndexCatalog(connection: connection).existingIndex(schema: schema, name: step.name), !leftover.valid
         else { return }
+        // DROP INDEX CONCURRENTLY waits for every transaction using the table; after a Ctrl-C
+        // nobody wants to wait for a long one, so the wait is bounded and the next run finishes
+        // the job if it runs out.
+        let previous = try? connection.query("SELECT current_setting('lock_timeout')").scalar
+        _ = try? connection.query("SELECT set_config('lock_timeout', $1, false)", [Self.cleanupLockTimeout])
+        defer { _ = try? connection.query("SELECT set_config('lock_timeout', $1, false)", [previous ?? "0"]) }
         do {
             try connection.query(sql.drop)
             context.say(.info, "dropped the INVALID index \(schema).\(step.name) the failed build left", sql: sql.drop)
