@@ -216,3 +216,21 @@ struct IndexConcurrentlyTests {
         session.close()
     }
 }
+
+@Suite("index-concurrently HNSW")
+struct IndexHNSWTests {
+    @Test func warnsWhenTheGraphWillNotFitButBuilds() throws {
+        let database = try TestDatabase.fresh(extensions: ["vector"])
+        defer { database.drop() }
+        let connection = try database.connect()
+        try createVectorTable(connection, "items", dimensions: 384, rows: 1_500)
+        let step = IndexStep(
+            name: "items_hnsw", table: "items", method: .hnsw,
+            keys: [IndexStep.Key(target: .column("embedding"), opclass: "vector_l2_ops")], maintenanceWorkMem: Units.parseSize("1MB"))
+        let run = runIndexStep(step, on: database)
+        #expect(run.summary.exitCode == 0, "\(run.sink.messages)")
+        #expect(run.sink.saw("more than maintenance_work_mem 1 MB"))
+        #expect(run.sink.saw("hnsw graph no longer fits into maintenance_work_mem"), "the server's notice is relayed")
+        #expect(try indexValidity(connection, "items_hnsw") == true)
+    }
+}
