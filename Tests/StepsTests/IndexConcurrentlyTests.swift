@@ -122,7 +122,7 @@ struct IndexConcurrentlyTests {
         try createVectorTable(connection, "items", dimensions: 3, rows: 300)
         let writer = holdWriterUntilInvalid(url: database.url, table: "items", index: "items_idx") { watcher in
             _ = try? watcher.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()")
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()")
         }
         let step = ivfflatStep("items_idx", table: "items", lists: 10)
         let killed = runIndexStep(step, on: database)
