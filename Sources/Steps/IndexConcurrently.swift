@@ -50,6 +50,14 @@ public struct IndexConcurrentlyRunner: StepRunner {
                 sql: sql.create)
             return .wouldRun
         }
+        let label = "\(preflight.table?.schema ?? "").\(step.name)"
+        let decision = decide(preflight.existing)
+        // A valid index that is the one asked for is done, whatever building it anew would need.
+        if decision == .skipValid {
+            context.say(.info, "index \(label) already exists and is valid: would skip")
+            previewRecord(connection, context)
+            return .skipped
+        }
         report(preflight, context)
         if !preflight.problems.isEmpty {
             for problem in preflight.problems { context.say(.error, problem) }
@@ -59,11 +67,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
             context.say(.error, refusal)
             return .wouldFail
         }
-        let label = "\(preflight.table?.schema ?? "").\(step.name)"
-        switch decide(preflight.existing) {
+        switch decision {
         case .skipValid:
-            context.say(.info, "index \(label) already exists and is valid: would skip")
-            previewRecord(connection, context)
             return .skipped
         case .failInvalid:
             context.say(.error, invalidFailure(label))
@@ -133,6 +138,15 @@ public struct IndexConcurrentlyRunner: StepRunner {
                 "cannot build index \(step.name): " + preflight.missing.joined(separator: "; ")
                     + ". Run the migration that creates it first (a `migrate` step before this one)")
         }
+        let sql = IndexSQL(step: step, schema: preflight.table?.schema)
+        let label = "\(sql.schema ?? "").\(step.name)"
+        let decision = decide(preflight.existing)
+        // A valid index that is the one asked for is done, whatever building it anew would need.
+        if decision == .skipValid {
+            context.say(.info, "skipped: index \(label) already exists and is valid")
+            let recorded = try record(connection, context)
+            return recorded ? .done : .skipped
+        }
         report(preflight, context)
         if !preflight.problems.isEmpty {
             throw StepFailure("cannot build index \(step.name): " + preflight.problems.joined(separator: "; "))
@@ -140,15 +154,11 @@ public struct IndexConcurrentlyRunner: StepRunner {
         if let refusal = preflight.ivfflatRefusal(step: step) {
             throw StepFailure(refusal + " (nothing was built)")
         }
-        let sql = IndexSQL(step: step, schema: preflight.table?.schema)
-        let label = "\(sql.schema ?? "").\(step.name)"
         let builder = IndexBuild(step: step, sql: sql, connection: connection, context: context)
 
-        switch decide(preflight.existing) {
+        switch decision {
         case .skipValid:
-            context.say(.info, "skipped: index \(label) already exists and is valid")
-            let recorded = try record(connection, context)
-            return recorded ? .done : .skipped
+            return .skipped
         case .failInvalid:
             throw StepFailure(invalidFailure(label))
         case .failDifferent(let differences):

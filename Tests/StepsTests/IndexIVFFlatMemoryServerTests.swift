@@ -107,6 +107,9 @@ struct IndexIVFFlatMemoryServerTests {
         let built = runIndexStep(ivfflatStep("memories_embedding_idx", table: "memories", lists: 50, budget: "64MB"), on: database)
         #expect(built.summary.exitCode == 0, "\(built.sink.messages)")
         #expect(try indexValidity(connection, "memories_embedding_idx") == true)
+        // Once it exists and is valid, the step skips it even where a new build would not fit.
+        let again = runIndexStep(ivfflatStep("memories_embedding_idx", table: "memories", lists: 50, budget: "1MB"), on: database)
+        #expect(again.sink.outcome == .skipped, "\(again.sink.messages)")
         let progress = built.sink.progress
         print("progress events: \(progress.map { "\($0.phase) \($0.percent.map { "\(Int($0))%" } ?? "")" })")
         #expect(!progress.isEmpty, "a multi-second build reports progress")
