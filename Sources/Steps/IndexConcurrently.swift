@@ -6,6 +6,13 @@ public import Runner
 /// preflight that refuses builds pgvector would refuse (before they commit an INVALID index),
 /// idempotent through the catalog rather than through IF NOT EXISTS, which keeps an INVALID
 /// leftover or a different index of the same name without a word.
+///
+/// Its parts, one idea per file in `Index/`: `IndexSQL` (rendering), `IndexCatalog` (read-only
+/// facts), `IndexDefinitionComparison`, `IndexPreflight` (every check before a lock),
+/// `IVFFlatMemoryModel` (pgvector's own arithmetic, per version), `HNSWMemoryEstimate`,
+/// `VectorColumnType`/`PgvectorVersion`, `IndexBuild` (settings, Ctrl-C, DSM retry, cleanup),
+/// `IndexBuildProgressMonitor`, `IndexMigrationRecord` (`record_as:`). Facts and their sources:
+/// `shared/reference/pgvector-and-postgres.md`.
 public struct IndexConcurrentlyRunner: StepRunner {
     public let step: IndexStep
 
