@@ -203,12 +203,12 @@ struct IndexConcurrentlyTests {
         defer { database.drop() }
         let connection = try database.connect()
         try connection.execute("CREATE TABLE t (a int)")
-        let sink = CollectingSink()
+        let sink = IndexEventSink()
         let reporter = Reporter(sinks: [sink])
         let session = DatabaseSession(target: ConnectionTarget(url: database.url), readOnly: false, lockTimeout: .seconds(30), reporter: reporter)
         let own = try session.connectLocked()
         try own.execute("SET lock_timeout = '3s'")
-        let step = IndexStep(name: "t_a", table: "t", keys: [IndexStep.Key(target: .column("a"))], maintenanceWorkMem: Units.parseSize("32MB"))
+        let step = IndexStep(name: "t_a", table: "t", keys: [IndexStep.Key(target: .column("a"))], maintenanceWorkMem: Units.size("32MB"))
         let context = StepContext(index: 1, session: session, reporter: reporter, dryRun: false, interruption: Interruption())
         #expect(try IndexConcurrentlyRunner(step).execute(context) == .done)
         #expect(try own.execute("SHOW lock_timeout").scalar == "3s")
@@ -226,7 +226,7 @@ struct IndexHNSWTests {
         try createVectorTable(connection, "items", dimensions: 384, rows: 1_500)
         let step = IndexStep(
             name: "items_hnsw", table: "items", method: .hnsw,
-            keys: [IndexStep.Key(target: .column("embedding"), opclass: "vector_l2_ops")], maintenanceWorkMem: Units.parseSize("1MB"))
+            keys: [IndexStep.Key(target: .column("embedding"), opclass: "vector_l2_ops")], maintenanceWorkMem: Units.size("1MB"))
         let run = runIndexStep(step, on: database)
         #expect(run.summary.exitCode == 0, "\(run.sink.messages)")
         #expect(run.sink.saw("more than maintenance_work_mem 1 MB"))

@@ -5,7 +5,7 @@ import Steps
 import TestSupport
 
 /// Collects every event a run emits (from any thread: the Reporter serialises deliveries).
-final class CollectingSink: EventSink, @unchecked Sendable {
+final class IndexEventSink: EventSink, @unchecked Sendable {
     private let lock = NSLock()
     private var collected: [RunEvent] = []
     func receive(_ event: RunEvent) { lock.withLock { collected.append(event) } }
@@ -26,8 +26,8 @@ final class CollectingSink: EventSink, @unchecked Sendable {
 /// Runs one index step through the engine, as `plan run` will.
 func runIndexStep(
     _ step: IndexStep, on database: TestDatabase, dryRun: Bool = false, interruption: Interruption = Interruption()
-) -> (summary: RunSummary, sink: CollectingSink) {
-    let sink = CollectingSink()
+) -> (summary: RunSummary, sink: IndexEventSink) {
+    let sink = IndexEventSink()
     let reporter = Reporter(sinks: [sink])
     let session = DatabaseSession(
         target: ConnectionTarget(url: database.url), readOnly: dryRun, lockTimeout: .seconds(30), reporter: reporter)
@@ -54,7 +54,7 @@ func ivfflatStep(_ name: String, table: String, lists: Int, budget: String? = ni
         name: name, table: table, method: .ivfflat,
         keys: [IndexStep.Key(target: .column("embedding"), opclass: "vector_cosine_ops")],
         storage: [IndexStep.StorageParameter(name: "lists", value: .int(lists))],
-        maintenanceWorkMem: budget.flatMap(Units.parseSize))
+        maintenanceWorkMem: budget.flatMap(Units.size))
 }
 
 /// The index's validity, or nil when there is none.
