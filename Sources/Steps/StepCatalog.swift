@@ -18,8 +18,7 @@ public enum StepCatalog {
         case .sql(let sql): SQLStepRunner(sql, transaction: step.transaction)
         case .exec(let exec): ExecRunner(exec, timeout: step.timeout)
         case .generate(let generate): GenerateRunner(generate, stepSQL: sql(of: generate, in: plan))
-        case .indexConcurrently:
-            NotYetRunnable(kind: step.action.kind.rawValue)
+        case .indexConcurrently(let index): IndexConcurrentlyRunner(index)
         }
     }
 }
@@ -29,22 +28,15 @@ extension StepCatalog {
     static func sql(of generate: GenerateStep, in plan: Plan) -> String? {
         guard case .step(let id) = generate.source, let source = plan.steps.first(where: { $0.id == id }) else { return nil }
         switch source.action {
+        case .indexConcurrently(let index):
+            // The runbook's "generate the migration, build it by hand, resolve it": the migration
+            // records the same statement the step builds.
+            return IndexSQL(step: index).create
         case .sql(let sql):
             if case .inline(let text, _) = sql.source { return text }
             return nil
         default:
             return nil
         }
-    }
-}
-
-/// A step kind whose runner has not landed yet: fails clearly instead of doing nothing.
-struct NotYetRunnable: StepRunner {
-    let kind: String
-    func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        throw StepFailure("the \(kind) step is not implemented yet", exitCode: ExitStatus.invalidInput)
-    }
-    func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        throw StepFailure("the \(kind) step is not implemented yet", exitCode: ExitStatus.invalidInput)
     }
 }

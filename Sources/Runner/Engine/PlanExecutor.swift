@@ -23,17 +23,22 @@ public struct ExecutableStep {
 public enum PlanExecutor {
     public static func run(
         plan: String, file: String?, steps: [ExecutableStep], session: DatabaseSession, reporter: Reporter,
-        dryRun: Bool
+        dryRun: Bool, interruption: Interruption = .shared
     ) -> RunSummary {
         let clock = ContinuousClock()
         let runStart = clock.now
         var summary = RunSummary(plan: plan, dryRun: dryRun)
         reporter.emit(.runStarted(plan: plan, file: file, dryRun: dryRun, target: session.target.displayString))
         for (offset, step) in steps.enumerated() {
+            // Ctrl-C / SIGTERM between steps: start nothing new; the lock is released below.
+            if let status = interruption.exitStatus {
+                summary.exitCode = status
+                break
+            }
             let index = offset + 1
             reporter.emit(.stepStarted(index: index, name: step.name, kind: step.kind))
             let stepStart = clock.now
-            let context = StepContext(index: index, session: session, reporter: reporter, dryRun: dryRun)
+            let context = StepContext(index: index, session: session, reporter: reporter, dryRun: dryRun, interruption: interruption)
             var outcome: StepOutcome
             var failure: StepFailure?
             if !step.enabled {
@@ -60,11 +65,12 @@ public enum PlanExecutor {
             if let failure {
                 summary.exitCode = failure.exitCode
                 // A dry-run goes on so CI sees every problem at once; a real run stops here.
-                if !dryRun || failure.exitCode == ExitStatus.unavailable { break }
+                if !dryRun || failure.exitCode == ExitStatus.unavailable || interruption.exitStatus != nil { break }
             } else if outcome == .wouldFail, summary.exitCode == 0 {
                 summary.exitCode = ExitStatus.failed
             }
         }
+        if let status = interruption.exitStatus { summary.exitCode = status }
         session.close()
         summary.seconds = seconds(clock.now - runStart)
         reporter.emit(.runFinished(summary))

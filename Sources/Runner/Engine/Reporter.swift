@@ -1,3 +1,5 @@
+import Foundation
+
 /// Receives run events. Renderers (text, JSON lines, Markdown) conform.
 public protocol EventSink: AnyObject {
     func receive(_ event: RunEvent)
@@ -11,9 +13,14 @@ extension EventSink {
 
 /// Fans events out to every sink, through the run's redactor: whatever a step says, a secret
 /// never reaches output.
-public final class Reporter {
+///
+/// Thread-safe for emitting: an index build reports progress from its monitor thread while the
+/// step's own thread says what it does, and sinks (renderers writing one line at a time) are not
+/// thread-safe, so every delivery happens under one lock. Set `redactor` before the run starts.
+public final class Reporter: @unchecked Sendable {
     private var sinks: [any EventSink]
     public var redactor: Redactor
+    private let delivery = NSLock()
 
     public init(sinks: [any EventSink], redactor: Redactor = Redactor()) {
         self.sinks = sinks
@@ -22,11 +29,15 @@ public final class Reporter {
 
     public func emit(_ event: RunEvent) {
         let safe = redact(event)
-        for sink in sinks { sink.receive(safe) }
+        delivery.withLock {
+            for sink in sinks { sink.receive(safe) }
+        }
     }
 
     public func finish() {
-        for sink in sinks { sink.finish() }
+        delivery.withLock {
+            for sink in sinks { sink.finish() }
+        }
     }
 
     /// Shorthand for a step's message.

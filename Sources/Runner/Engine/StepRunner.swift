@@ -14,12 +14,15 @@ public struct StepContext {
     public let session: DatabaseSession
     public let reporter: Reporter
     public let dryRun: Bool
+    /// Ctrl-C / SIGTERM: a step with a long cancellable query (an index build) registers it here.
+    public let interruption: Interruption
 
-    public init(index: Int, session: DatabaseSession, reporter: Reporter, dryRun: Bool) {
+    public init(index: Int, session: DatabaseSession, reporter: Reporter, dryRun: Bool, interruption: Interruption = .shared) {
         self.index = index
         self.session = session
         self.reporter = reporter
         self.dryRun = dryRun
+        self.interruption = interruption
     }
 
     public func say(_ level: Message.Level = .info, _ text: String, sql: String? = nil, location: String? = nil) {

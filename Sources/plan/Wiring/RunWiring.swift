@@ -27,6 +27,9 @@ enum RunWiring {
         }
         if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
+        // Ctrl-C / SIGTERM cancel a running index build, which cleans up; the executor then
+        // stops and releases the lock, and the exit code is 130 / 143.
+        Interruption.shared.installSignalHandlers()
         var sessionSettings: [(String, String)] = []
         if let lockTimeout = settings?.lockTimeout { sessionSettings.append(("lock_timeout", Self.milliseconds(lockTimeout))) }
         if let statementTimeout = settings?.statementTimeout { sessionSettings.append(("statement_timeout", Self.milliseconds(statementTimeout))) }

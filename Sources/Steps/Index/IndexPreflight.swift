@@ -1,0 +1,233 @@
+import Foundation
+import PlanModel
+import Runner
+
+/// Everything checked before any lock is taken: the table and its columns, pgvector's type,
+/// dimension and opclass rules, the IVFFlat memory prediction, the HNSW fit, and an existing
+/// index of the same name. Read-only, so a dry-run shows exactly what a run would decide.
+struct IndexPreflight {
+    /// The IVFFlat prediction against the budget.
+    struct IVFFlatVerdict {
+        var prediction: IVFFlatMemoryModel.Prediction
+        var model: IVFFlatMemoryModel
+        var budgetKilobytes: Int64
+        var version: String
+        var largestListsThatFit: Int?
+        var fits: Bool { prediction.fits(budgetKilobytes: budgetKilobytes) }
+    }
+
+    var table: IndexCatalog.Table?
+    /// Certain failures: the build must not start.
+    var problems: [String] = []
+    /// Things an earlier step (a pending migration) may still create: the table, a column.
+    var missing: [String] = []
+    var notes: [String] = []
+    var warnings: [String] = []
+    var ivfflat: IVFFlatVerdict?
+    var existing: IndexCatalog.ExistingIndex?
+    var budgetKilobytes: Int64 = 0
+    var budgetIsStepSetting = false
+
+    static func inspect(_ step: IndexStep, on connection: PostgresConnection) throws(PostgresError) -> IndexPreflight {
+        let catalog = IndexCatalog(connection: connection)
+        var report = IndexPreflight()
+        if let setting = step.maintenanceWorkMem {
+            report.budgetKilobytes = setting.kilobytes
+            report.budgetIsStepSetting = true
+        } else {
+            report.budgetKilobytes = try catalog.maintenanceWorkMemKilobytes()
+        }
+        if step.keys.isEmpty { report.problems.append("the step lists no columns: give at least one under `columns:`") }
+
+        guard let table = try catalog.table(schema: step.schema, name: step.table) else {
+            report.missing.append("table \(step.schema.map { $0 + "." } ?? "")\(step.table) does not exist")
+            return report
+        }
+        report.table = table
+        switch table.kind {
+        case "r", "m": break
+        case "p":
+            report.problems.append(
+                "\(table.name) is a partitioned table: PostgreSQL cannot build an index on it CONCURRENTLY; build one on each partition, then attach them with CREATE INDEX ON ONLY and ALTER INDEX … ATTACH PARTITION")
+        default:
+            report.problems.append("\(table.schema).\(table.name) is not a table (relkind '\(table.kind)'): an index needs a table or materialized view")
+        }
+
+        let columns = try catalog.columns(of: table)
+        for key in step.keys {
+            if case .column(let name) = key.target, columns[name] == nil {
+                report.missing.append("column \(name) does not exist in \(table.schema).\(table.name)")
+            }
+        }
+        for name in step.include where columns[name] == nil {
+            report.missing.append("column \(name) (INCLUDE) does not exist in \(table.schema).\(table.name)")
+        }
+
+        if let kind = try catalog.relationKind(schema: table.schema, name: step.name), kind != "i", kind != "I" {
+            report.problems.append(
+                "\(table.schema).\(step.name) already exists and is not an index (relkind '\(kind)'): pick another index name")
+        } else {
+            report.existing = try catalog.existingIndex(schema: table.schema, name: step.name)
+        }
+
+        if let method = VectorIndexMethod(rawValue: step.method.rawValue), report.missing.isEmpty {
+            try report.inspectVector(step, method: method, table: table, columns: columns, catalog: catalog)
+        }
+        return report
+    }
+
+    private mutating func inspectVector(
+        _ step: IndexStep, method: VectorIndexMethod, table: IndexCatalog.Table, columns: [String: IndexCatalog.Column],
+        catalog: IndexCatalog
+    ) throws(PostgresError) {
+        guard let pgvector = try catalog.vectorExtension() else {
+            problems.append(
+                "the vector extension is not installed in this database: \(method.rawValue) comes from pgvector; add `CREATE EXTENSION IF NOT EXISTS vector;` to a migration that runs before this step")
+            return
+        }
+        var versionNote = "pgvector \(pgvector.installed)"
+        if let library = pgvector.library, library != pgvector.installed {
+            versionNote += " (the server's library is \(library); ALTER EXTENSION vector UPDATE would align them)"
+        }
+        notes.append(versionNote + " is installed")
+
+        guard step.keys.count == 1, let key = step.keys.first else {
+            problems.append("\(method.rawValue) indexes take exactly one column, and the step lists \(step.keys.count)")
+            return
+        }
+        guard case .column(let columnName) = key.target, let column = columns[columnName] else {
+            notes.append("the key is an expression: pgvector checks its type and dimensions when the build starts, and memory cannot be predicted")
+            return
+        }
+        guard let type = VectorColumnType(rawValue: column.typeName) else {
+            problems.append(
+                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes need a vector, halfvec, bit\(method == .hnsw ? " or sparsevec" : "") column")
+            return
+        }
+        guard let maximum = type.maximumDimensions(for: method) else {
+            problems.append(
+                "column \(columnName) is \(column.formattedType), and ivfflat has no operator class for sparsevec: use hnsw (sparsevec_l2_ops, sparsevec_ip_ops, sparsevec_cosine_ops, sparsevec_l1_ops)")
+            return
+        }
+        guard column.typeModifier > 0 else {
+            problems.append(
+                "column \(columnName) does not have dimensions (it is \(column.formattedType)): pgvector needs a fixed size, e.g. \(type.rawValue)(1536); alter the column's type in a migration")
+            return
+        }
+        let dimensions = column.typeModifier
+        if type != .sparsevec, dimensions > maximum {
+            let other = type == .vector && maximum == 2_000 ? "; halfvec allows 4,000 (index `(\(columnName)::halfvec(\(dimensions)))` with halfvec ops), bit 64,000" : ""
+            problems.append(
+                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes allow at most \(maximum) dimensions for \(type.rawValue)\(other)")
+        }
+        let allowed = type.operatorClasses(for: method)
+        let opclass = key.opclass ?? type.defaultOperatorClass(for: method)
+        if let opclass {
+            if !allowed.contains(opclass.lowercased()) {
+                problems.append(
+                    "operator class \(opclass) does not fit a \(type.rawValue) column for \(method.rawValue): use one of \(allowed.joined(separator: ", "))")
+            } else if method == .ivfflat, opclass.lowercased().hasSuffix("_cosine_ops"), dimensions < 2 {
+                problems.append("column \(columnName) has 1 dimension, and cosine distance needs at least 2 (pgvector: \"dimensions must be greater than one for this opclass\")")
+            }
+        } else {
+            problems.append(
+                "\(method.rawValue) on \(type.rawValue) has no default operator class: name one under `opclass:` (\(allowed.joined(separator: ", ")))")
+        }
+        if type == .sparsevec {
+            notes.append("sparsevec values may have at most \(VectorColumnType.hnswMaximumNonZero) non-zero elements for hnsw; pgvector checks each row while building")
+        }
+
+        switch method {
+        case .ivfflat:
+            try predictIVFFlat(step, table: table, column: columnName, type: type, dimensions: dimensions, version: pgvector, catalog: catalog)
+        case .hnsw:
+            try estimateHNSW(step, table: table, column: columnName, type: type, dimensions: dimensions, catalog: catalog)
+        }
+    }
+
+    private mutating func predictIVFFlat(
+        _ step: IndexStep, table: IndexCatalog.Table, column: String, type: VectorColumnType, dimensions: Int,
+        version: IndexCatalog.VectorExtension, catalog: IndexCatalog
+    ) throws(PostgresError) {
+        let lists = step.intParameter("lists") ?? 100
+        guard IVFFlatMemoryModel.listsRange.contains(lists) else {
+            problems.append("lists = \(lists) is out of range: ivfflat accepts 1 to 32768")
+            return
+        }
+        guard let parsed = PgvectorVersion(version.effective) else {
+            warnings.append("pgvector version \(version.effective) is not one plan knows: the memory check is skipped")
+            return
+        }
+        var model = IVFFlatMemoryModel(
+            formula: IVFFlatMemoryModel.Formula(version: parsed), columnType: type, dimensions: dimensions,
+            heapBlocks: table.heapBlocks, rows: 0, blockSize: table.blockSize)
+        // The k-means arrays are sized by the rows actually sampled; count them exactly, but
+        // never past what pgvector would sample.
+        model.rows = try catalog.rowsReadByBuild(
+            table: table, key: PostgresConnection.quoteIdentifier(column), predicate: step.predicate,
+            limit: model.sampleCapacity(lists: lists))
+        let prediction = model.predict(lists: lists)
+        ivfflat = IVFFlatVerdict(
+            prediction: prediction, model: model, budgetKilobytes: budgetKilobytes, version: parsed.description,
+            largestListsThatFit: model.largestListsThatFit(budgetKilobytes: budgetKilobytes))
+    }
+
+    private mutating func estimateHNSW(
+        _ step: IndexStep, table: IndexCatalog.Table, column: String, type: VectorColumnType, dimensions: Int,
+        catalog: IndexCatalog
+    ) throws(PostgresError) {
+        let m = step.intParameter("m") ?? 16
+        let efConstruction = step.intParameter("ef_construction") ?? 64
+        guard (2...100).contains(m) else {
+            problems.append("m = \(m) is out of range: hnsw accepts 2 to 100")
+            return
+        }
+        if efConstruction < 2 * m {
+            problems.append("ef_construction = \(efConstruction) is less than 2 × m = \(2 * m); pgvector refuses that (\"ef_construction must be greater than or equal to 2 * m\")")
+        }
+        let rows: Int64
+        if table.estimatedRows >= 0 {
+            rows = Int64(table.estimatedRows)
+        } else {
+            rows = try catalog.rowsReadByBuild(
+                table: table, key: PostgresConnection.quoteIdentifier(column), predicate: step.predicate, limit: 10_000_000)
+        }
+        let estimate = HNSWMemoryEstimate(columnType: type, dimensions: dimensions, m: m, rows: rows)
+        let budgetMB = budgetKilobytes / 1024
+        if estimate.fits(budgetKilobytes: budgetKilobytes) {
+            notes.append(
+                "hnsw graph of about \(rows) rows needs about \(estimate.graphBytes / 1_048_576 + 1) MB: fits in maintenance_work_mem \(budgetMB) MB")
+        } else {
+            warnings.append(
+                "hnsw graph of about \(rows) rows needs about \(estimate.suggestedMegabytes) MB, more than maintenance_work_mem \(budgetMB) MB: after about \(estimate.rowsThatFit(budgetKilobytes: budgetKilobytes)) rows pgvector goes on building on disk, which is much slower. Set `maintenance_work_mem: \(estimate.suggestedMegabytes)MB` on the step to build in memory (keep it below the server's /dev/shm size for parallel builds)"
+            )
+        }
+    }
+
+    /// The IVFFlat refusal, naming the largest `lists` that fits and the setting that would do.
+    func ivfflatRefusal(step: IndexStep) -> String? {
+        guard let verdict = ivfflat, !verdict.fits, let failure = verdict.prediction.firstFailure(budgetKilobytes: verdict.budgetKilobytes) else {
+            return nil
+        }
+        let lists = verdict.prediction.lists
+        let budgetMB = verdict.budgetKilobytes / 1024
+        var text = "the ivfflat build of \(step.name) would fail: pgvector \(verdict.version) would stop at its \(failure.stage.rawValue) check with \"memory required is \(IVFFlatMemoryModel.reportedMegabytes(failure.totalBytes)) MB, maintenance_work_mem is \(budgetMB) MB\" (lists = \(lists), \(verdict.prediction.sampledRows) sampled rows of \(verdict.model.columnType.rawValue)(\(verdict.model.dimensions))). "
+        if let largest = verdict.largestListsThatFit {
+            text += "Set `lists` to \(largest) or less, or "
+        } else {
+            text += "Even lists = 1 does not fit; "
+        }
+        text += "set `maintenance_work_mem: \(verdict.prediction.requiredMegabytes)MB` on the step"
+        return text
+    }
+
+    /// One line with the numbers, for the report.
+    func ivfflatSummary() -> String? {
+        guard let verdict = ivfflat else { return nil }
+        let p = verdict.prediction
+        let checks = p.checks.map { "\($0.stage.rawValue) \(IVFFlatMemoryModel.reportedMegabytes($0.totalBytes)) MB" }.joined(separator: ", ")
+        let budget = "\(verdict.budgetKilobytes / 1024) MB (\(budgetIsStepSetting ? "the step's maintenance_work_mem" : "the server's maintenance_work_mem"))"
+        return "ivfflat memory (pgvector \(verdict.version) formula): lists = \(p.lists), \(p.sampledRows) of \(p.sampleCapacity) sample rows, heap \(verdict.model.heapBlocks) blocks; needs \(p.requiredMegabytes) MB (\(checks)); budget \(budget): "
+            + (verdict.fits ? "fits" : "does not fit") + (verdict.largestListsThatFit.map { "; the largest lists that fits is \($0)" } ?? "")
+    }
+}
