@@ -1,0 +1,132 @@
+import Foundation
+import Runner
+import TestSupport
+import Testing
+
+/// `plan run` end to end on the shipped example service, as its CI workflow and deploy run it.
+@Suite("plan run")
+struct RunCommandTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let memoryService = repository + "/examples/memory-service"
+
+    /// The dry-run writes nothing (the WAL position does not move) and its Markdown summary —
+    /// what CI posts on a pull request — is exactly the golden one, times aside.
+    @Test func dryRunOfTheExampleWritesNothingAndItsSummaryMatchesTheGolden() throws {
+        // WAL is server-wide: scripts/test runs this test in a phase of its own, and a dry-run
+        // that wrote would move the position on every attempt, so one still attempt is proof.
+        var unchanged = false
+        for _ in 1...5 where !unchanged {
+            let database = try TestDatabase.fresh()
+            defer { database.drop() }
+            let summaryFile = NSTemporaryDirectory() + "plan-summary-\(UUID().uuidString).md"
+            defer { try? FileManager.default.removeItem(atPath: summaryFile) }
+            let connection = try database.connect()
+            let before = try connection.execute("SELECT pg_current_wal_lsn()").scalar
+
+            let output = try PlanProcess.run(
+                ["run", "release.plan.yaml", "--dry-run", "--summary", summaryFile], environment: ["DATABASE_URL": database.url],
+                directory: Self.memoryService)
+            #expect(output.status == 0, "\(output.all)")
+            unchanged = try connection.execute("SELECT pg_current_wal_lsn()").scalar == before
+            #expect(try connection.execute("SELECT to_regclass('_prisma_migrations') IS NULL").scalar == "t")
+
+            let summary = Self.withoutTimes(try String(contentsOfFile: summaryFile, encoding: .utf8))
+            let goldenPath = Self.repository + "/Tests/PlanCLITests/Golden/memory-service-dry-run.md"
+            if ProcessInfo.processInfo.environment["PLAN_UPDATE_GOLDEN"] == "1" {
+                try summary.write(toFile: goldenPath, atomically: true, encoding: .utf8)
+            }
+            #expect(summary == (try String(contentsOfFile: goldenPath, encoding: .utf8)))
+        }
+        #expect(unchanged, "pg_current_wal_lsn() moved during every dry-run")
+    }
+
+    /// `--format json`: every line parses, every step starts and finishes, the summary is last.
+    @Test func jsonOutputOfAFullRunHasEveryStepsStartAndFinish() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let output = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--format", "json", "--set", "seed=true"], environment: ["DATABASE_URL": database.url],
+            directory: Self.memoryService)
+        #expect(output.status == 0, "\(output.all)")
+        let events = try output.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+        }
+        #expect(events.first?["event"] as? String == "run_started")
+        #expect(events.last?["event"] as? String == "summary")
+        #expect(events.last?["exit_code"] as? Int == 0)
+        let started = events.filter { $0["event"] as? String == "step_started" }.compactMap { $0["step"] as? Int }
+        let finished = events.filter { $0["event"] as? String == "step_finished" }.compactMap { $0["step"] as? Int }
+        #expect(started == [1, 2, 3, 4, 5])
+        #expect(finished == [1, 2, 3, 4, 5])
+        let outcomes = events.filter { $0["event"] as? String == "step_finished" }.compactMap { $0["outcome"] as? String }
+        #expect(outcomes == ["done", "done", "done", "done", "done"])
+        #expect(!output.all.contains(database.password))
+    }
+
+    @Test func anInvalidPlanExitsTwoWithItsLocationBeforeConnecting() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("bad.plan.yaml", "plan: 1\nname: bad\nsteps:\n  - migrat: {}\n")
+        let output = try PlanProcess.run(
+            ["run", "bad.plan.yaml", "--database-url", "postgresql://nobody:secret-pw@127.0.0.1:1/none"], directory: directory.path)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("bad.plan.yaml:4:5: error: unknown step 'migrat'"), "\(output.all)")
+        #expect(output.stderr.contains("did you mean 'migrate'?"))
+        #expect(!output.all.contains("secret-pw"))
+    }
+
+    @Test func anUnreachableDatabaseExitsThreeWithoutThePassword() throws {
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);")])
+        defer { project.remove() }
+        try project.directory.write("release.plan.yaml", "plan: 1\nname: r\nsteps:\n  - migrate: {}\n")
+        let output = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", "postgresql://nobody:secret-pw@127.0.0.1:1/none"], directory: project.root)
+        #expect(output.status == 3, "\(output.all)")
+        #expect(output.stderr.contains("could not connect to postgresql://nobody:***@127.0.0.1:1/none"))
+        #expect(!output.all.contains("secret-pw"))
+    }
+
+    /// SIGTERM during an index build: the build is cancelled, its INVALID leftover dropped, the
+    /// lock released, and the exit code is 143.
+    @Test func sigtermDuringAnIndexBuildCleansUpAndExits143() throws {
+        let database = try TestDatabase.fresh(extensions: ["vector"])
+        defer { database.drop() }
+        let connection = try database.connect()
+        try connection.execute(
+            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 60000) g")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "index.plan.yaml",
+            """
+            plan: 1
+            name: slow-index
+            steps:
+              - index-concurrently:
+                  name: items_embedding
+                  table: items
+                  using: hnsw
+                  columns: [ { column: embedding, opclass: vector_l2_ops } ]
+                  with: { m: 32, ef_construction: 400 }
+                  parallel_workers: 0
+            """)
+        let process = try PlanProcess.start(
+            ["run", "index.plan.yaml", "--database-url", database.url, "--format", "json"], directory: directory.path,
+            outputPrefix: directory.path + "/run")
+        let monitor = try database.connect()
+        try waitUntil { try monitor.execute("SELECT count(*) FROM pg_stat_progress_create_index").scalar == "1" }
+        Thread.sleep(forTimeInterval: 1.2)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        let events = try String(contentsOfFile: directory.path + "/run.out", encoding: .utf8)
+        #expect(events.contains("\"event\":\"progress\""), "progress events in JSON mode: \(events)")
+        #expect(try monitor.execute("SELECT count(*) FROM pg_class WHERE relname = 'items_embedding'").scalar == "0")
+        #expect(try monitor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369").scalar == "0")
+    }
+
+    static func withoutTimes(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\d+(\.\d+)? (ms|s)\b"#, with: "N ms", options: .regularExpression)
+    }
+}
