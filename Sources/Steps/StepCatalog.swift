@@ -7,7 +7,7 @@ public enum StepCatalog {
     public static func executable(_ step: Step, in plan: Plan) -> ExecutableStep {
         ExecutableStep(
             name: step.displayName, kind: step.action.kind.rawValue, enabled: step.enabled, retry: step.retry,
-            runner: runner(for: step, in: plan))
+            timeout: step.action.kind == .exec ? nil : step.timeout, runner: runner(for: step, in: plan))
     }
 
     static func runner(for step: Step, in plan: Plan) -> any StepRunner {

@@ -130,3 +130,67 @@ struct RunCommandTests {
         text.replacingOccurrences(of: #"\d+(\.\d+)? (ms|s)\b"#, with: "N ms", options: .regularExpression)
     }
 }
+
+@Suite("plan run: per-step timeout and retry")
+struct StepTimeoutTests {
+    @Test func aStepThatRunsPastItsTimeoutIsCancelledAndRolledBack() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "slow.plan.yaml",
+            """
+            plan: 1
+            name: slow
+            steps:
+              - name: slow backfill
+                timeout: 1s
+                sql:
+                  sql: |
+                    CREATE TABLE backfill (id int);
+                    SELECT pg_sleep(30);
+              - name: never reached
+                sql:
+                  sql: CREATE TABLE after (id int);
+            """)
+        let started = Date()
+        let output = try PlanProcess.run(["run", "slow.plan.yaml", "--database-url", database.url], directory: directory.path)
+        #expect(output.status == 1)
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(output.stderr.contains("ran longer than its timeout of 1.0 seconds and was cancelled"), "\(output.all)")
+        #expect(!output.stdout.contains("[2]"), "the run stops at the failed step")
+        let connection = try database.connect()
+        #expect(try connection.execute("SELECT to_regclass('backfill') IS NULL AND to_regclass('after') IS NULL").scalar == "t")
+    }
+
+    @Test func aLockTimeoutIsRetriedWhenTheStepAsks() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let holder = try database.connect()
+        try holder.execute("CREATE TABLE busy (id int)")
+        try holder.execute("BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE")
+        // Only the timer touches the holder from here on.
+        nonisolated(unsafe) let release = holder
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { _ = try? release.execute("COMMIT") }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "retry.plan.yaml",
+            """
+            plan: 1
+            name: retry
+            settings:
+              lock_timeout: 300ms
+            steps:
+              - name: add column
+                retry: { attempts: 10, backoff: 200ms }
+                sql:
+                  sql: ALTER TABLE busy ADD COLUMN note text;
+            """)
+        let output = try PlanProcess.run(["run", "retry.plan.yaml", "--database-url", database.url], directory: directory.path)
+        #expect(output.status == 0, "\(output.all)")
+        #expect(output.stdout.contains("retrying in"), "\(output.all)")
+        #expect(try database.connect().execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'").scalar == "1")
+    }
+}

@@ -9,6 +9,8 @@ public final class DatabaseSession {
     private var connection: PostgresConnection?
     private var connectionError: PostgresError?
     public private(set) var holdsLock = false
+    /// Cancels whatever the session's connection is running, from any thread.
+    public let cancellation = SessionCancellation()
 
     /// Session settings from the plan (`lock_timeout`, `statement_timeout`), set on connect.
     public let settings: [(name: String, value: String)]
@@ -50,6 +52,7 @@ public final class DatabaseSession {
                 if let error = outcome.error { throw error }
             }
             connection = opened
+            cancellation.set(opened.cancelHandle())
             return opened
         } catch {
             connectionError = error
@@ -86,6 +89,7 @@ public final class DatabaseSession {
     public func close() {
         if holdsLock, let connection { AdvisoryLock.release(on: connection) }
         holdsLock = false
+        cancellation.set(nil)
         connection = nil
     }
 

@@ -7,13 +7,20 @@ public struct ExecutableStep {
     public var kind: String
     public var enabled: Bool
     public var retry: RetryPolicy?
+    /// The step's `timeout:`, enforced by cancelling its query; nil for steps that enforce
+    /// their own (exec).
+    public var timeout: Duration?
     public var runner: any StepRunner
 
-    public init(name: String, kind: String, enabled: Bool = true, retry: RetryPolicy? = nil, runner: any StepRunner) {
+    public init(
+        name: String, kind: String, enabled: Bool = true, retry: RetryPolicy? = nil, timeout: Duration? = nil,
+        runner: any StepRunner
+    ) {
         self.name = name
         self.kind = kind
         self.enabled = enabled
         self.retry = retry
+        self.timeout = timeout
         self.runner = runner
     }
 }
@@ -45,9 +52,16 @@ public enum PlanExecutor {
                 reporter.say(index, .info, "skipped: its `if:` condition is false")
                 outcome = .skipped
             } else {
+                let deadline = StepDeadline(after: step.timeout, session: session)
                 do {
                     outcome = try runWithRetry(step, context)
+                    deadline.disarm()
                 } catch {
+                    deadline.disarm()
+                    var error = error
+                    if deadline.hasPassed, let timeout = step.timeout {
+                        error.message = "the step ran longer than its timeout of \(timeout) and was cancelled: \(error.message)"
+                    }
                     failure = error
                     outcome = dryRun ? .wouldFail : .failed
                     reporter.say(index, .error, error.message, location: error.location)
