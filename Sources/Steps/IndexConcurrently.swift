@@ -99,7 +99,7 @@ public struct IndexConcurrentlyRunner: StepRunner {
         var lines: [String] = []
         if let budget = step.maintenanceWorkMem { lines.append("SET maintenance_work_mem = '\(budget.kilobytes)kB';") }
         if let workers = step.parallelWorkers { lines.append("SET max_parallel_maintenance_workers = \(workers);") }
-        lines.append("SET lock_timeout = \(step.lockTimeout.map { "'\(Units.format($0))'" } ?? "0");")
+        lines.append("SET lock_timeout = \(step.lockTimeout.map { "'\(Units.postgresMilliseconds($0))'" } ?? "0");")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -43,6 +43,12 @@ public enum Units {
         return "\(microseconds)us"
     }
 
+    /// A duration as PostgreSQL reads it in SET and set_config: whole milliseconds (its `m` is
+    /// not minutes, so plan's own spelling cannot be passed through).
+    public static func postgresMilliseconds(_ duration: Duration) -> String {
+        "\(microseconds(of: duration) / 1000)ms"
+    }
+
     public static func format(_ size: ByteSize) -> String {
         if size.bytes == 0 { return "0" }
         for (suffix, unit) in [("TB", Int64(1) << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)]
@@ -52,7 +58,7 @@ public enum Units {
         return "\(size.bytes)B"
     }
 
-    static func microseconds(of duration: Duration) -> Int64 {
+    public static func microseconds(of duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }

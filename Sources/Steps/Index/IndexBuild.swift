@@ -146,7 +146,7 @@ struct IndexBuild {
         var wanted: [(String, String)] = []
         if let budget = step.maintenanceWorkMem { wanted.append(("maintenance_work_mem", "\(max(budget.kilobytes, 1024))kB")) }
         if let parallelWorkers { wanted.append(("max_parallel_maintenance_workers", String(parallelWorkers))) }
-        let lockTimeout = step.lockTimeout.map { String($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) + "ms" } ?? "0"
+        let lockTimeout = step.lockTimeout.map(Units.postgresMilliseconds) ?? "0"
         wanted.append(("lock_timeout", lockTimeout))
         var saved: [(String, String)] = []
         do {

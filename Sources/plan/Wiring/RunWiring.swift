@@ -31,18 +31,12 @@ enum RunWiring {
         // stops and releases the lock, and the exit code is 130 / 143.
         Interruption.shared.installSignalHandlers()
         var sessionSettings: [(String, String)] = []
-        if let lockTimeout = settings?.lockTimeout { sessionSettings.append(("lock_timeout", Self.milliseconds(lockTimeout))) }
-        if let statementTimeout = settings?.statementTimeout { sessionSettings.append(("statement_timeout", Self.milliseconds(statementTimeout))) }
+        if let lockTimeout = settings?.lockTimeout { sessionSettings.append(("lock_timeout", Units.postgresMilliseconds(lockTimeout))) }
+        if let statementTimeout = settings?.statementTimeout { sessionSettings.append(("statement_timeout", Units.postgresMilliseconds(statementTimeout))) }
         let session = DatabaseSession(
             target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeoutDuration, reporter: reporter,
             settings: sessionSettings)
         let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
         Foundation.exit(summary.exitCode)
-    }
-
-    /// A duration as PostgreSQL reads it in SET (its "m" would not mean minutes).
-    static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
     }
 }
