@@ -31,10 +31,10 @@ let package = Package(
         .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
         .target(
-            name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"],
+            name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
         // One file per step type, built on the engine.
-        .target(name: "Steps", dependencies: ["Runner", "PlanModel", "SQL"], swiftSettings: swiftSettings),
+        .target(name: "Steps", dependencies: ["Runner", "PlanModel", "SQL"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "plan",
