@@ -56,7 +56,14 @@ public struct ExecRunner: StepRunner {
         output.read(child.stdout, as: .stdout)
         output.read(child.stderr, as: .stderr)
 
-        let (termination, timedOut) = supervise(child, output: output, context: context)
+        // Ctrl-C / SIGTERM reach the program (it runs in its own process group, away from the
+        // terminal's), which gets the same grace as on a timeout; then the run stops with 130/143.
+        let (termination, timedOut) = context.interruption.handling { supervise(child, output: output, context: context) }
+        if let status = context.interruption.exitStatus {
+            throw StepFailure(
+                "`\(launch.displayed)` was stopped by \(Interruption.name(of: context.interruption.receivedSignal ?? SIGINT)), passed on to it",
+                exitCode: status)
+        }
         if timedOut {
             throw StepFailure(
                 "`\(launch.displayed)` did not finish within \(Units.format(timeout ?? .zero)) and was stopped (SIGTERM, then SIGKILL after \(Units.format(terminationGrace))). "
@@ -92,10 +99,15 @@ public struct ExecRunner: StepRunner {
             if let ended {
                 // Something the program left running in the background may still hold its output
                 // open; wait for that only a moment.
-                if batch.finished || clock.now - ended.at > .seconds(2) { return (ended.termination, terminatedAt != nil) }
+                if batch.finished || clock.now - ended.at > .seconds(2) {
+                    return (ended.termination, terminatedAt != nil && context.interruption.receivedSignal == nil)
+                }
                 continue
             }
-            if let deadline, terminatedAt == nil, clock.now >= deadline {
+            if terminatedAt == nil, let signal = context.interruption.receivedSignal {
+                child.signalGroup(signal)
+                terminatedAt = clock.now
+            } else if let deadline, terminatedAt == nil, clock.now >= deadline {
                 child.signalGroup(SIGTERM)
                 terminatedAt = clock.now
             } else if let terminatedAt, !killed, clock.now - terminatedAt >= terminationGrace {
