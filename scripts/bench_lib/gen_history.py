@@ -83,7 +83,8 @@ class History:
             parent = next((c[:-2] for c, _ in self.columns[table] if c.endswith("Id") and c[:-2] in self.columns), None)
         if parent:
             fk = f', "{parent}Id"'
-            fk_value = f", NULLIF(g % 50, 0)"
+            # A real parent row (or NULL while the parent is empty): the subquery runs once.
+            fk_value = f', (SELECT min("id") FROM "{parent}")'
         return (
             f'-- Seed\nINSERT INTO "{table}" ("title", "amount"{fk})\n'
             f"SELECT 'item ' || g, (g * 7919) % 10000{fk_value} FROM generate_series(1, {rows}) AS g;"
@@ -167,7 +168,7 @@ class History:
         )
         return [body], True
 
-    def backfill(self, rows=400):
+    def backfill(self, rows=2000):
         t = self.some_table()
         r = self.rng.random()
         if r < 0.5:
@@ -202,7 +203,7 @@ class History:
 def steady(count, seed):
     h = History(seed)
     out = []
-    _, sql = h.create_table(rows=2000)
+    _, sql = h.create_table(rows=20000)
     out.append(("init", sql))
     weights = [
         ("create_table", 14), ("add_column", 22), ("alter_column", 12), ("add_index", 10), ("enum", 6),
@@ -212,7 +213,7 @@ def steady(count, seed):
     while len(out) < count:
         k = h.rng.choice(kinds)
         if k == "create_table":
-            name, sql = h.create_table(rows=h.rng.choice([0, 0, 500, 2000]))
+            name, sql = h.create_table(rows=h.rng.choice([0, 2000, 5000, 20000]))
             out.append((f"create_{name.lower()}", sql))
         elif k == "add_column":
             out.append(("add_column", h.add_column()))
@@ -234,7 +235,7 @@ def steady(count, seed):
         elif k == "concurrent":
             out.append(("concurrent_index", h.concurrent_index()))
         else:
-            sql = h.add_column() + h.add_index() + h.backfill(200)
+            sql = h.add_column() + h.add_index() + h.backfill(1000)
             out.append(("feature", sql))
     return out
 
