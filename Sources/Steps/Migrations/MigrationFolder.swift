@@ -38,11 +38,10 @@ public struct MigrationFolder: Sendable {
         }
         var names: [String] = []
         for entry in entries {
-            let full = path + "/" + entry
             // A symlink to a directory does not count, as for Prisma (Node's Dirent.isDirectory).
-            guard let attributes = try? manager.attributesOfItem(atPath: full),
-                attributes[.type] as? FileAttributeType == .typeDirectory
-            else { continue }
+            // lstat, not attributesOfItem: that one also looks up owner and group names (an NSS
+            // query each) and extended attributes, which was a third of a no-op run's CPU.
+            guard isDirectoryNotFollowingLinks(path + "/" + entry) else { continue }
             names.append(entry)
         }
         names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
@@ -54,7 +53,7 @@ public struct MigrationFolder: Sendable {
             migrations.append(LocalMigration(name: name, directory: directory, script: try readScript(directory + "/migration.sql")))
         }
         var warnings: [String] = []
-        let collated = names.sorted(by: LocaleCollation.precedes)
+        let collated = LocaleCollation.sorted(names)
         if collated != names, let first = zip(names, collated).first(where: { $0 != $1 }) {
             warnings.append(
                 "migrations are applied in byte order of their names, but Prisma 6.6+ sorts with localeCompare "
@@ -73,7 +72,8 @@ public struct MigrationFolder: Sendable {
             throw .unreadable(path: path, reason: "permission denied")
         }
         defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var info = stat()
+        let size = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : 0
         guard size <= maximumScriptSize else {
             throw .unreadable(path: path, reason: "the file is \(size / 1_048_576) MB; migrations over \(maximumScriptSize / 1_048_576) MB are refused")
         }
@@ -82,6 +82,12 @@ public struct MigrationFolder: Sendable {
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
+    }
+
+    private static func isDirectoryNotFollowingLinks(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// migration_lock.toml: Prisma takes the first line starting with `provider` (P3019 on mismatch).
@@ -104,12 +110,28 @@ public struct MigrationFolder: Sendable {
 /// compared without case first, lowercase before uppercase only to break ties.
 enum LocaleCollation {
     static func precedes(_ a: String, _ b: String) -> Bool {
-        let primaryA = a.unicodeScalars.map(primaryWeight)
-        let primaryB = b.unicodeScalars.map(primaryWeight)
-        if primaryA != primaryB { return primaryA.lexicographicallyPrecedes(primaryB) }
-        let tertiaryA = a.unicodeScalars.map(tertiaryWeight)
-        let tertiaryB = b.unicodeScalars.map(tertiaryWeight)
-        return tertiaryA.lexicographicallyPrecedes(tertiaryB)
+        Key(a).precedes(Key(b))
+    }
+
+    /// `names` sorted by `precedes`, each name's weights computed once rather than at every
+    /// comparison (the per-comparison version cost 40 M instructions on 500 names).
+    static func sorted(_ names: [String]) -> [String] {
+        names.map { (Key($0), $0) }.sorted { $0.0.precedes($1.0) }.map(\.1)
+    }
+
+    struct Key {
+        let primary: [UInt32]
+        let tertiary: [UInt32]
+
+        init(_ text: String) {
+            primary = text.unicodeScalars.map(LocaleCollation.primaryWeight)
+            tertiary = text.unicodeScalars.map(LocaleCollation.tertiaryWeight)
+        }
+
+        func precedes(_ other: Key) -> Bool {
+            if primary != other.primary { return primary.lexicographicallyPrecedes(other.primary) }
+            return tertiary.lexicographicallyPrecedes(other.tertiary)
+        }
     }
 
     private static func primaryWeight(_ scalar: Unicode.Scalar) -> UInt32 {
