@@ -40,6 +40,13 @@ struct MigrationFolderTests {
         #expect(LocaleCollation.sorted(names) == names.sorted(by: LocaleCollation.precedes))
     }
 
+    @Test func asciiFastPathGivesTheUnicodeWeights() {
+        for value in UInt32(0)...0x7F {
+            let scalar = Unicode.Scalar(value)!
+            #expect(LocaleCollation.weights(scalar) == LocaleCollation.unicodeWeights(scalar), "U+\(String(value, radix: 16))")
+        }
+    }
+
     @Test func checksumMatchesAsIsAndWithOtherLineEndings() {
         let lf = Array("SELECT 1;\nSELECT 2;\n".utf8)
         let crlf = Array("SELECT 1;\r\nSELECT 2;\r\n".utf8)

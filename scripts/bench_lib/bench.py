@@ -141,7 +141,7 @@ def runners(h, db):
         for path, transactional in h["files"]:
             argv = [PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path]
             if transactional:
-                argv.insert(4, "--single-transaction")
+                argv.insert(2, "--single-transaction")
             run(argv)
 
     def plan_per_migration():

@@ -135,6 +135,18 @@ enum LocaleCollation {
     }
 
     private static func primaryWeight(_ scalar: Unicode.Scalar) -> UInt32 {
+        // ASCII (every real migration name) without Unicode property lookups, which allocate a
+        // String per scalar for the lowercase mapping; same weights as the general path below.
+        if scalar.isASCII {
+            let value = scalar.value
+            switch value {
+            case 0x09...0x0D, 0x20: return value
+            case 0x30...0x39: return 0x10000 + value - 0x30
+            case 0x41...0x5A: return 0x20000 + value + 0x20
+            case 0x61...0x7A: return 0x20000 + value
+            default: return 0x100 + value
+            }
+        }
         let properties = scalar.properties
         if properties.isWhitespace { return scalar.value }
         if properties.numericType != nil, let digit = properties.numericValue { return 0x10000 + UInt32(digit) }
@@ -146,6 +158,27 @@ enum LocaleCollation {
     }
 
     private static func tertiaryWeight(_ scalar: Unicode.Scalar) -> UInt32 {
-        scalar.properties.isUppercase ? 1 : 0
+        if scalar.isASCII { return (0x41...0x5A).contains(scalar.value) ? 1 : 0 }
+        return scalar.properties.isUppercase ? 1 : 0
+    }
+
+    /// The general path alone, for tests of the ASCII fast path.
+    static func unicodeWeights(_ scalar: Unicode.Scalar) -> (primary: UInt32, tertiary: UInt32) {
+        let properties = scalar.properties
+        let primary: UInt32
+        if properties.isWhitespace {
+            primary = scalar.value
+        } else if properties.numericType != nil, let digit = properties.numericValue {
+            primary = 0x10000 + UInt32(digit)
+        } else if properties.isAlphabetic {
+            primary = 0x20000 + (properties.lowercaseMapping.unicodeScalars.first?.value ?? scalar.value)
+        } else {
+            primary = 0x100 + scalar.value
+        }
+        return (primary, properties.isUppercase ? 1 : 0)
+    }
+
+    static func weights(_ scalar: Unicode.Scalar) -> (primary: UInt32, tertiary: UInt32) {
+        (primaryWeight(scalar), tertiaryWeight(scalar))
     }
 }
