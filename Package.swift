@@ -26,9 +26,9 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes.
-        .target(name: "PlanModel", dependencies: ["CLibYAML"], swiftSettings: swiftSettings),
+        .target(name: "PlanModel", dependencies: ["CLibYAML"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // PostgreSQL's lexical rules: statement splitting and transaction classification. Pure.
-        .target(name: "SQL", swiftSettings: swiftSettings),
+        .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
         .target(
             name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"],
@@ -44,9 +44,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Lexer throughput and memory on a generated file: scripts/bench-lexer.
+        .executableTarget(
+            name: "sql-bench", dependencies: ["SQL"], path: "Benchmarks/SQLBench", swiftSettings: swiftSettings),
+
         .target(name: "TestSupport", dependencies: ["Runner"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PlanModelTests", dependencies: ["PlanModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),

@@ -61,3 +61,21 @@ func spells(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ keyword:
     }
     return true
 }
+
+/// Skips, eight bytes at a time, from `i` over words without a `$`, and returns the first index
+/// whose word might hold one (or the start of the last partial word). Function bodies are the
+/// longest stretches of a migration, and only a `$` can end one.
+@inline(__always)
+func skipWordsWithoutDollar(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+    guard let address = bytes.baseAddress else { return i }
+    let raw = UnsafeRawPointer(address)
+    let n = bytes.count
+    var i = i
+    while i + 8 <= n {
+        // A byte of `word` is zero exactly where the input holds `$` (the classic SWAR zero test).
+        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2424_2424_2424_2424
+        if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+        i += 8
+    }
+    return i
+}

@@ -11,8 +11,8 @@ struct Lexer {
     }
 
     enum Event: Equatable {
-        /// A statement's tokens span `text`; it was ended by the `;` at `terminator`, or by the end
-        /// of input when `terminator` is nil.
+        /// A statement's tokens span `text` (absolute offsets); it was ended by a `;` (consumed, so
+        /// `position` is just past it) or by the end of the final input.
         case statement(text: Range<Int>)
         /// The buffer ends where a decision needs more bytes; feed more and call again.
         case needMoreInput
@@ -81,13 +81,44 @@ struct Lexer {
     ) throws(Failure) -> Event {
         let n = bytes.count
         var i = position - base
-        // Returns `needMoreInput` with the state parked at `at`, to be re-examined with more bytes.
-        // Only called when not final, so every lookahead below is safe once it returns nil.
+        // `break scanning` parks the lexer at `i`, the start of a token whose meaning depends on
+        // bytes not yet seen, and asks for more input. It is only taken when more input can come;
+        // with the final input, lookahead past the end reads as end of input.
         scanning: while i < n {
             switch mode {
             case .code:
                 while i < n {
                     let c = bytes[i]
+                    // Identifiers and keywords are the most common tokens: test for them before
+                    // the switch, whose jump table is costly when taken for every byte.
+                    if c.isIdentifierStart {
+                        var j = i + 1
+                        while j < n && bytes[j].isIdentifierContinuation { j += 1 }
+                        // Two bytes of lookahead decide E'', B'', X'', N'', U&'' and U&"".
+                        if j + 1 >= n && !isFinal { break scanning }
+                        if j == i + 1 && j < n {
+                            let prefix = c | 0x20
+                            let next = bytes[j]
+                            if next == .singleQuote && (prefix == 0x65 || prefix == 0x62 || prefix == 0x78 || prefix == 0x6E) {
+                                // E'…' takes backslash escapes; B'', X'', N'' lex like '…' here.
+                                enter(prefix == 0x65 ? .escapeString : .standardString, at: base + i)
+                                i = j + 1
+                                continue scanning
+                            }
+                            if prefix == 0x75 && next == .ampersand && j + 1 < n {
+                                let quote = bytes[j + 1]
+                                if quote == .singleQuote || quote == .doubleQuote {
+                                    enter(quote == .singleQuote ? .standardString : .quotedIdentifier, at: base + i)
+                                    i = j + 2
+                                    continue scanning
+                                }
+                            }
+                        }
+                        identifier(bytes, i..<j)
+                        token(base + i, base + j)
+                        i = j
+                        continue
+                    }
                     if c.isSQLWhitespace {
                         i += 1
                         continue
@@ -148,7 +179,8 @@ struct Lexer {
                         }
                         if j >= n && !isFinal { break scanning }
                         if j < n && bytes[j] == .dollar {
-                            dollarTag = Array(bytes[(i + 1)..<j])
+                            dollarTag.removeAll(keepingCapacity: true)
+                            dollarTag.append(contentsOf: bytes[(i + 1)..<j])
                             enter(.dollarQuoted, at: base + i)
                             i = j + 1
                             continue scanning
@@ -163,36 +195,8 @@ struct Lexer {
                         position = base + i
                         throw Failure(reason: .metaCommand(name: Array(bytes[(i + 1)..<j])), offset: base + i)
                     default:
-                        if c.isIdentifierStart {
-                            var j = i + 1
-                            while j < n && bytes[j].isIdentifierContinuation { j += 1 }
-                            // Two bytes of lookahead decide E'', B'', X'', N'', U&'' and U&"".
-                            if j + 1 >= n && !isFinal { break scanning }
-                            if j == i + 1 && j < n {
-                                let prefix = c | 0x20
-                                let next = bytes[j]
-                                if next == .singleQuote && (prefix == 0x65 || prefix == 0x62 || prefix == 0x78 || prefix == 0x6E) {
-                                    // E'…' takes backslash escapes; B'', X'', N'' lex like '…' here.
-                                    enter(prefix == 0x65 ? .escapeString : .standardString, at: base + i)
-                                    i = j + 1
-                                    continue scanning
-                                }
-                                if prefix == 0x75 && next == .ampersand && j + 1 < n {
-                                    let quote = bytes[j + 1]
-                                    if quote == .singleQuote || quote == .doubleQuote {
-                                        enter(quote == .singleQuote ? .standardString : .quotedIdentifier, at: base + i)
-                                        i = j + 2
-                                        continue scanning
-                                    }
-                                }
-                            }
-                            identifier(bytes, i..<j)
-                            token(base + i, base + j)
-                            i = j
-                        } else {
-                            token(base + i, base + i + 1)
-                            i += 1
-                        }
+                        token(base + i, base + i + 1)
+                        i += 1
                     }
                 }
 
@@ -260,7 +264,7 @@ struct Lexer {
                 let tagCount = dollarTag.count
                 while i < n {
                     if bytes[i] != .dollar {
-                        i += 1
+                        i = skipWordsWithoutDollar(bytes, from: i + 1)
                         continue
                     }
                     // `$tag$` ends the quote; any other `$…` is body text (tags compare case-sensitively).

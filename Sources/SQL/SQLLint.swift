@@ -149,11 +149,16 @@ public enum SQLLint {
                     if token.kind == .dollarString, let body = all.tokens.stringValue(token) { dollarBodies.append(body) }
                 }
             }
-            for value in added where literals.contains(value.label) || dollarBodies.contains(where: { $0.contains("'\(value.label)'") }) {
+            for value in added where literals.contains(value.label) || dollarBodies.contains(where: { $0.contains(quotedLiteral(value.label)) }) {
                 diagnostics.append(SQLDiagnostic(.warning, "uses the enum value '\(value.label)' that ALTER TYPE \(value.type) ADD VALUE at line \(value.statement.line) adds in the same transaction: PostgreSQL fails with \"unsafe use of new value\"; move the ALTER TYPE to an earlier migration", at: statement))
             }
         }
         return diagnostics
+    }
+
+    /// How `label` appears as a literal in SQL text (e.g. inside a DO body): quoted, quotes doubled.
+    private static func quotedLiteral(_ label: String) -> String {
+        "'" + label.replacingAll("'", with: "''") + "'"
     }
 
     // MARK: - String lexing

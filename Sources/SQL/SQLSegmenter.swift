@@ -40,7 +40,7 @@ public enum SQLSegmenter {
 
             case .nonTransactional(let reason):
                 if let open = block {
-                    error("\(reason), but it is inside the BEGIN at line \(opened(open)); move it after that block's COMMIT", at: statement)
+                    error("\(reason), but it is inside the block that BEGIN at \(opened(open)) opened; move it after that block's COMMIT", at: statement)
                 } else {
                     flushRun()
                     units.append(.autocommit(statement))

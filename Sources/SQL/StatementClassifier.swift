@@ -15,11 +15,11 @@ enum StatementClassifier {
         if word("begin") { return .transactionControl(.begin) }
         if word("start") { return reader.nextIs("transaction") ? .transactionControl(.begin) : .transactional }
         if word("commit") || word("end") {
-            if word("commit") && reader.nextIs("prepared") { return refused("COMMIT PREPARED") }
+            if word("commit") && reader.skip("prepared") { return refused("COMMIT PREPARED") }
             return reader.hasChain() ? .transactionControl(.commitAndChain) : .transactionControl(.commit)
         }
         if word("rollback") || word("abort") {
-            if word("rollback") && reader.nextIs("prepared") { return refused("ROLLBACK PREPARED") }
+            if word("rollback") && reader.skip("prepared") { return refused("ROLLBACK PREPARED") }
             _ = reader.skip("work") || reader.skip("transaction")
             return reader.nextIs("to") ? .transactionControl(.rollbackToSavepoint) : .transactionControl(.rollback)
         }

@@ -1,10 +1,14 @@
 /// Decodes `bytes` as UTF-8, or reports the offset (within `bytes`) of the first byte that is not
 /// part of a valid sequence. Statement text must be valid UTF-8: it becomes a Swift `String` and is
 /// sent to a server whose client encoding is UTF-8.
+///
+/// Validation is done here rather than with `String(validating:as:)`, whose generic entry point
+/// costs a metadata lookup per call, measurable at hundreds of thousands of statements a second.
 func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<String, InvalidUTF8> {
-    if let string = String(validating: bytes, as: UTF8.self) { return .success(string) }
-    let offset = firstInvalidUTF8Offset(bytes)
-    return .failure(InvalidUTF8(offset: offset, byte: bytes[offset]))
+    if let offset = firstInvalidUTF8Offset(bytes) {
+        return .failure(InvalidUTF8(offset: offset, byte: bytes[offset]))
+    }
+    return .success(String(decoding: bytes, as: UTF8.self))
 }
 
 struct InvalidUTF8: Error {
@@ -12,11 +16,19 @@ struct InvalidUTF8: Error {
     var byte: UInt8
 }
 
-/// The slow path, run only once decoding failed: where the first ill-formed sequence starts.
-private func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+/// Where the first ill-formed sequence starts, or nil when all of `bytes` is well-formed UTF-8
+/// (no overlong forms, no surrogates, nothing above U+10FFFF).
+func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
     var i = 0
     let n = bytes.count
+    let raw = UnsafeRawPointer(base)
     while i < n {
+        // ASCII runs, eight bytes at a time.
+        while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+        }
+        guard i < n else { break }
         let lead = bytes[i]
         let length: Int
         var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF  // allowed range of the second byte
@@ -40,5 +52,5 @@ private func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int 
         }
         i += length
     }
-    return max(0, n - 1)
+    return nil
 }

@@ -20,7 +20,7 @@ public struct MigrateRunner: StepRunner {
             context.say(.error, problem.message, location: problem.location)
             return .wouldFail
         }
-        let pending = try pendingMigrations(state.diagnosis)
+        let pending = try pendingMigrations(state.diagnosis, folder: folder)
         if !state.diagnosis.hasTable, state.userTables.count > 0, step.baseline == nil {
             context.say(.error, Self.notEmptyMessage(state.userTables))
             return .wouldFail
@@ -38,7 +38,7 @@ public struct MigrateRunner: StepRunner {
             }
             let mode = prepared.isTransactional
                 ? (step.transaction == .all ? "in the run's single transaction" : "in one transaction, atomic with its history row")
-                : "in \(prepared.units.count) units; statements that cannot run in a transaction run alone"
+                : "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone"
             context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
             for unit in prepared.describeUnits() {
                 context.say(.info, unit.title, sql: unit.sql)
@@ -92,7 +92,7 @@ public struct MigrateRunner: StepRunner {
         if let problem = blockingProblem(state.diagnosis, folder: folder, rows: state.rows) {
             throw StepFailure(problem.message, location: problem.location)
         }
-        let pending = try pendingMigrations(state.diagnosis)
+        let pending = try pendingMigrations(state.diagnosis, folder: folder)
         guard !pending.isEmpty else {
             if resumed == 0 { context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)") }
             return resumed > 0 ? .done : .skipped
@@ -144,14 +144,14 @@ public struct MigrateRunner: StepRunner {
         }
     }
 
-    private func pendingMigrations(_ diagnosis: HistoryDiagnosis) throws(StepFailure) -> [LocalMigration] {
+    private func pendingMigrations(_ diagnosis: HistoryDiagnosis, folder: MigrationFolder) throws(StepFailure) -> [LocalMigration] {
         guard let to = step.to else { return diagnosis.pending }
+        guard folder.migration(named: to) != nil else {
+            throw StepFailure(MigrationError.unknownMigration(name: to, folder: folder.path).description)
+        }
+        // `to` already applied: nothing up to it is pending; later ones wait.
         guard let stop = diagnosis.pending.firstIndex(where: { $0.name == to }) else {
-            if diagnosis.pending.isEmpty || !diagnosis.pending.contains(where: { $0.name == to }) {
-                // `to` may already be applied: then nothing up to it is pending.
-                return []
-            }
-            return diagnosis.pending
+            return diagnosis.pending.filter { Array($0.name.utf8).lexicographicallyPrecedes(Array(to.utf8)) }
         }
         return Array(diagnosis.pending[...stop])
     }

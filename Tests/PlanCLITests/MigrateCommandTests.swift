@@ -246,6 +246,22 @@ struct MigrateCommandTests {
         #expect(rows == [["0_init", "", "0", "t"], ["20240102000000_next", nil, "1", "f"]])
     }
 
+    @Test func toStopsAfterTheNamedMigrationAndRejectsUnknownNames() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);"), ("2_b", "CREATE TABLE b (id int);"), ("3_c", "CREATE TABLE c (id int);")])
+        defer { project.remove() }
+        let typo = try PlanProcess.run(["migrate", "--to", "2_bb", "--database-url", database.url], directory: project.root)
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("migration 2_bb is not in prisma/migrations"), "\(typo.all)")
+        let partial = try PlanProcess.run(["migrate", "--to", "2_b", "--database-url", database.url], directory: project.root)
+        #expect(partial.status == 0, "\(partial.all)")
+        #expect(try database.connect().execute("SELECT string_agg(migration_name, ',' ORDER BY migration_name) FROM _prisma_migrations").scalar == "1_a,2_b")
+        let status = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("Following migration(s) have not yet been applied:\n      3_c\n"), "\(status.all)")
+    }
+
     @Test func transactionAllAppliesEverythingOrNothing() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

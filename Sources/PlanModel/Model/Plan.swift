@@ -12,6 +12,9 @@ public struct Plan: Sendable, Equatable {
     public var environment: String?
     public var settings: Settings
     public var steps: [Step]
+    /// Texts that came from the process environment (`env.X`) and ended up in the plan,
+    /// longest first. Output replaces each with `***`; see `redacting(_:)`.
+    public var secretValues: [String] = []
 
     public init(
         formatVersion: Int = 1, name: String, description: String? = nil, file: String,
@@ -26,6 +29,15 @@ public struct Plan: Sendable, Equatable {
         self.environment = environment
         self.settings = settings
         self.steps = steps
+    }
+
+    /// `text` with every secret value replaced by `***`, for anything printed.
+    public func redacting(_ text: String) -> String {
+        var result = text
+        for secret in secretValues where !secret.isEmpty && result.contains(secret) {
+            result = result.replacing(secret, with: "***")
+        }
+        return result
     }
 }
 

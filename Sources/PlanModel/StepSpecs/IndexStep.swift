@@ -14,8 +14,8 @@ public struct IndexStep: Sendable, Equatable {
             /// An expression the plan author wrote, e.g. `lower(email)`.
             case expression(String)
         }
-        public enum Order: String, Sendable, Equatable { case asc, desc }
-        public enum Nulls: String, Sendable, Equatable { case first, last }
+        public enum Order: String, Sendable, Equatable, CaseIterable { case asc, desc }
+        public enum Nulls: String, Sendable, Equatable, CaseIterable { case first, last }
 
         public var target: Target
         public var opclass: String?

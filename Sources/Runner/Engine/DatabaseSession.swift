@@ -10,7 +10,14 @@ public final class DatabaseSession {
     private var connectionError: PostgresError?
     public private(set) var holdsLock = false
 
-    public init(target: ConnectionTarget, readOnly: Bool, lockTimeout: Duration, reporter: Reporter) {
+    /// Session settings from the plan (`lock_timeout`, `statement_timeout`), set on connect.
+    public let settings: [(name: String, value: String)]
+
+    public init(
+        target: ConnectionTarget, readOnly: Bool, lockTimeout: Duration, reporter: Reporter,
+        settings: [(name: String, value: String)] = []
+    ) {
+        self.settings = settings
         self.target = target
         self.readOnly = readOnly
         self.lockTimeout = lockTimeout
@@ -22,7 +29,7 @@ public final class DatabaseSession {
     public func connect() throws(StepFailure) -> PostgresConnection {
         if let connection { return connection }
         if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
-        do {
+        do throws(PostgresError) {
             let opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
             if let warning = target.poolerWarning {
                 reporter.say(
@@ -33,8 +40,14 @@ public final class DatabaseSession {
             // A message already sent runs to its end even if the client dies; with this check
             // (PostgreSQL 14+) the server notices a dead runner within a second and rolls its
             // transaction back, so a killed deploy stops instead of finishing unattended.
-            if opened.serverVersionNumber >= 140000 {
-                _ = try? opened.execute("SET client_connection_check_interval = '1s'")
+            var statements: [String] = []
+            if opened.serverVersionNumber >= 140000 { statements.append("SET client_connection_check_interval = '1s'") }
+            for setting in settings {
+                statements.append("SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)")
+            }
+            if !statements.isEmpty {
+                let outcome = opened.runScript(statements.joined(separator: "; "))
+                if let error = outcome.error { throw error }
             }
             connection = opened
             return opened

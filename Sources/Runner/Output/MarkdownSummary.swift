@@ -112,7 +112,7 @@ public final class MarkdownSummary: EventSink {
         case .warning: marker = "⚠️ "
         case .error: marker = "❌ "
         }
-        let location = message.location.map { "`\($0)`: " } ?? ""
+        let location = message.level == .info ? "" : message.location.map { "`\($0)`: " } ?? ""
         return "- " + marker + location + message.text.replacingOccurrences(of: "\n", with: "\n  ")
     }
 

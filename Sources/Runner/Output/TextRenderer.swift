@@ -34,7 +34,8 @@ public final class TextRenderer: EventSink {
             case .warning: prefix = "    " + paint("warning:", .yellow) + " "
             case .error: prefix = "    " + paint("error:", .red) + " "
             }
-            let location = message.location.map { $0 + ": " } ?? ""
+            // A location helps find a problem; on every passing line it is noise.
+            let location = message.level == .info ? "" : message.location.map { $0 + ": " } ?? ""
             let text = prefix + location + message.text.replacingOccurrences(of: "\n", with: "\n      ") + "\n"
             if message.level == .error { err.write(text) } else { out.write(text) }
             if let sql = message.sql {

@@ -116,49 +116,19 @@ struct Migrator {
             let record = committed == total
                 ? MigrationHistory.finishSQL(id: id, steps: committed)
                 : MigrationHistory.recordProgressSQL(id: id, steps: committed)
-            var script = ""
-            var offsets: [Int] = []
-            var characters = 0
-            func append(_ text: String) {
-                script += text
-                characters += text.unicodeScalars.count
-            }
-            switch unit {
-            case .transaction(let statements):
-                append("BEGIN;\n")
-                for statement in statements {
-                    offsets.append(characters)
-                    append(statement.text + "\n;\n")
-                }
-                append(record + ";\nCOMMIT;")
-            case .authorBlock(let statements):
-                for statement in statements {
-                    offsets.append(characters)
-                    append(statement.text + "\n;\n")
-                }
-            case .autocommit(let statement):
-                offsets.append(0)
-                append(statement.text)
-            }
-            let outcome = connection.runScript(script)
-            if outcome.error == nil, case .transaction = unit {
-                continue
-            }
-            if outcome.error == nil {
-                // The unit committed on its own; record it. A crash right here leaves the count one
-                // behind, which the next run reports as "may have committed".
+            let executor = UnitExecutor(connection: connection)
+            guard let failure = executor.run(unit, insideTransaction: record) else {
+                // A runner's transaction committed its history record with it; the other units
+                // committed on their own and are recorded now. A crash right here leaves the count
+                // one behind, which the next run reports as "may have committed".
+                if case .transaction = unit { continue }
                 do { try connection.execute(record) } catch {
                     throw StepFailure(error, doing: "unit \(committed) of \(name) committed, but recording it failed")
                 }
                 continue
             }
-            let error = outcome.error!
-            if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
-            let statements = unit.statements
-            var completed = outcome.completedStatements
-            if case .transaction = unit { completed -= 1 }
-            let failedStatement = min(max(Self.failingStatement(error, offsets: offsets, completed: completed), 0), statements.count - 1)
-            let location = ErrorLocation.locate(error, in: statements[failedStatement], scriptOffset: offsets[failedStatement])
+            let error = failure.error
+            let location = failure.location
             let logs = Self.prismaLogs(name: name, error: error)
             if connection.isConnected { try? MigrationHistory.recordFailure(id: id, logs: logs, on: connection) }
             let done = unitIndex == 0 ? "No unit of it had committed" : "Units 1–\(unitIndex) of \(total) committed and stay applied"

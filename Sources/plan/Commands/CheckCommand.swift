@@ -1,10 +1,45 @@
 import ArgumentParser
+import PlanModel
+import Steps
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Not implemented yet.")
+        commandName: "check",
+        abstract: "Parse, resolve and type-check plan files without a database.",
+        discussion: "Prints every problem as file:line:column and exits 2 when any file has an error.")
+
+    /// Checks that run on a plan that loaded cleanly. The SQL lint plugs in here.
+    static let linters: [any PlanLinter] = [MigrationSQLLinter()]
+
+    @Argument(help: "The plan files to check.")
+    var files: [String]
+
+    @Option(help: "text (for people) or github (workflow annotations).")
+    var format: DiagnosticFormat = .text
+
+    @OptionGroup var binding: PlanBindingOptions
 
     func run() async throws {
-        throw NotImplemented(command: "check")
+        let loader = binding.loader()
+        let overrides = try binding.overrides()
+        var failed = false
+        for file in files {
+            let result = loader.load(file: file, env: binding.environment, overrides: overrides)
+            var diagnostics = result.diagnostics
+            if let plan = result.plan {
+                for linter in Self.linters { diagnostics += linter.lint(plan) }
+            }
+            let renderer = DiagnosticRenderer(
+                format: format.renderer, showsSource: format == .text && StandardError.isTerminal, sources: result.sources)
+            StandardError.write(renderer.render(diagnostics))
+            failed = failed || diagnostics.hasErrors
+        }
+        if failed { throw ExitCode(2) }
     }
+}
+
+enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, github
+
+    var renderer: DiagnosticRenderer.Format { self == .text ? .text : .github }
 }

@@ -1,10 +1,27 @@
 import ArgumentParser
+import PlanModel
+import Runner
+import Steps
 
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Not implemented yet.")
+        commandName: "run",
+        abstract: "Run a plan's steps in order; with --dry-run, show what would happen and write nothing.")
 
-    func run() async throws {
-        throw NotImplemented(command: "run")
+    @Argument(help: "The plan file.")
+    var file: String
+
+    @OptionGroup var binding: PlanBindingOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Connect read-only and show what each step would do.")
+    var dryRun = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let plan = try PlanLoading.load(file, binding: binding)
+        try RunWiring.run(
+            plan: plan.name, file: file, steps: plan.steps.map { StepCatalog.executable($0, in: plan) }, options: connection,
+            settings: plan.settings, dryRun: dryRun, extraSecrets: plan.secretValues)
     }
 }

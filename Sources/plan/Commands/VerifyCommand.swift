@@ -1,10 +1,27 @@
 import ArgumentParser
+import PlanModel
+import Runner
+import Steps
 
-struct VerifyCommand: AsyncParsableCommand {
+struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Not implemented yet.")
+        commandName: "verify", abstract: "Run only the verify steps of a plan (read-only).")
 
-    func run() async throws {
-        throw NotImplemented(command: "verify")
+    @Argument(help: "The plan file.")
+    var file: String
+
+    @OptionGroup var binding: PlanBindingOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let plan = try PlanLoading.load(file, binding: binding)
+        let checks = plan.steps.filter { $0.action.kind == .verify }
+        guard !checks.isEmpty else {
+            StandardError.write("\(file): error: the plan has no verify steps\n")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        try RunWiring.run(
+            plan: plan.name, file: file, steps: checks.map { StepCatalog.executable($0, in: plan) }, options: connection,
+            settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
     }
 }

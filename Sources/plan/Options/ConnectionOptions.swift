@@ -21,12 +21,12 @@ struct ConnectionOptions: ParsableArguments {
     var summary: String?
 
     func validate() throws {
-        guard Units.parseDuration(lockTimeout) != nil else {
+        guard Units.duration(lockTimeout) != nil else {
             throw ValidationError("--lock-timeout '\(lockTimeout)' is not a duration; write e.g. 30s, 2m or 500ms")
         }
     }
 
-    var lockTimeoutDuration: Duration { Units.parseDuration(lockTimeout) ?? .seconds(30) }
+    var lockTimeoutDuration: Duration { Units.duration(lockTimeout) ?? .seconds(30) }
 }
 
 struct MigrationsOption: ParsableArguments {

@@ -8,12 +8,12 @@ import Steps
 /// steps, and turns the outcome into an exit code.
 enum RunWiring {
     static func run(
-        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionOptions, planURL: String? = nil,
-        dryRun: Bool = false, extraSecrets: [String] = []
+        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionOptions, settings: Settings? = nil,
+        dryRun: Bool = false, readOnly: Bool = false, extraSecrets: [String] = []
     ) throws -> Never {
         let environment = ProcessInfo.processInfo.environment
         let url = ConnectionSettings.resolveURL(
-            commandLine: options.databaseURL, plan: planURL, environment: environment,
+            commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed, environment: environment,
             workingDirectory: FileManager.default.currentDirectoryPath)
         var redactor = Redactor(secrets: extraSecrets)
         if let password = environment["PGPASSWORD"] { redactor.add(password) }
@@ -27,8 +27,19 @@ enum RunWiring {
         }
         if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
-        let session = DatabaseSession(target: target, readOnly: dryRun, lockTimeout: options.lockTimeoutDuration, reporter: reporter)
+        var sessionSettings: [(String, String)] = []
+        if let lockTimeout = settings?.lockTimeout { sessionSettings.append(("lock_timeout", Self.milliseconds(lockTimeout))) }
+        if let statementTimeout = settings?.statementTimeout { sessionSettings.append(("statement_timeout", Self.milliseconds(statementTimeout))) }
+        let session = DatabaseSession(
+            target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeoutDuration, reporter: reporter,
+            settings: sessionSettings)
         let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
         Foundation.exit(summary.exitCode)
+    }
+
+    /// A duration as PostgreSQL reads it in SET (its "m" would not mean minutes).
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
     }
 }

@@ -1,0 +1,236 @@
+/// The catalogue of every message the loader can print. Each says what is wrong and, where
+/// there is one, what to do next. Kept in one place so wording stays consistent and golden
+/// tests pin it.
+struct DiagnosticMessage: Sendable, Equatable {
+    var text: String
+    var severity: Diagnostic.Severity = .error
+}
+
+// MARK: - Files and YAML
+
+extension DiagnosticMessage {
+    static func fileNotFound(_ path: String) -> Self {
+        Self(text: "cannot read '\(path)': no such file")
+    }
+    static func fileUnreadable(_ path: String, reason: String) -> Self {
+        Self(text: "cannot read '\(path)': \(reason)")
+    }
+    static func fileTooLarge(_ path: String, bytes: Int, limit: Int) -> Self {
+        Self(text: "'\(path)' is \(megabytes(bytes)), larger than the \(megabytes(limit)) limit for plan files; split it into plans joined with 'uses:'")
+    }
+    static let emptyFile = Self(text: "the file is empty; a plan starts with 'plan: 1'")
+    static func invalidUTF8(byte: UInt8, offset: Int) -> Self {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return Self(text: "the file is not valid UTF-8 (byte 0x\(hex.count == 1 ? "0" + hex : hex) at offset \(offset)); save it as UTF-8")
+    }
+    static let tabIndentation = Self(text: "a tab is used for indentation; YAML allows only spaces there")
+    static func yamlSyntax(_ libyamlMessage: String, expressionInFlowCollection: Bool) -> Self {
+        var text = "invalid YAML: \(libyamlMessage)"
+        if expressionInFlowCollection {
+            text += "; an unquoted '${{ … }}' inside '{ }' or '[ ]' is not valid YAML: write the expression in block style or quote it"
+        }
+        return Self(text: text)
+    }
+    static let multipleDocuments = Self(text: "a plan file holds one YAML document; remove the second '---' or split the file")
+    static func undefinedAlias(_ name: String) -> Self {
+        Self(text: "alias '*\(name)' refers to no anchor defined before it; define '&\(name)' first")
+    }
+    static func duplicateKey(_ key: String, firstLine: Int) -> Self {
+        Self(text: "duplicate key '\(key)' (first written on line \(firstLine)); remove one of them")
+    }
+    static let firstWrittenHere = Self(text: "first written here", severity: .note)
+    static let mergeNeedsMapping = Self(text: "a merge key '<<' takes a mapping or a list of mappings")
+    static func tooManyNodes(_ limit: Int) -> Self {
+        Self(text: "the document expands to more than \(limit) nodes through aliases; refusing to expand it")
+    }
+    static func nestedTooDeeply(_ limit: Int) -> Self {
+        Self(text: "the document nests deeper than \(limit) levels")
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MB" : "\(bytes) bytes"
+    }
+}
+
+// MARK: - Shape and types
+
+extension DiagnosticMessage {
+    static func unknownKey(_ key: String, in context: String, suggestion: String?, allowed: [String]) -> Self {
+        var text = "unknown key '\(key)' in \(context)"
+        if let suggestion {
+            text += "; did you mean '\(suggestion)'?"
+        } else {
+            text += "; expected one of: \(allowed.joined(separator: ", "))"
+        }
+        return Self(text: text)
+    }
+    static func missingKey(_ key: String, in context: String) -> Self {
+        Self(text: "\(context) needs '\(key):'")
+    }
+    static func wrongNode(_ what: String, expected: String, found: String) -> Self {
+        Self(text: "\(what) must be \(expected), not \(found)")
+    }
+    static func wrongValue(_ what: String, expected: String, found: String, hint: String? = nil) -> Self {
+        Self(text: "\(what) must be \(expected), not '\(found)'" + (hint.map { "; \($0)" } ?? ""))
+    }
+    static func notOneOf(_ what: String, value: String, allowed: [String], suggestion: String?) -> Self {
+        var text = "\(what) must be one of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), not '\(value)'"
+        if let suggestion { text += "; did you mean '\(suggestion)'?" }
+        return Self(text: text)
+    }
+    static func badDuration(_ what: String, _ text: String) -> Self {
+        Self(text: "\(what): '\(text)' is not a duration; write a number with a unit: 500ms, 5s, 2min (or 2m), 1h, 1d")
+    }
+    static func badSize(_ what: String, _ text: String) -> Self {
+        Self(text: "\(what): '\(text)' is not a size; write a number with a PostgreSQL unit: 512kB, 64MB, 1GB (1 MB = 1024 kB)")
+    }
+    static func badIdentifier(_ what: String, _ text: String, reason: String) -> Self {
+        Self(text: "\(what): '\(text)' is not a usable identifier: \(reason)")
+    }
+    static func outOfRange(_ what: String, value: String, bound: String, isMinimum: Bool) -> Self {
+        Self(text: "\(what) is \(value), \(isMinimum ? "below the minimum" : "above the maximum") \(bound)")
+    }
+    static func notAllowed(_ what: String, value: String, allowed: [String]) -> Self {
+        Self(text: "\(what) is '\(value)', which is not one of the allowed values: \(allowed.joined(separator: ", "))")
+    }
+    static func exclusiveKeys(_ keys: [String], in context: String) -> Self {
+        Self(text: "\(context) takes exactly one of \(keys.map { "'\($0)'" }.joined(separator: ", "))")
+    }
+    static func keyNeedsOther(_ key: String, needs: String) -> Self {
+        Self(text: "'\(key)' needs \(needs)")
+    }
+    static func keysMustBeText(_ context: String) -> Self {
+        Self(text: "keys of \(context) must be plain text")
+    }
+}
+
+// MARK: - Plans, params, steps
+
+extension DiagnosticMessage {
+    static let missingVersion = Self(text: "a plan starts with 'plan: 1' (the format version); add it as the first line")
+    static func unsupportedVersion(_ text: String) -> Self {
+        Self(text: "plan format version \(text) is not supported; this tool reads 'plan: 1'")
+    }
+    static let missingSteps = Self(text: "the plan has no 'steps:'; add a list of steps")
+    static func badParamName(_ name: String) -> Self {
+        Self(text: "param name '\(name)' must be a letter or '_' followed by letters, digits or '_' (so that 'params.\(name)' can name it)")
+    }
+    static func unknownParamType(_ type: String, suggestion: String?) -> Self {
+        notOneOf("param type", value: type, allowed: ParamType.allCases.map(\.rawValue), suggestion: suggestion)
+    }
+    static func boundsNeedOrderedType(_ key: String, type: ParamType) -> Self {
+        Self(text: "'\(key)' applies to int, size and duration params, not to \(type.rawValue)")
+    }
+    static let requiredWithDefault = Self(text: "a param with 'required: true' takes no 'default'; remove one of them")
+    static func missingRequiredParam(_ name: String) -> Self {
+        Self(text: "param '\(name)' is required and has no value; pass --set \(name)=VALUE or give it a default")
+    }
+    static func missingWithParam(_ name: String, file: String) -> Self {
+        Self(text: "'\(file)' needs param '\(name)'; add it under 'with:'")
+    }
+    static func unknownOverride(_ name: String, suggestion: String?) -> Self {
+        Self(text: "--set \(name): the plan has no param '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
+    }
+    static func badOverride(_ name: String, problem: String) -> Self {
+        Self(text: "--set \(name): \(problem)")
+    }
+    static func unknownEnvironment(_ name: String, known: [String], suggestion: String?) -> Self {
+        var text = "--env \(name): the plan has no environment '\(name)'"
+        if let suggestion {
+            text += "; did you mean '\(suggestion)'?"
+        } else if known.isEmpty {
+            text += "; it defines no 'environments:'"
+        } else {
+            text += "; it defines \(known.joined(separator: ", "))"
+        }
+        return Self(text: text)
+    }
+    static func unknownWithParam(_ name: String, file: String, suggestion: String?) -> Self {
+        Self(text: "'\(file)' has no param '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
+    }
+    static func unknownStep(_ key: String, suggestion: String?) -> Self {
+        var text = "unknown step '\(key)'"
+        if let suggestion {
+            text += "; did you mean '\(suggestion)'?"
+        } else {
+            text += "; a step is one of: \(StepKeys.actions.joined(separator: ", "))"
+        }
+        return Self(text: text)
+    }
+    static let stepWithoutAction = Self(text: "the step has no action; add one of: \(StepKeys.actions.joined(separator: ", "))")
+    static func twoActions(_ first: String, _ second: String) -> Self {
+        Self(text: "a step has one action, but this one has '\(first)' and '\(second)'; split it into two steps")
+    }
+    static func keyNotForUses(_ key: String) -> Self {
+        Self(text: "'\(key)' does not apply to 'uses:'; set it on the steps of the included plan")
+    }
+    static let withNeedsUses = Self(text: "'with:' belongs to a 'uses:' step; for index storage parameters, put 'with:' inside 'index-concurrently:'")
+    static func includeCycle(_ chain: [String]) -> Self {
+        Self(text: "include cycle: \(chain.joined(separator: " → "))")
+    }
+    static func includeTooDeep(_ limit: Int) -> Self {
+        Self(text: "'uses:' nests more than \(limit) plans deep")
+    }
+    static let includedFromHere = Self(text: "included from here", severity: .note)
+    static let includedSettingsIgnored = Self(
+        text: "'settings:' of an included plan are ignored; the including plan's settings apply", severity: .warning)
+    static let includedEnvironmentsIgnored = Self(
+        text: "'environments:' of an included plan are ignored; pass values with 'with:'", severity: .warning)
+    static func duplicateStepID(_ id: String, firstUsed: String) -> Self {
+        Self(text: "step id '\(id)' is already used \(firstUsed); step ids must be unique (a 'uses:' step's id prefixes the ids of the plan it includes)")
+    }
+    static func unknownStepID(_ id: String, suggestion: String?) -> Self {
+        Self(text: "no step has id '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
+    }
+    static let shellCommandNeedsShell = Self(text: "'command:' runs through /bin/sh; add 'shell: true', or write the program and its arguments as 'run: [program, arg, …]'")
+    static let runNeedsList = Self(text: "'run:' takes the program and its arguments as a list, e.g. run: [npx, prisma, generate]; for a shell command line write 'command:' with 'shell: true'")
+    static let emptyList = Self(text: "the list is empty")
+    static let queryNeedsExpect = Self(text: "a 'query:' check needs 'expect:' (a value, '{ rows: N }' or 'empty')")
+    static func badVersionConstraint(_ text: String) -> Self {
+        Self(text: "'\(text)' is not a version constraint; write e.g. '>= 0.5.0'")
+    }
+    static func badMigrationName(_ name: String) -> Self {
+        Self(text: "migration name '\(name)' may contain only letters, digits, '_' and '-'")
+    }
+    static let migrationsUpToDateOnly = Self(text: "the 'migrations' check takes 'up-to-date'")
+    static let invalidIndexesNoneOnly = Self(text: "the 'invalid-indexes' check takes 'none' or '{ schema: NAME }'")
+}
+
+// MARK: - Expressions
+
+extension DiagnosticMessage {
+    static func expressionSyntax(_ problem: String) -> Self {
+        Self(text: "invalid expression: \(problem)")
+    }
+    static func unknownParam(_ name: String, suggestion: String?) -> Self {
+        Self(text: "unknown param 'params.\(name)'" + (suggestion.map { "; did you mean 'params.\($0)'?" } ?? "; declare it under 'params:'"))
+    }
+    static func unknownNamespace(_ name: String, suggestion: String?) -> Self {
+        Self(text: "unknown name '\(name)'; expressions read params.NAME, env.NAME and plan.name" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
+    }
+    static func paramHasNoValue(_ name: String) -> Self {
+        Self(text: "param '\(name)' has no value here (it is optional and not set)")
+    }
+    static let paramsInParamValue = Self(text: "a param's value cannot refer to other params; use env.NAME or a literal")
+    static func operandType(_ op: String, _ type: String, expected: String) -> Self {
+        Self(text: "'\(op)' needs \(expected), not \(type)")
+    }
+    static func comparisonTypes(_ op: String, _ left: String, _ right: String) -> Self {
+        Self(text: "cannot compare \(left) with \(right) using '\(op)'")
+    }
+    static func conditionNotBool(_ type: String) -> Self {
+        Self(text: "'if:' must be a bool expression, not \(type)")
+    }
+    static func listInText(_ context: String) -> Self {
+        Self(text: "a list cannot be interpolated into \(context); use it as the whole value")
+    }
+    static func rawSplicing(_ type: String) -> Self {
+        Self(text: "a \(type) value would need raw splicing into SQL, which plan never does; use a scalar param")
+    }
+    static func expressionType(_ what: String, expected: String, found: String) -> Self {
+        Self(text: "\(what) must be \(expected), but the expression is \(found)")
+    }
+    static func valueTypeMismatch(_ what: String, expected: String, found: String) -> Self {
+        Self(text: "\(what) must be \(expected), not \(found)")
+    }
+}

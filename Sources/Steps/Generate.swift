@@ -1,0 +1,170 @@
+public import Foundation
+public import PlanModel
+public import Runner
+
+/// `generate`: write a new migration `<UTC YYYYMMDDHHMMSS>_<name>/migration.sql`, like
+/// `prisma migrate dev --create-only`. Files only; no database.
+///
+/// Idempotent by name and content, so a plan can keep the step and be re-run: a migration of the
+/// same name with the same SQL means there is nothing to do; with different SQL the step fails
+/// rather than overwrite what may already be applied somewhere.
+public struct GenerateRunner: StepRunner {
+    public let step: GenerateStep
+    /// For a `.step(id)` source: the SQL that step would run, resolved by whoever builds the plan's
+    /// runners (e.g. an index-concurrently step's CREATE INDEX statement).
+    public let stepSQL: String?
+    /// The clock for the timestamp; injectable so tests can pin it.
+    public let now: @Sendable () -> Date
+
+    public init(_ step: GenerateStep, stepSQL: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.step = step
+        self.stepSQL = stepSQL
+        self.now = now
+    }
+
+    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let plan: WritePlan
+        do throws(StepFailure) { plan = try makePlan() } catch {
+            context.say(.error, error.message, location: error.location)
+            return .wouldFail
+        }
+        switch plan.existing {
+        case .identical(let path):
+            context.say(.info, "already generated: \(path) has this SQL; nothing would be written")
+            return .skipped
+        case .different(let path):
+            context.say(.error, Self.conflictMessage(path), location: path)
+            return .wouldFail
+        case nil:
+            context.say(.info, "would write \(plan.scriptPath)", sql: String(decoding: plan.contents, as: UTF8.self))
+            if plan.needsLockFile { context.say(.info, "would write \(plan.lockFilePath) (provider = \"postgresql\")") }
+            return .wouldRun
+        }
+    }
+
+    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let plan = try makePlan()
+        switch plan.existing {
+        case .identical(let path):
+            context.say(.info, "already generated: \(path) has this SQL; nothing written")
+            return .skipped
+        case .different(let path):
+            throw StepFailure(Self.conflictMessage(path), location: path)
+        case nil:
+            break
+        }
+        try write(plan)
+        context.say(.info, "wrote \(plan.scriptPath)")
+        if plan.needsLockFile { context.say(.info, "wrote \(plan.lockFilePath)") }
+        return .done
+    }
+
+    // MARK: - Planning
+
+    private enum Existing {
+        case identical(String)
+        case different(String)
+    }
+
+    private struct WritePlan {
+        var directory: String
+        var contents: [UInt8]
+        var existing: Existing?
+        var needsLockFile: Bool
+        var lockFilePath: String
+        var scriptPath: String { directory + "/migration.sql" }
+    }
+
+    private func makePlan() throws(StepFailure) -> WritePlan {
+        let name = try MigrationName.normalised(step.name)
+        let contents = try sourceBytes()
+        let folder = step.migrations
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let folderExists = manager.fileExists(atPath: folder, isDirectory: &isDirectory)
+        if folderExists, !isDirectory.boolValue {
+            throw StepFailure("\(folder) is a file, not a folder: point the generate step's `migrations:` at the migrations folder")
+        }
+        var existing: Existing?
+        if folderExists {
+            // Refuses a lock file naming another provider (Prisma's P3019), as migrate does.
+            do { _ = try MigrationFolder.load(folder) } catch { throw StepFailure(error.description) }
+            let entries = ((try? manager.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+            for entry in entries where MigrationName.matches(entry, name: name) {
+                let path = folder + "/" + entry + "/migration.sql"
+                if let data = manager.contents(atPath: path), Array(data) == contents {
+                    existing = .identical(path)
+                    break
+                }
+                if existing == nil { existing = .different(path) }
+            }
+        }
+        let lockFilePath = folder + "/" + MigrationLockFile.name
+        return WritePlan(
+            directory: folder + "/" + Self.timestamp(now()) + "_" + name, contents: contents, existing: existing,
+            needsLockFile: !manager.fileExists(atPath: lockFilePath), lockFilePath: lockFilePath)
+    }
+
+    private func sourceBytes() throws(StepFailure) -> [UInt8] {
+        switch step.source {
+        case .sql(let text):
+            return Array(Self.endingInNewline(text).utf8)
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw StepFailure("the generate step's file \(path) does not exist or cannot be read (relative paths are resolved against the plan file)")
+            }
+            // A file becomes the migration byte for byte: its checksum is what Prisma will compare.
+            return Array(data)
+        case .step(let id):
+            guard let sql = stepSQL else {
+                throw StepFailure(
+                    "the generate step takes its SQL from step `\(id)`, but that step's SQL is not known before it runs: point it at an index-concurrently step, or use `sql:` or `file:`")
+            }
+            var statement = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !statement.hasSuffix(";") { statement += ";" }
+            return Array((statement + "\n").utf8)
+        }
+    }
+
+    // MARK: - Writing
+
+    /// The migration appears whole or not at all: written in a scratch folder next to the
+    /// migrations folder (not inside it, where Prisma would list a half-written directory as a
+    /// migration), then renamed into place.
+    private func write(_ plan: WritePlan) throws(StepFailure) {
+        let manager = FileManager.default
+        let folder = step.migrations
+        do {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let parent = (folder as NSString).deletingLastPathComponent
+            let scratch = (parent.isEmpty ? "." : parent) + "/.plan-generate-" + UUID().uuidString
+            try manager.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+            defer { try? manager.removeItem(atPath: scratch) }
+            try Data(plan.contents).write(to: URL(fileURLWithPath: scratch + "/migration.sql"))
+            try manager.moveItem(atPath: scratch, toPath: plan.directory)
+            if plan.needsLockFile {
+                try Data(MigrationLockFile.contents.utf8).write(to: URL(fileURLWithPath: plan.lockFilePath), options: .atomic)
+            }
+        } catch {
+            throw StepFailure("could not write \(plan.scriptPath): \(error.localizedDescription); check that \(folder) is writable")
+        }
+    }
+
+    private static func conflictMessage(_ path: String) -> String {
+        "a migration with this name already exists with different SQL: \(path). plan never overwrites a migration (it may already be applied somewhere); "
+            + "give the step a new `name:`, or delete that directory if it was never applied anywhere"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.dateFormat = "yyyyMMddHHmmss"
+        return formatter.string(from: date)
+    }
+
+    private static func endingInNewline(_ text: String) -> String {
+        text.hasSuffix("\n") ? text : text + "\n"
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+public import PlanModel
+import SQL
+
+/// `plan check`'s SQL lint: every migration a `migrate` step would see and every `sql` step's
+/// SQL, checked without a database — statements that will run outside a transaction (notes),
+/// risky index builds and enum uses (warnings), and what the splitter cannot read (errors).
+public struct MigrationSQLLinter: PlanLinter {
+    public init() {}
+
+    public func lint(_ plan: Plan) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seenFolders: Set<String> = []
+        for step in plan.steps {
+            switch step.action {
+            case .migrate(let migrate):
+                guard seenFolders.insert(migrate.migrations).inserted else { continue }
+                let folder: MigrationFolder
+                do { folder = try MigrationFolder.load(migrate.migrations) } catch {
+                    diagnostics.append(Diagnostic(message: error.description, location: step.location))
+                    continue
+                }
+                for warning in folder.warnings {
+                    diagnostics.append(Diagnostic(severity: .warning, message: warning, location: step.location))
+                }
+                for migration in folder.migrations {
+                    guard let script = migration.script else {
+                        diagnostics.append(Diagnostic(
+                            message: MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description,
+                            location: SourceLocation(file: migration.directory, line: 0, column: 0)))
+                        continue
+                    }
+                    diagnostics += SQLLint.check(script, file: migration.scriptPath).map(Self.diagnostic)
+                }
+            case .sql(let sql):
+                switch sql.source {
+                case .inline(let text, let location):
+                    diagnostics += SQLLint.check(text, file: location.file).map { finding in
+                        var diagnostic = Self.diagnostic(finding)
+                        diagnostic.location = SourceLocation(
+                            file: location.file, line: location.line + finding.line - 1,
+                            column: finding.line == 1 ? location.column + finding.column - 1 : finding.column)
+                        return diagnostic
+                    }
+                case .file(let path):
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        diagnostics.append(Diagnostic(message: "cannot read \(path)", location: step.location))
+                        continue
+                    }
+                    diagnostics += SQLLint.check(Array(data), file: path).map(Self.diagnostic)
+                }
+            default:
+                continue
+            }
+        }
+        return diagnostics
+    }
+
+    static func diagnostic(_ finding: SQLDiagnostic) -> Diagnostic {
+        let severity: Diagnostic.Severity
+        switch finding.severity {
+        case .error: severity = .error
+        case .warning: severity = .warning
+        case .note: severity = .note
+        }
+        return Diagnostic(
+            severity: severity, message: finding.message,
+            location: SourceLocation(file: finding.file, line: finding.line, column: finding.column))
+    }
+}

@@ -1,0 +1,69 @@
+public import PlanModel
+public import Runner
+import SQL
+
+/// `sql`: run SQL from a file or inline, like `prisma db execute`, but split and classified like a
+/// migration (SPEC §3): runs of transactional statements each in one transaction, statements
+/// PostgreSQL refuses in a transaction alone in autocommit, the author's own blocks as written.
+/// Nothing is recorded in `_prisma_migrations`: re-running the step runs the SQL again.
+public struct SQLStepRunner: StepRunner {
+    public let step: SQLStep
+    /// The step's `transaction:` key: `required` refuses SQL that cannot run in one transaction
+    /// and runs all of it in one; `none` sends each statement alone.
+    public let transaction: TransactionPolicy
+
+    public init(_ step: SQLStep, transaction: TransactionPolicy = .auto) {
+        self.step = step
+        self.transaction = transaction
+    }
+
+    /// Shows each unit with its transaction mode and SQL. Needs no database: what runs depends
+    /// only on the SQL.
+    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let prepared: PreparedSQL
+        do throws(StepFailure) { prepared = try PreparedSQL.prepare(step.source, policy: transaction) } catch {
+            context.say(.error, error.message, location: error.location)
+            return .wouldFail
+        }
+        guard !prepared.units.isEmpty else {
+            context.say(.info, "\(prepared.origin) holds no statements: nothing would run")
+            return .skipped
+        }
+        context.say(.info, "would run \(prepared.statements.count) statement(s) from \(prepared.origin) in \(prepared.units.count) unit(s):")
+        for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
+            let first = unit.statements[0]
+            context.say(.info, description.title, sql: description.sql, location: "\(first.file):\(first.line):\(first.column)")
+        }
+        return .wouldRun
+    }
+
+    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let prepared = try PreparedSQL.prepare(step.source, policy: transaction)
+        guard !prepared.units.isEmpty else {
+            context.say(.info, "\(prepared.origin) holds no statements: nothing to run")
+            return .skipped
+        }
+        let connection = try context.session.connectLocked()
+        let executor = UnitExecutor(connection: connection)
+        let total = prepared.units.count
+        for (index, unit) in prepared.units.enumerated() {
+            guard let failure = executor.run(unit) else { continue }
+            let committed = index == 0
+                ? "Nothing of it had committed."
+                : "Units 1–\(index) of \(total) committed and stay applied; nothing after unit \(index + 1) ran."
+            let undone: String
+            switch unit {
+            case .transaction: undone = "unit \(index + 1) (one transaction) rolled back"
+            case .authorBlock: undone = "unit \(index + 1) (the SQL's own transaction block) rolled back"
+            case .autocommit: undone = "unit \(index + 1) ran alone in autocommit and failed"
+            }
+            throw StepFailure(
+                "the sql step failed in unit \(index + 1) of \(total): \(failure.error.description)\n\(committed) \(undone.prefix(1).uppercased() + undone.dropFirst()). "
+                    + "Fix the statement; before running the step again, make sure the SQL is safe to repeat for the units that committed (e.g. IF NOT EXISTS).",
+                location: failure.location, postgres: failure.error)
+        }
+        context.say(.info, "ran \(prepared.statements.count) statement(s) from \(prepared.origin) in \(total) unit(s): "
+            + prepared.units.map(Migrator.unitLabel).joined(separator: ", "))
+        return .done
+    }
+}

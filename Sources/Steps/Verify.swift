@@ -1,0 +1,102 @@
+public import PlanModel
+public import Runner
+
+/// `verify`: every check evaluated in one READ ONLY transaction (one snapshot, and nothing a
+/// check runs can write), every check reported with what it observed, every failure listed.
+///
+/// In a dry-run the same checks run, but one that fails only because something is not there yet
+/// (pending migrations, a table, column, index or extension that does not exist) is reported as
+/// depending on earlier steps rather than failed: the dry-run sees the database before those
+/// steps would have acted. Invalid indexes, failed or edited migrations, wrong versions, types
+/// and settings still fail the dry-run.
+public struct VerifyRunner: StepRunner {
+    public let step: VerifyStep
+
+    public init(_ step: VerifyStep) { self.step = step }
+
+    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let connection: PostgresConnection
+        do { connection = try context.session.connect() } catch {
+            context.say(.warning, "\(error.message): the \(step.checks.count) check(s) were not evaluated")
+            for check in step.checks {
+                context.say(.info, "would check \(CheckEvaluator.label(check.kind))", location: check.location.description)
+            }
+            return .wouldRun
+        }
+        let results = try evaluateAll(on: connection)
+        var failures = 0
+        for (check, result) in zip(step.checks, results) {
+            switch result {
+            case .passed(let observed):
+                context.say(.info, "✓ \(observed)", location: check.location.description)
+            case .failed(let observed, true):
+                context.say(.info, "◦ \(observed) — depends on earlier steps: \(Self.dependency(check.kind))",
+                    location: check.location.description)
+            case .failed(let observed, false):
+                failures += 1
+                context.say(.error, "✗ \(observed)", location: check.location.description)
+            }
+        }
+        if failures > 0 {
+            context.say(.error, "verify would fail: \(failures) of \(step.checks.count) check(s) fail now, and no earlier step can change that")
+            return .wouldFail
+        }
+        return .wouldRun
+    }
+
+    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        let connection = try context.session.connect()
+        let results = try evaluateAll(on: connection)
+        var failures: [String] = []
+        for (check, result) in zip(step.checks, results) {
+            switch result {
+            case .passed(let observed):
+                context.say(.info, "✓ \(observed)", location: check.location.description)
+            case .failed(let observed, _):
+                failures.append("  \(check.location): \(observed)")
+                context.say(.error, "✗ \(observed)", location: check.location.description)
+            }
+        }
+        guard failures.isEmpty else {
+            throw StepFailure("verify failed: \(failures.count) of \(step.checks.count) check(s) failed:\n" + failures.joined(separator: "\n"))
+        }
+        context.say(.info, "all \(step.checks.count) check(s) passed")
+        return .done
+    }
+
+    /// All checks in one READ ONLY, REPEATABLE READ transaction: they see one snapshot of the
+    /// database. Each check runs under a savepoint, so one that errors (a bad query, a write)
+    /// fails alone and the others still run.
+    private func evaluateAll(on connection: PostgresConnection) throws(StepFailure) -> [CheckResult] {
+        let evaluator = CheckEvaluator(connection: connection)
+        var results: [CheckResult] = []
+        do {
+            try connection.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for check in step.checks {
+                try connection.execute("SAVEPOINT plan_verify_check")
+                do {
+                    results.append(try evaluator.evaluate(check.kind))
+                    try connection.execute("RELEASE SAVEPOINT plan_verify_check")
+                } catch where error.kind == .server {
+                    try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_check")
+                    results.append(.failed("\(CheckEvaluator.label(check.kind)): \(error.description)"))
+                }
+            }
+            // Read only: there is nothing to commit; ending with ROLLBACK says so.
+            try connection.execute("ROLLBACK")
+        } catch {
+            if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
+            throw StepFailure(error, doing: "verify could not evaluate its checks")
+        }
+        return results
+    }
+
+    private static func dependency(_ kind: VerifyCheck.Kind) -> String {
+        switch kind {
+        case .migrationsUpToDate: "would pass after the pending migrations are applied"
+        case .extensionInstalled: "would pass once a migration or sql step creates the extension"
+        case .index: "would pass once an index-concurrently step or a migration builds it"
+        default: "would pass once a migration or sql step creates it"
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import PlanModel
+import Runner
+import SQL
+
+/// Evaluates verify checks on a connection that is inside the step's READ ONLY transaction. Each
+/// check reads the catalogs (or runs the author's query) and says what it observed.
+struct CheckEvaluator {
+    let connection: PostgresConnection
+
+    func evaluate(_ kind: VerifyCheck.Kind) throws(PostgresError) -> CheckResult {
+        switch kind {
+        case .migrationsUpToDate(let migrations): try migrationsUpToDate(migrations)
+        case .index(let name, let table, let method, let mustBeValid): try index(name, table: table, method: method, mustBeValid: mustBeValid)
+        case .noInvalidIndexes(let schema): try noInvalidIndexes(schema)
+        case .extensionInstalled(let name, let version): try extensionInstalled(name, version: version)
+        case .table(let schema, let name): try table(schema: schema, name)
+        case .column(let table, let name, let type): try column(table: table, name, type: type)
+        case .setting(let name, let comparison, let value): try setting(name, comparison, value)
+        case .query(let sql, let expect): try query(sql, expect: expect)
+        }
+    }
+
+    /// What output calls a check, e.g. "index idx_x", "migrations in prisma/migrations".
+    static func label(_ kind: VerifyCheck.Kind) -> String {
+        switch kind {
+        case .migrationsUpToDate(let migrations): "migrations in \(migrations)"
+        case .index(let name, _, _, _): "index \(name)"
+        case .noInvalidIndexes(let schema): "invalid indexes in schema \(schema ?? "(current)")"
+        case .extensionInstalled(let name, _): "extension \(name)"
+        case .table(let schema, let name): "table \(schema.map { "\($0)." } ?? "")\(name)"
+        case .column(let table, let name, _): "column \(table).\(name)"
+        case .setting(let name, _, _): "setting \(name)"
+        case .query(let sql, _): "query `\(sql.count > 60 ? sql.prefix(57) + "…" : sql)`"
+        }
+    }
+
+    // MARK: - Checks
+
+    /// The same diagnosis `plan status` makes (pending, failed, edited, missing locally).
+    private func migrationsUpToDate(_ migrations: String) throws(PostgresError) -> CheckResult {
+        let label = "migrations in \(migrations)"
+        let folder: MigrationFolder
+        do { folder = try MigrationFolder.load(migrations) } catch { return .failed("\(label): \(error.description)") }
+        let hasTable = try MigrationHistory.exists(on: connection)
+        let rows = hasTable ? try MigrationHistory.load(from: connection) : []
+        let diagnosis = HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable)
+        if diagnosis.isUpToDate {
+            return .passed("\(label): up to date (\(folder.migrations.count) applied)")
+        }
+        let onlyPending = diagnosis.failed.isEmpty && diagnosis.edited.isEmpty && diagnosis.missingLocally.isEmpty
+            && !diagnosis.withoutScript.contains { missing in diagnosis.pending.contains { $0.name == missing.name } }
+        return .failed("\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "), mayBeFixedByEarlierSteps: onlyPending)
+    }
+
+    private func index(_ name: String, table: String?, method: IndexStep.Method?, mustBeValid: Bool) throws(PostgresError) -> CheckResult {
+        let result = try connection.query(
+            """
+            SELECT t.relname, n.nspname, am.amname, i.indisvalid AND i.indisready
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+            JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+            JOIN pg_catalog.pg_am am ON am.oid = c.relam
+            WHERE c.relname = $1 AND pg_catalog.pg_table_is_visible(c.oid)
+            """, [name])
+        guard let row = result.rows.first else {
+            return .failed("index \(name): does not exist", mayBeFixedByEarlierSteps: true)
+        }
+        let actualTable = row[0] ?? "", schema = row[1] ?? "", actualMethod = row[2] ?? "", valid = row[3] == "t"
+        let observed = "index \(name) on \(actualTable) using \(actualMethod)"
+        var problems: [String] = []
+        if let table, table != actualTable, table != "\(schema).\(actualTable)" {
+            problems.append("it is on table \(actualTable), not \(table)")
+        }
+        if let method, method.rawValue != actualMethod {
+            problems.append("it uses \(actualMethod), not \(method.rawValue)")
+        }
+        if mustBeValid, !valid {
+            problems.append(
+                "INVALID (a failed or interrupted CREATE INDEX CONCURRENTLY left it; queries do not use it: drop it with DROP INDEX CONCURRENTLY and build it again)")
+        }
+        if problems.isEmpty { return .passed(observed + (valid ? ", valid" : "")) }
+        return .failed("index \(name): " + problems.joined(separator: "; "))
+    }
+
+    private func noInvalidIndexes(_ schema: String?) throws(PostgresError) -> CheckResult {
+        let result = try connection.query(
+            """
+            SELECT n.nspname, c.relname, t.relname, current_schema()
+            FROM pg_catalog.pg_index i
+            JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+            JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE NOT (i.indisvalid AND i.indisready) AND n.nspname = coalesce($1, current_schema())
+            ORDER BY c.relname
+            """, [schema])
+        let schemaName = schema ?? ((try? connection.execute("SELECT current_schema()").scalar) ?? nil) ?? "(current)"
+        guard !result.rows.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
+        let listed = result.rows.map { "\($0[1] ?? "") (on \($0[2] ?? ""))" }.joined(separator: ", ")
+        return .failed(
+            "\(result.rows.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild")
+    }
+
+    private func extensionInstalled(_ name: String, version: (VerifyCheck.Comparison, String)?) throws(PostgresError) -> CheckResult {
+        let result = try connection.query("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = $1", [name])
+        guard let installed = result.scalar else {
+            let available = try connection.query("SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name]).scalar
+            let hint = available == nil ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
+            return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
+        }
+        guard let (comparison, wanted) = version else { return .passed("extension \(name) \(installed)") }
+        if VersionComparison.compare(installed, comparison, wanted) {
+            return .passed("extension \(name) \(installed) \(comparison.rawValue) \(wanted)")
+        }
+        return .failed("extension \(name) \(installed), expected \(comparison.rawValue) \(wanted) (ALTER EXTENSION \(name) UPDATE)")
+    }
+
+    private func table(schema: String?, _ name: String) throws(PostgresError) -> CheckResult {
+        let result = try connection.query(
+            """
+            SELECT n.nspname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND (n.nspname = $2 OR ($2 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
+            """, [name, schema])
+        let label = "table \(schema.map { "\($0)." } ?? "")\(name)"
+        guard let row = result.rows.first else {
+            return .failed("\(label): does not exist\(schema == nil ? " in the search_path" : "")", mayBeFixedByEarlierSteps: true)
+        }
+        return .passed("\(label) exists (in schema \(row[0] ?? ""))")
+    }
+
+    private func column(table: String, _ name: String, type: String?) throws(PostgresError) -> CheckResult {
+        let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
+        let schema = parts.count == 2 ? parts[0] : nil
+        let relation = parts.last ?? table
+        let result = try connection.query(
+            """
+            SELECT pg_catalog.format_type(a.atttypid, a.atttypmod)
+            FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+              AND (n.nspname = $3 OR ($3 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
+            """, [relation, name, schema])
+        let label = "column \(table).\(name)"
+        guard let actual = result.scalar ?? nil else {
+            return .failed("\(label): does not exist", mayBeFixedByEarlierSteps: true)
+        }
+        guard let type else { return .passed("\(label) \(actual)") }
+        if try sameType(actual, type) { return .passed("\(label) \(actual)") }
+        return .failed("\(label) is \(actual), expected \(type)")
+    }
+
+    /// Text comparison after normalising aliases; on PostgreSQL 17+ the server also parses the
+    /// expected type (`to_regtypemod`), which knows every alias and extension type.
+    private func sameType(_ actual: String, _ expected: String) throws(PostgresError) -> Bool {
+        if TypeName.normalised(actual) == TypeName.normalised(expected) { return true }
+        guard connection.serverVersionNumber >= 170000 else { return false }
+        // A nested savepoint: a type name the server cannot parse must not fail the whole check.
+        try connection.execute("SAVEPOINT plan_verify_type")
+        do {
+            let parsed = try connection.query("SELECT pg_catalog.format_type(to_regtype($1), to_regtypemod($1))", [expected]).scalar ?? nil
+            try connection.execute("RELEASE SAVEPOINT plan_verify_type")
+            return parsed == actual
+        } catch {
+            try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_type")
+            return false
+        }
+    }
+
+    private func setting(_ name: String, _ comparison: VerifyCheck.Comparison, _ value: String) throws(PostgresError) -> CheckResult {
+        let result = try connection.query(
+            "SELECT current_setting($1, true), setting, unit, vartype FROM pg_catalog.pg_settings WHERE name = lower($1)", [name])
+        guard let row = result.rows.first, let shown = row[0] ?? row[1] else {
+            return .failed("setting \(name): the server has no such setting (see pg_settings for the names)")
+        }
+        let setting = SettingComparison(setting: row[1] ?? "", unit: row[2], type: row[3] ?? "string")
+        let statement = "setting \(name) = \(shown)"
+        switch setting.compare(comparison, value) {
+        case .holds(true): return .passed("\(statement) \(comparison.rawValue) \(value)")
+        case .holds(false): return .failed("\(statement), expected \(comparison.rawValue) \(value)")
+        case .incomparable(let why): return .failed("\(statement): cannot check \(comparison.rawValue) \(value): \(why)")
+        }
+    }
+
+    /// The author's query, one statement, inside the READ ONLY transaction: anything that writes
+    /// fails with SQLSTATE 25006.
+    private func query(_ sql: String, expect: VerifyCheck.Expectation) throws(PostgresError) -> CheckResult {
+        let label = Self.label(.query(sql: sql, expect: expect))
+        let statements: [SQLStatement]
+        do { statements = try SQLSplitter.split(sql, file: "query") } catch { return .failed("\(label): \(error.message)") }
+        guard statements.count == 1, let statement = statements.first else {
+            return .failed("\(label): a query check runs exactly one statement, and this has \(statements.count); split it into several checks")
+        }
+        // Transaction control would end the READ ONLY transaction the checks rely on.
+        guard case .transactional = statement.kind else {
+            return .failed("\(label): \(statement.text.prefix(30)) cannot run in a verify check, which runs in one READ ONLY transaction; use a plain query")
+        }
+        let result = try connection.execute(statement.text)
+        let count = result.rows.count
+        switch expect {
+        case .empty:
+            return count == 0 ? .passed("\(label) returned no rows") : .failed("\(label) returned \(count) row(s), expected none")
+        case .rowCount(let wanted):
+            return count == wanted ? .passed("\(label) returned \(count) row(s)") : .failed("\(label) returned \(count) row(s), expected \(wanted)")
+        case .value(let wanted):
+            guard count == 1 else { return .failed("\(label) returned \(count) row(s), expected one row with \(wanted)") }
+            let observed = result.scalar ?? nil
+            let shown = observed ?? "NULL"
+            return observed == wanted ? .passed("\(label) = \(shown)") : .failed("\(label) = \(shown), expected \(wanted)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PlanModel
+
+/// How a plan file is bound: the environment and `--set` overrides, shared by the commands
+/// that load a plan.
+struct PlanBindingOptions: ParsableArguments {
+    @Option(name: .customLong("env"), help: "The environment of the plan to use (its params and settings override the defaults).")
+    var environment: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a param, overriding the environment and the default.", valueName: "name=value"))
+    var assignments: [String] = []
+
+    /// `--set name=value` pairs; a later `--set` of the same name wins, as on most CLIs.
+    /// A malformed one is an invalid command line: exit 2, as the spec says.
+    func overrides() throws -> [String: String] {
+        var overrides: [String: String] = [:]
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                StandardError.write("error: --set '\(assignment)': write --set name=value\n")
+                throw ExitCode(2)
+            }
+            overrides[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        return overrides
+    }
+
+    func loader() -> PlanLoader {
+        PlanLoader(environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+enum StandardError {
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Source lines and carets only for a person at a terminal.
+    static var isTerminal: Bool { isatty(2) == 1 }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// `plan check`, `plan show` and `plan schema` as users run them: the built binary, its exit
+/// codes, stdout and stderr.
+@Suite struct CheckShowSchemaTests {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `plan` binary next to the test bundle in the build folder.
+    static let binary: URL = {
+        var directory = Bundle.main.bundleURL
+        if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
+        return directory.appendingPathComponent("plan")
+    }()
+
+    private func run(_ arguments: [String], files: [String: String]) throws -> Output {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plan-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ["PATH": "/usr/bin:/bin", "SECRET_URL": "postgres://u:pw-123@h/db"]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    let good = "plan: 1\nsettings: { database_url: \"${{ env.SECRET_URL }}\" }\nsteps:\n  - migrate: {}\n"
+    let bad = "plan: 1\nsteps:\n  - migrat: {}\n"
+
+    @Test func checkExitsZeroForAValidPlanAndTwoForAnInvalidOne() throws {
+        let result = try run(["check", "good.plan.yaml", "bad.plan.yaml"], files: ["good.plan.yaml": good, "bad.plan.yaml": bad])
+        #expect(result.status == 2)
+        #expect(result.stderr == "bad.plan.yaml:3:5: error: unknown step 'migrat'; did you mean 'migrate'?\n")
+        #expect(try run(["check", "good.plan.yaml"], files: ["good.plan.yaml": good]).status == 0)
+    }
+
+    @Test func checkWritesGitHubAnnotations() throws {
+        let result = try run(["check", "--format", "github", "bad.plan.yaml"], files: ["bad.plan.yaml": bad])
+        #expect(result.stderr == "::error file=bad.plan.yaml,line=3,col=5::unknown step 'migrat'; did you mean 'migrate'?\n")
+    }
+
+    @Test func showPrintsTheResolvedPlanWithSecretsHidden() throws {
+        let result = try run(["show", "--format", "json", "good.plan.yaml"], files: ["good.plan.yaml": good])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"database_url\": \"***\""))
+        #expect(!result.stdout.contains("pw-123"))
+    }
+
+    @Test func showRejectsAMalformedSet() throws {
+        let result = try run(["show", "--set", "novalue", "good.plan.yaml"], files: ["good.plan.yaml": good])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("write --set name=value"))
+    }
+
+    @Test func schemaIsJSON() throws {
+        let result = try run(["schema"], files: [:])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+    }
+}

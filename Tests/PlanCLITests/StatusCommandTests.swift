@@ -1,0 +1,81 @@
+import Foundation
+import Runner
+import TestSupport
+import Testing
+
+@Suite("plan status")
+struct StatusCommandTests {
+    /// A history written the way Prisma writes it (its DDL, client-side uuid ids, resolve rows
+    /// with logs '' and equal timestamps, a failed attempt later rolled back) is read correctly.
+    @Test func readsAHistoryPrismaWrote() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let initSQL = "CREATE TABLE a (id int);\n"
+        let secondSQL = "CREATE TABLE b (id int);\n"
+        let project = try MigrationsFixture([
+            ("20240101000000_init", initSQL), ("20240102000000_second", secondSQL), ("20240103000000_third", "SELECT 1;"),
+        ])
+        defer { project.remove() }
+        let connection = try database.connect()
+        try connection.execute(
+            """
+            CREATE TABLE _prisma_migrations (
+                id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+                checksum                VARCHAR(64) NOT NULL,
+                finished_at             TIMESTAMPTZ,
+                migration_name          VARCHAR(255) NOT NULL,
+                logs                    TEXT,
+                rolled_back_at          TIMESTAMPTZ,
+                started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+                applied_steps_count     INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE a (id int);
+            CREATE TABLE b (id int);
+            """)
+        let insert = "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES ($1, $2, $3::timestamptz, $4, $5, $6::timestamptz, $7::timestamptz, $8::int)"
+        try connection.query(insert, [UUID().uuidString.lowercased(), sha256Hex(initSQL), "2024-01-01 10:00:01+00", "20240101000000_init", nil, nil, "2024-01-01 10:00:00+00", "1"])
+        // A failed attempt, rolled back by `prisma migrate resolve --rolled-back`, then applied.
+        try connection.query(insert, [UUID().uuidString.lowercased(), sha256Hex(secondSQL), nil, "20240102000000_second", "A migration failed to apply.", "2024-01-02 10:05:00+00", "2024-01-02 10:00:00+00", "0"])
+        try connection.query(insert, [UUID().uuidString.lowercased(), sha256Hex(secondSQL), "2024-01-02 10:06:00+00", "20240102000000_second", "", nil, "2024-01-02 10:06:00+00", "0"])
+
+        let behind = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(behind.status == 1)
+        #expect(behind.stdout.contains("3 migration(s) found in prisma/migrations"), "\(behind.all)")
+        #expect(behind.stderr.contains("have not yet been applied:\n      20240103000000_third\n"))
+        #expect(!behind.all.contains("failed ("))
+        #expect(!behind.all.contains("modified after"))
+
+        #expect(try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root).status == 0)
+        let upToDate = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(upToDate.status == 0, "\(upToDate.all)")
+        #expect(upToDate.stdout.contains("Database schema is up to date!"))
+    }
+
+    @Test func reportsFailedEditedAndMissingLocallyMigrations() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);"), ("2_gone", "CREATE TABLE gone (id int);")])
+        defer { project.remove() }
+        #expect(try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root).status == 0)
+        try FileManager.default.removeItem(atPath: project.migrationsPath + "/2_gone")
+        try project.add("1_a", "CREATE TABLE a (id bigint);")
+        try project.add("3_bad", "CREATE TABLE bad (id nosuchtype);")
+        #expect(try PlanProcess.run(["migrate", "--allow-drift", "--database-url", database.url], directory: project.root).status == 1)
+
+        let status = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("Migration 3_bad failed"), "\(status.all)")
+        #expect(status.stderr.contains("modified after they were applied (checksum differs):\n      1_a"))
+        #expect(status.stderr.contains("missing from prisma/migrations:\n      2_gone"))
+    }
+
+    @Test func aDatabaseWithoutHistorySuggestsABaseline() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("0_init", "CREATE TABLE a (id int);")])
+        defer { project.remove() }
+        let status = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("plan resolve --applied \"0_init\""), "\(status.all)")
+    }
+}

@@ -1,0 +1,5 @@
+﻿CREATE TABLE t (
+  id int
+);
+-- CreateIndex
+CREATE INDEX t_id ON t (id);
