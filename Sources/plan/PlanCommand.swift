@@ -17,6 +17,12 @@ struct PlanCommand: AsyncParsableCommand {
     /// Argument errors exit 2 (the plan or the command line is invalid), not argument-parser's 64,
     /// so scripts can tell a bad invocation from a failed step.
     static func main() async {
+        // `plan --version` answers before argument-parser builds every subcommand's argument
+        // set by reflection (a third of the command's start-up instructions).
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(PlanVersion.current)
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

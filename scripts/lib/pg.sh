@@ -3,6 +3,8 @@
 # the unprivileged user plan-pg. Source this file; it defines pg_start and pg_stop.
 # pg_start exports PLAN_TEST_DATABASE_URL (password auth over TCP, so the password-redaction
 # tests have a real password to look for) and PLAN_PG_BIN.
+# Tests run with fsync=off. PLAN_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync on,
+# synchronous_commit on), which benchmarks need: commits then cost what they cost in production.
 
 PLAN_ROOT=${PLAN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PG_RUN_USER=plan-pg
@@ -45,8 +47,10 @@ pg_start() {
     || { cat "$PG_DATA.initdb.log" >&2; return 1; }
   local port
   port=$(free_port)
+  local fsync="-c fsync=off"
+  [[ ${PLAN_PG_DURABLE:-0} == 1 ]] && fsync=""
   as_pg_user "$PLAN_PG_BIN/pg_ctl" -D "$PG_DATA/data" -l "$PG_DATA/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories= -c fsync=off -c max_connections=200 -c shared_buffers=256MB" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories= $fsync -c max_connections=200 -c shared_buffers=256MB" \
     start >/dev/null || { cat "$PG_DATA/server.log" >&2; return 1; }
   PLAN_TEST_DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$port/postgres"
   export PLAN_TEST_DATABASE_URL

@@ -6,13 +6,15 @@ public enum MigrationChecksum {
 
     public static func matches(_ stored: String, bytes: [UInt8]) -> Bool {
         let stored = stored.lowercased()
-        let candidates = [bytes, crlfToLF(bytes), lfToCRLF(bytes)]
         // Rows written by Prisma before prisma-engines#1887 hold hex without zero padding.
         let legacy = !stored.isEmpty && stored.count != 64
-        return candidates.contains { candidate in
+        func matches(_ candidate: [UInt8]) -> Bool {
             let digest = of(candidate)
             return digest == stored || (legacy && unpadded(digest) == stored)
         }
+        // The converted copies are made only when the file as is does not match (the usual
+        // case needs one hash and no copy).
+        return matches(bytes) || matches(crlfToLF(bytes)) || matches(lfToCRLF(bytes))
     }
 
     /// The old `{:x}`-per-byte format: each byte's leading zero dropped.

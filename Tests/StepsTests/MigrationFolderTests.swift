@@ -1,0 +1,58 @@
+import Foundation
+@testable import Steps
+import TestSupport
+import Testing
+
+@Suite("migrations folder")
+struct MigrationFolderTests {
+    @Test func listsDirectoriesInByteOrderIgnoringFilesAndSymlinks() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("m/2_b/migration.sql", "SELECT 2;\n")
+        try dir.write("m/1_a/migration.sql", "SELECT 1;\n")
+        try dir.write("m/4_c/migration.sql", "SELECT 4;\n")
+        try dir.write("m/migration_lock.toml", "provider = \"postgresql\"\n")
+        try dir.write("m/notes.txt", "not a migration\n")
+        try dir.write("elsewhere/9_linked/migration.sql", "SELECT 9;\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/m/9_linked", withDestinationPath: dir.path + "/elsewhere/9_linked")
+        try FileManager.default.createDirectory(atPath: dir.path + "/m/3_empty", withIntermediateDirectories: true)
+
+        let folder = try MigrationFolder.load(dir.path + "/m")
+        #expect(folder.migrations.map(\.name) == ["1_a", "2_b", "3_empty", "4_c"])
+        #expect(folder.migrations[0].script == Array("SELECT 1;\n".utf8))
+        #expect(folder.migrations[2].script == nil)
+        #expect(folder.warnings.isEmpty)
+    }
+
+    @Test func warnsWhenPrismaWouldSortDifferently() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("m/1_a/migration.sql", "SELECT 1;\n")
+        try dir.write("m/1_B/migration.sql", "SELECT 2;\n")
+        let folder = try MigrationFolder.load(dir.path + "/m")
+        #expect(folder.migrations.map(\.name) == ["1_B", "1_a"])
+        #expect(folder.warnings.count == 1)
+        #expect(folder.warnings.first?.contains("would see '1_a' where plan sees '1_B'") == true)
+    }
+
+    @Test func sortingByPrecomputedKeysAgreesWithPairwiseComparison() {
+        let names = ["20240101_b", "20240101_B", "20240101_a", "2024_x", "20240101-a", "20240101 a", "Z", "z", "é", "e", "10", "9", "_"]
+        #expect(LocaleCollation.sorted(names) == names.sorted(by: LocaleCollation.precedes))
+    }
+
+    @Test func asciiFastPathGivesTheUnicodeWeights() {
+        for value in UInt32(0)...0x7F {
+            let scalar = Unicode.Scalar(value)!
+            #expect(LocaleCollation.weights(scalar) == LocaleCollation.unicodeWeights(scalar), "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func checksumMatchesAsIsAndWithOtherLineEndings() {
+        let lf = Array("SELECT 1;\nSELECT 2;\n".utf8)
+        let crlf = Array("SELECT 1;\r\nSELECT 2;\r\n".utf8)
+        #expect(MigrationChecksum.matches(MigrationChecksum.of(lf), bytes: lf))
+        #expect(MigrationChecksum.matches(MigrationChecksum.of(lf), bytes: crlf))
+        #expect(MigrationChecksum.matches(MigrationChecksum.of(crlf), bytes: lf))
+        #expect(!MigrationChecksum.matches(MigrationChecksum.of(lf), bytes: Array("SELECT 3;\n".utf8)))
+    }
+}
