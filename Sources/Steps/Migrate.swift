@@ -50,10 +50,28 @@ public struct MigrateRunner: StepRunner {
     public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let folder = try loadFolder(context)
         let connection = try context.session.connectLocked()
+        // Commits are made durable once, at the end, and only if something was written: a
+        // run with nothing pending pays no flush. Success is reported only after the flush.
+        let durability = DurabilityScope(connection: connection)
+        let outcome: StepOutcome
+        do {
+            outcome = try apply(folder: folder, connection: connection, durability: durability, context: context)
+        } catch {
+            durability.flushAfterFailure()
+            throw error
+        }
+        try durability.flush()
+        return outcome
+    }
+
+    private func apply(
+        folder: MigrationFolder, connection: PostgresConnection, durability: DurabilityScope, context: StepContext
+    ) throws(StepFailure) -> StepOutcome {
         var state = try readState(connection, folder)
 
         if !state.diagnosis.hasTable {
             if let baseline = step.baseline {
+                durability.begin()
                 try applyBaseline(baseline, folder: folder, connection: connection, context: context)
                 state = try readState(connection, folder)
             } else if !state.userTables.isEmpty {
@@ -65,9 +83,8 @@ public struct MigrateRunner: StepRunner {
             }
         }
 
-        let durability = DeferredDurability(on: connection)
-        defer { durability.flush(on: connection) }
         let migrator = Migrator(connection: connection, context: context)
+        if !state.diagnosis.failed.isEmpty || !state.diagnosis.pending.isEmpty { durability.begin() }
         var resumed = 0
         if step.onFailed == .resume, let failedRow = state.diagnosis.failed.first, state.diagnosis.failed.count == 1,
             let local = folder.migration(named: failedRow.migrationName)
@@ -135,8 +152,7 @@ public struct MigrateRunner: StepRunner {
 
     private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder) throws(StepFailure) -> State {
         do {
-            let hasTable = try MigrationHistory.exists(on: connection)
-            let rows = hasTable ? try MigrationHistory.load(from: connection) : []
+            let (hasTable, rows) = try MigrationHistory.read(from: connection)
             let tables = hasTable ? [] : try MigrationHistory.userTables(on: connection)
             return State(rows: rows, diagnosis: HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable), userTables: tables)
         } catch {

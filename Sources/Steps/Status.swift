@@ -19,9 +19,8 @@ public struct StatusRunner: StepRunner {
         let connection = try context.session.connect()
         let diagnosis: HistoryDiagnosis
         do {
-            let hasTable = try MigrationHistory.exists(on: connection)
-            diagnosis = HistoryDiagnosis(
-                folder: folder, rows: hasTable ? try MigrationHistory.load(from: connection) : [], hasTable: hasTable)
+            let (hasTable, rows) = try MigrationHistory.read(from: connection)
+            diagnosis = HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable)
         } catch {
             throw StepFailure(error, doing: "could not read _prisma_migrations")
         }

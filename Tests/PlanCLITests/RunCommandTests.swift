@@ -41,6 +41,25 @@ struct RunCommandTests {
         #expect(unchanged, "pg_current_wal_lsn() moved during every dry-run")
     }
 
+    /// A deploy with nothing to do writes nothing: no history row, no flush, no WAL.
+    @Test func aMigrateWithNothingPendingWritesNothing() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);"), ("2_b", "CREATE TABLE b (id int);")])
+        defer { project.remove() }
+        #expect(try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root).status == 0)
+        let connection = try database.connect()
+        var unchanged = false
+        for _ in 1...5 where !unchanged {
+            let before = try connection.execute("SELECT pg_current_wal_lsn()").scalar
+            let output = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
+            #expect(output.status == 0, "\(output.all)")
+            #expect(output.stdout.contains("no pending migrations"))
+            unchanged = try connection.execute("SELECT pg_current_wal_lsn()").scalar == before
+        }
+        #expect(unchanged, "pg_current_wal_lsn() moved during every no-op migrate")
+    }
+
     /// `--format json`: every line parses, every step starts and finishes, the summary is last.
     @Test func jsonOutputOfAFullRunHasEveryStepsStartAndFinish() throws {
         let database = try TestDatabase.fresh()

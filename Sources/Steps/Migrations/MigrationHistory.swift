@@ -52,7 +52,17 @@ public enum MigrationHistory {
 
     /// All rows, oldest first, as Prisma reads them. Empty when the table does not exist.
     public static func load(from connection: PostgresConnection) throws(PostgresError) -> [HistoryRow] {
-        guard try exists(on: connection) else { return [] }
+        try read(from: connection).rows
+    }
+
+    /// Whether the table exists, and its rows: two round trips, the fewest that cannot fail on
+    /// a database Prisma never touched.
+    public static func read(from connection: PostgresConnection) throws(PostgresError) -> (exists: Bool, rows: [HistoryRow]) {
+        guard try exists(on: connection) else { return (false, []) }
+        return (true, try rows(from: connection))
+    }
+
+    private static func rows(from connection: PostgresConnection) throws(PostgresError) -> [HistoryRow] {
         let result = try connection.execute(
             """
             SELECT id, checksum, finished_at::text, migration_name, logs, rolled_back_at::text,

@@ -42,8 +42,7 @@ struct CheckEvaluator {
         let label = "migrations in \(migrations)"
         let folder: MigrationFolder
         do { folder = try MigrationFolder.load(migrations) } catch { return .failed("\(label): \(error.description)") }
-        let hasTable = try MigrationHistory.exists(on: connection)
-        let rows = hasTable ? try MigrationHistory.load(from: connection) : []
+        let (hasTable, rows) = try MigrationHistory.read(from: connection)
         let diagnosis = HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable)
         if diagnosis.isUpToDate {
             return .passed("\(label): up to date (\(folder.migrations.count) applied)")
