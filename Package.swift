@@ -52,7 +52,8 @@ let package = Package(
         .executableTarget(
             name: "plan-fuzz", dependencies: ["TestSupport"], path: "Fuzz/PlanFuzz", swiftSettings: swiftSettings),
 
-        .target(name: "TestSupport", dependencies: ["Runner", "PlanModel", "SQL"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", dependencies: ["Runner", "PlanModel", "SQL"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PlanModelTests", dependencies: ["PlanModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], resources: [.copy("Corpus")],

@@ -1,3 +1,5 @@
+import SQL
+
 // Measures SQLStatementStream on a file: throughput and peak memory.
 // Usage: sql-bench FILE [CHUNK_BYTES]   (scripts/bench-lexer generates FILE and runs this)
 #if canImport(Glibc)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import SQL
 
 /// Peak resident set size in kB (VmHWM), or nil where /proc is not available.
 func peakResidentKilobytes() -> Int? {

@@ -9,25 +9,27 @@ import Foundation
 import TestSupport
 
 #if LIBFUZZER
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 
-/// The target libFuzzer's C callback calls; set once before the driver starts.
-nonisolated(unsafe) var selectedTarget: @Sendable ([UInt8]) -> [String] = FuzzTargets.loader
+    /// The target libFuzzer's C callback calls; set once before the driver starts.
+    nonisolated(unsafe) var selectedTarget: @Sendable ([UInt8]) -> [String] = FuzzTargets.loader
 
-/// libFuzzer's entry point (its runtime refers to the symbol even when driven by LLVMFuzzerRunDriver).
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
-    let broken = selectedTarget(bytes)
-    if !broken.isEmpty {
-        FileHandle.standardError.write(Data(("property failed: " + broken.joined(separator: "; ") + "\n").utf8))
-        abort()
+    /// libFuzzer's entry point (its runtime refers to the symbol even when driven by LLVMFuzzerRunDriver).
+    @_cdecl("LLVMFuzzerTestOneInput")
+    func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+        let broken = selectedTarget(bytes)
+        if !broken.isEmpty {
+            FileHandle.standardError.write(Data(("property failed: " + broken.joined(separator: "; ") + "\n").utf8))
+            abort()
+        }
+        return 0
     }
-    return 0
-}
 #endif
 
 @main
@@ -45,16 +47,16 @@ enum PlanFuzz {
         let target: @Sendable ([UInt8]) -> [String] = targetName == "lexer" ? FuzzTargets.lexer : FuzzTargets.loader
 
         #if LIBFUZZER
-        if mode == "libfuzzer" {
-            selectedTarget = target
-            var cArguments: [UnsafeMutablePointer<CChar>?] = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
-            var count = CInt(cArguments.count - 1)
-            let status = cArguments.withUnsafeMutableBufferPointer { buffer -> CInt in
-                var base = buffer.baseAddress
-                return LLVMFuzzerRunDriver(&count, &base, fuzzOne)
+            if mode == "libfuzzer" {
+                selectedTarget = target
+                var cArguments: [UnsafeMutablePointer<CChar>?] = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
+                var count = CInt(cArguments.count - 1)
+                let status = cArguments.withUnsafeMutableBufferPointer { buffer -> CInt in
+                    var base = buffer.baseAddress
+                    return LLVMFuzzerRunDriver(&count, &base, fuzzOne)
+                }
+                exit(status)
             }
-            exit(status)
-        }
         #endif
 
         guard mode == "random" else {
@@ -92,7 +94,7 @@ enum PlanFuzz {
                 FileHandle.standardError.write(Data("plan-fuzz: \(targetName) input \(inputs): \(reason)\n".utf8))
                 if let artifacts {
                     try? FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-                    FileManager.default.createFile(atPath: "\(artifacts)/\(targetName)-\(seed)-\(inputs)", contents: Data(input))
+                    _ = FileManager.default.createFile(atPath: "\(artifacts)/\(targetName)-\(seed)-\(inputs)", contents: Data(input))
                 }
             }
         }

@@ -216,7 +216,10 @@ struct Lexer {
                         continue
                     }
                     if i + 1 >= n {
-                        if isFinal { i += 1; continue }
+                        if isFinal {
+                            i += 1
+                            continue
+                        }
                         break scanning
                     }
                     let next = bytes[i + 1]
@@ -343,7 +346,11 @@ struct Lexer {
 
     private var isFunctionDefinition: Bool {
         let (first, second, third, fourth) = identifiers
-        let c: UInt8 = 0x63, f: UInt8 = 0x66, p: UInt8 = 0x70, o: UInt8 = 0x6F, r: UInt8 = 0x72
+        let c: UInt8 = 0x63
+        let f: UInt8 = 0x66
+        let p: UInt8 = 0x70
+        let o: UInt8 = 0x6F
+        let r: UInt8 = 0x72
         return first == c
             && (second == f || second == p
                 || (second == o && third == r && (fourth == f || fourth == p)))

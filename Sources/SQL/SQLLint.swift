@@ -62,10 +62,18 @@ public enum SQLLint {
                 guard let index = indexDefinition(&reader) else { return }
                 if index.concurrently {
                     if !index.ifNotExists {
-                        diagnostics.append(SQLDiagnostic(.warning, "CREATE INDEX CONCURRENTLY without IF NOT EXISTS: a failed build leaves an INVALID index behind, and a retry then fails (or, unnamed, builds a second index); name the index and add IF NOT EXISTS", at: statement))
+                        diagnostics.append(
+                            SQLDiagnostic(
+                                .warning,
+                                "CREATE INDEX CONCURRENTLY without IF NOT EXISTS: a failed build leaves an INVALID index behind, and a retry then fails (or, unnamed, builds a second index); name the index and add IF NOT EXISTS",
+                                at: statement))
                     }
                 } else if let table = index.table, !createdTables.contains(where: { $0.mayNameSameRelation(as: table) }) {
-                    diagnostics.append(SQLDiagnostic(.warning, "CREATE INDEX without CONCURRENTLY on \(table), which this file does not create: it blocks writes to the table for the whole build; use CREATE INDEX CONCURRENTLY (it then runs outside a transaction)", at: statement))
+                    diagnostics.append(
+                        SQLDiagnostic(
+                            .warning,
+                            "CREATE INDEX without CONCURRENTLY on \(table), which this file does not create: it blocks writes to the table for the whole build; use CREATE INDEX CONCURRENTLY (it then runs outside a transaction)",
+                            at: statement))
                 }
             }
         }
@@ -149,8 +157,13 @@ public enum SQLLint {
                     if token.kind == .dollarString, let body = all.tokens.stringValue(token) { dollarBodies.append(body) }
                 }
             }
-            for value in added where literals.contains(value.label) || dollarBodies.contains(where: { $0.contains(quotedLiteral(value.label)) }) {
-                diagnostics.append(SQLDiagnostic(.warning, "uses the enum value '\(value.label)' that ALTER TYPE \(value.type) ADD VALUE at line \(value.statement.line) adds in the same transaction: PostgreSQL fails with \"unsafe use of new value\"; move the ALTER TYPE to an earlier migration", at: statement))
+            for value in added
+            where literals.contains(value.label) || dollarBodies.contains(where: { $0.contains(quotedLiteral(value.label)) }) {
+                diagnostics.append(
+                    SQLDiagnostic(
+                        .warning,
+                        "uses the enum value '\(value.label)' that ALTER TYPE \(value.type) ADD VALUE at line \(value.statement.line) adds in the same transaction: PostgreSQL fails with \"unsafe use of new value\"; move the ALTER TYPE to an earlier migration",
+                        at: statement))
             }
         }
         return diagnostics
@@ -177,7 +190,10 @@ public enum SQLLint {
                 turnsOff = TokenReader.Option(name: "", value: text).isFalse
             }
             guard turnsOff else { return nil }
-            return SQLDiagnostic(.warning, "standard_conforming_strings = off makes the server read backslashes in '…' strings as escapes, but plan splits files as if it were on; use E'…' strings instead", at: statement)
+            return SQLDiagnostic(
+                .warning,
+                "standard_conforming_strings = off makes the server read backslashes in '…' strings as escapes, but plan splits files as if it were on; use E'…' strings instead",
+                at: statement)
         }
     }
 

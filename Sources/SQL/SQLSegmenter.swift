@@ -40,7 +40,9 @@ public enum SQLSegmenter {
 
             case .nonTransactional(let reason):
                 if let open = block {
-                    error("\(reason), but it is inside the block that BEGIN at \(opened(open)) opened; move it after that block's COMMIT", at: statement)
+                    error(
+                        "\(reason), but it is inside the block that BEGIN at \(opened(open)) opened; move it after that block's COMMIT",
+                        at: statement)
                 } else {
                     flushRun()
                     units.append(.autocommit(statement))
@@ -56,7 +58,9 @@ public enum SQLSegmenter {
 
             case .transactionControl(.begin):
                 if let open = block {
-                    error("BEGIN inside the transaction block opened at \(opened(open)): blocks do not nest; add a COMMIT before it or remove it", at: statement)
+                    error(
+                        "BEGIN inside the transaction block opened at \(opened(open)): blocks do not nest; add a COMMIT before it or remove it",
+                        at: statement)
                 } else {
                     flushRun()
                     block = [statement]
@@ -67,11 +71,15 @@ public enum SQLSegmenter {
                     units.append(.authorBlock(open + [statement]))
                     block = nil
                 } else {
-                    error("COMMIT without a matching BEGIN: remove it (plan already runs the statements around it in a transaction)", at: statement)
+                    error(
+                        "COMMIT without a matching BEGIN: remove it (plan already runs the statements around it in a transaction)",
+                        at: statement)
                 }
 
             case .transactionControl(.rollback):
-                error("ROLLBACK in a migration discards its own work, so it could never be applied: remove it (plan rolls back on failure)", at: statement)
+                error(
+                    "ROLLBACK in a migration discards its own work, so it could never be applied: remove it (plan rolls back on failure)",
+                    at: statement)
 
             case .transactionControl(.commitAndChain):
                 error("COMMIT AND CHAIN is not supported: write COMMIT; BEGIN; instead", at: statement)

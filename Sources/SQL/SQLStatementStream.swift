@@ -128,7 +128,8 @@ public struct SQLStatementStream: Sendable {
             let delimiter = "$" + String(decoding: tag, as: UTF8.self) + "$"
             message = "unterminated dollar-quoted string: add the closing \(delimiter) (tags are case-sensitive)"
         case .metaCommand(let name):
-            message = "psql meta-command \\\(String(decoding: name, as: UTF8.self)) is not supported: the server does not understand psql commands; remove it, or run this file with psql"
+            message =
+                "psql meta-command \\\(String(decoding: name, as: UTF8.self)) is not supported: the server does not understand psql commands; remove it, or run this file with psql"
         }
         lines.advance(to: failure.offset, in: bytes, base: base)
         return SQLSyntaxError(message: message, file: file, line: lines.line, column: lines.column)

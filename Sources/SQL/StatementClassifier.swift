@@ -214,7 +214,8 @@ struct TokenReader {
             if current == nil {
                 current = Option(name: tokens.identifier(token) ?? "", value: nil)
             } else if current?.value == nil {
-                current?.value = tokens.stringValue(token) ?? tokens.identifier(token)
+                current?.value =
+                    tokens.stringValue(token) ?? tokens.identifier(token)
                     ?? String(decoding: tokens.bytes[token.range], as: UTF8.self)
             }
         }

@@ -31,16 +31,27 @@ func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard i < n else { break }
         let lead = bytes[i]
         let length: Int
-        var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF  // allowed range of the second byte
+        var lowest: UInt8 = 0x80
+        var highest: UInt8 = 0xBF  // allowed range of the second byte
         switch lead {
-        case 0x00...0x7F: i += 1; continue
+        case 0x00...0x7F:
+            i += 1
+            continue
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lowest = 0xA0
+        case 0xE0:
+            length = 3
+            lowest = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; highest = 0x9F
-        case 0xF0: length = 4; lowest = 0x90
+        case 0xED:
+            length = 3
+            highest = 0x9F
+        case 0xF0:
+            length = 4
+            lowest = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; highest = 0x8F
+        case 0xF4:
+            length = 4
+            highest = 0x8F
         default: return i
         }
         guard i + length <= n else { return i }

@@ -148,11 +148,13 @@ public struct ExecRunner: StepRunner {
                 displayed: "/bin/sh -c " + ShellQuoting.quote(line))
         case .argv(let argv):
             guard let program = argv.first, !program.isEmpty else {
-                throw StepFailure("the exec step has an empty command: give the program and its arguments as a list, e.g. [npx, prisma, generate]")
+                throw StepFailure(
+                    "the exec step has an empty command: give the program and its arguments as a list, e.g. [npx, prisma, generate]")
             }
             let found = ProgramLookup.find(program, path: environment["PATH"], directory: directory)
             return Launch(
-                executable: found ?? program, argv0: program, arguments: Array(argv.dropFirst()), environment: environment, directory: directory,
+                executable: found ?? program, argv0: program, arguments: Array(argv.dropFirst()), environment: environment,
+                directory: directory,
                 displayed: ShellQuoting.line(argv), missingProgram: found == nil ? program : nil, searchPath: environment["PATH"])
         }
     }
@@ -160,8 +162,10 @@ public struct ExecRunner: StepRunner {
     private func missingProgramMessage(_ launch: Launch) -> String {
         let program = launch.missingProgram ?? ""
         if program.contains("/") {
-            return "program \(program) does not exist or is not executable (relative to \(launch.directory)); check the path in the exec step"
+            return
+                "program \(program) does not exist or is not executable (relative to \(launch.directory)); check the path in the exec step"
         }
-        return "program `\(program)` was not found on PATH (\(launch.searchPath ?? "unset")): install it, or give its full path in the exec step"
+        return
+            "program `\(program)` was not found on PATH (\(launch.searchPath ?? "unset")): install it, or give its full path in the exec step"
     }
 }

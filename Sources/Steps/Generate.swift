@@ -111,14 +111,16 @@ public struct GenerateRunner: StepRunner {
             return Array(Self.endingInNewline(text).utf8)
         case .file(let path):
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw StepFailure("the generate step's file \(path) does not exist or cannot be read (relative paths are resolved against the plan file)")
+                throw StepFailure(
+                    "the generate step's file \(path) does not exist or cannot be read (relative paths are resolved against the plan file)")
             }
             // A file becomes the migration byte for byte: its checksum is what Prisma will compare.
             return Array(data)
         case .step(let id):
             guard let sql = stepSQL else {
                 throw StepFailure(
-                    "the generate step takes its SQL from step `\(id)`, but that step's SQL is not known before it runs: point it at an index-concurrently step, or use `sql:` or `file:`")
+                    "the generate step takes its SQL from step `\(id)`, but that step's SQL is not known before it runs: point it at an index-concurrently step, or use `sql:` or `file:`"
+                )
             }
             var statement = sql.trimmingCharacters(in: .whitespacesAndNewlines)
             if !statement.hasSuffix(";") { statement += ";" }

@@ -84,9 +84,13 @@ public struct IndexConcurrentlyRunner: StepRunner {
             context.say(.error, conflictFailure(label, differences, preflight.existing, sql))
             return .wouldFail
         case .rebuildInvalid:
-            context.say(.info, "index \(label) exists but is INVALID (left by an earlier failed build): would drop it and rebuild", sql: sql.drop)
+            context.say(
+                .info, "index \(label) exists but is INVALID (left by an earlier failed build): would drop it and rebuild", sql: sql.drop)
         case .replaceDifferent(let differences):
-            context.say(.info, "index \(label) exists with another definition (\(differences.joined(separator: "; "))): on_conflict: replace, so it would be dropped and rebuilt", sql: sql.drop)
+            context.say(
+                .info,
+                "index \(label) exists with another definition (\(differences.joined(separator: "; "))): on_conflict: replace, so it would be dropped and rebuilt",
+                sql: sql.drop)
         case .build:
             context.say(.info, "index \(label) does not exist: would build it")
         }
@@ -122,7 +126,9 @@ public struct IndexConcurrentlyRunner: StepRunner {
         "index \(label) exists but is INVALID (an earlier build failed or was cancelled), and on_invalid is fail: drop it (DROP INDEX CONCURRENTLY \(label)) or set `on_invalid: rebuild`"
     }
 
-    private func conflictFailure(_ label: String, _ differences: [String], _ existing: IndexCatalog.ExistingIndex?, _ sql: IndexSQL) -> String {
+    private func conflictFailure(_ label: String, _ differences: [String], _ existing: IndexCatalog.ExistingIndex?, _ sql: IndexSQL)
+        -> String
+    {
         "index \(label) already exists with another definition (\(differences.joined(separator: "; "))).\n  existing: \(existing?.definition ?? "?")\n  wanted:   \(sql.create)\nRename the step's index, drop the old one in a migration, or set `on_conflict: replace` to drop and rebuild it"
     }
 
@@ -174,7 +180,9 @@ public struct IndexConcurrentlyRunner: StepRunner {
             context.say(.info, "index \(label) is INVALID (left by an earlier failed build): dropping it to rebuild")
             try drop(sql, connection)
         case .replaceDifferent(let differences):
-            context.say(.info, "index \(label) has another definition (\(differences.joined(separator: "; "))): replacing it (on_conflict: replace)")
+            context.say(
+                .info, "index \(label) has another definition (\(differences.joined(separator: "; "))): replacing it (on_conflict: replace)"
+            )
             try drop(sql, connection)
         case .build:
             break
@@ -188,7 +196,9 @@ public struct IndexConcurrentlyRunner: StepRunner {
             throw StepFailure(error, doing: "could not check index \(step.name) after building it")
         }
         guard let built, built.valid else {
-            throw StepFailure("CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it")
+            throw StepFailure(
+                "CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it"
+            )
         }
         context.say(.info, "built index \(label) in \(Self.format(elapsed))")
         _ = try record(connection, context)

@@ -12,7 +12,9 @@ public struct MigrateRunner: StepRunner {
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let folder = try loadFolder(context)
         guard let connection = try? context.session.connect() else {
-            context.say(.info, "no database: \(folder.migrations.count) migration(s) in \(step.migrations) would be checked and the pending ones applied")
+            context.say(
+                .info,
+                "no database: \(folder.migrations.count) migration(s) in \(step.migrations) would be checked and the pending ones applied")
             return .wouldRun
         }
         let state = try readState(connection, folder)
@@ -36,7 +38,8 @@ public struct MigrateRunner: StepRunner {
                 context.say(.error, error.message, location: error.location)
                 return .wouldFail
             }
-            let mode = prepared.isTransactional
+            let mode =
+                prepared.isTransactional
                 ? (step.transaction == .all ? "in the run's single transaction" : "in one transaction, atomic with its history row")
                 : "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone"
             context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
@@ -124,7 +127,10 @@ public struct MigrateRunner: StepRunner {
                     batch.append(migration)
                     continue
                 }
-                if !batch.isEmpty { try migrator.applyAtomically(batch); batch.removeAll() }
+                if !batch.isEmpty {
+                    try migrator.applyAtomically(batch)
+                    batch.removeAll()
+                }
                 try migrator.apply(migration)
             }
             if !batch.isEmpty { try migrator.applyAtomically(batch) }
@@ -173,10 +179,13 @@ public struct MigrateRunner: StepRunner {
     }
 
     /// What stops a migrate before it writes anything: a failed migration (P3009) or drift.
-    func blockingProblem(_ diagnosis: HistoryDiagnosis, folder: MigrationFolder, rows: [HistoryRow]) -> (message: String, location: String?)? {
+    func blockingProblem(_ diagnosis: HistoryDiagnosis, folder: MigrationFolder, rows: [HistoryRow]) -> (
+        message: String, location: String?
+    )? {
         if let failed = diagnosis.failed.first {
             let local = folder.migration(named: failed.migrationName)
-            var text = "migration \(failed.migrationName) failed earlier (started \(failed.startedAt)) and is not resolved, so no migration is applied (Prisma's P3009)."
+            var text =
+                "migration \(failed.migrationName) failed earlier (started \(failed.startedAt)) and is not resolved, so no migration is applied (Prisma's P3009)."
             if let local, let prepared = try? PreparedMigration.prepare(local), !prepared.isTransactional {
                 let committed = failed.appliedStepsCount
                 let units = prepared.units
@@ -195,7 +204,8 @@ public struct MigrateRunner: StepRunner {
             } else {
                 text += "\nNo error was recorded: the run that applied it was interrupted."
             }
-            text += "\nOnce the database is as it should be, resolve it with one of these steps (or `plan resolve`):\n"
+            text +=
+                "\nOnce the database is as it should be, resolve it with one of these steps (or `plan resolve`):\n"
                 + "  - resolve: { rolled_back: \(failed.migrationName) }   # it had no effect; apply it again\n"
                 + "  - resolve: { applied: \(failed.migrationName) }       # you completed it by hand"
             return (text, local?.scriptPath)
@@ -220,7 +230,9 @@ public struct MigrateRunner: StepRunner {
             + "or run `plan resolve --applied <name>` for each migration already reflected in the schema"
     }
 
-    private func applyBaseline(_ baseline: String, folder: MigrationFolder, connection: PostgresConnection, context: StepContext) throws(StepFailure) {
+    private func applyBaseline(_ baseline: String, folder: MigrationFolder, connection: PostgresConnection, context: StepContext)
+        throws(StepFailure)
+    {
         guard let index = folder.migrations.firstIndex(where: { $0.name == baseline }) else {
             throw StepFailure(MigrationError.unknownMigration(name: baseline, folder: folder.path).description)
         }

@@ -73,7 +73,10 @@ public struct ResolveRunner: StepRunner {
         return "as rolled back"
     }
 
-    enum Decision { case write, nothingToDo(String) }
+    enum Decision {
+        case write
+        case nothingToDo(String)
+    }
 
     /// Prisma's rules (P3008, P3011, P3012), relaxed to no-ops in plans where the history
     /// already says what is asked.
@@ -90,7 +93,8 @@ public struct ResolveRunner: StepRunner {
         case .rolledBack:
             if rows.isEmpty {
                 throw StepFailure(
-                    "Migration `\(name)` cannot be rolled back because it was never applied to the database (Prisma's P3011). Did you pass the whole migration name?")
+                    "Migration `\(name)` cannot be rolled back because it was never applied to the database (Prisma's P3011). Did you pass the whole migration name?"
+                )
             }
             if !rows.contains(where: \.isFailed) {
                 if rows.allSatisfy({ $0.finishedAt != nil }) {

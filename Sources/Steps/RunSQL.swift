@@ -29,7 +29,8 @@ public struct SQLStepRunner: StepRunner {
             context.say(.info, "\(prepared.origin) holds no statements: nothing would run")
             return .skipped
         }
-        context.say(.info, "would run \(prepared.statements.count) statement(s) from \(prepared.origin) in \(prepared.units.count) unit(s):")
+        context.say(
+            .info, "would run \(prepared.statements.count) statement(s) from \(prepared.origin) in \(prepared.units.count) unit(s):")
         for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
             let first = unit.statements[0]
             context.say(.info, description.title, sql: description.sql, location: "\(first.file):\(first.line):\(first.column)")
@@ -48,7 +49,8 @@ public struct SQLStepRunner: StepRunner {
         let total = prepared.units.count
         for (index, unit) in prepared.units.enumerated() {
             guard let failure = executor.run(unit) else { continue }
-            let committed = index == 0
+            let committed =
+                index == 0
                 ? "Nothing of it had committed."
                 : "Units 1–\(index) of \(total) committed and stay applied; nothing after unit \(index + 1) ran."
             let undone: String
@@ -62,8 +64,10 @@ public struct SQLStepRunner: StepRunner {
                     + "Fix the statement; before running the step again, make sure the SQL is safe to repeat for the units that committed (e.g. IF NOT EXISTS).",
                 location: failure.location, postgres: failure.error)
         }
-        context.say(.info, "ran \(prepared.statements.count) statement(s) from \(prepared.origin) in \(total) unit(s): "
-            + prepared.units.map(Migrator.unitLabel).joined(separator: ", "))
+        context.say(
+            .info,
+            "ran \(prepared.statements.count) statement(s) from \(prepared.origin) in \(total) unit(s): "
+                + prepared.units.map(Migrator.unitLabel).joined(separator: ", "))
         return .done
     }
 }

@@ -1,4 +1,3 @@
-
 public import Runner
 
 /// `plan status`: like `prisma migrate status`, but it reports all four problems (Prisma hides
@@ -38,19 +37,28 @@ public struct StatusRunner: StepRunner {
             context.say(.error, text)
         }
         if !diagnosis.pending.isEmpty {
-            context.say(.error, "Following migration(s) have not yet been applied:\n" + diagnosis.pending.map(\.name).joined(separator: "\n")
-                + "\nTo apply them run: plan migrate")
+            context.say(
+                .error,
+                "Following migration(s) have not yet been applied:\n" + diagnosis.pending.map(\.name).joined(separator: "\n")
+                    + "\nTo apply them run: plan migrate")
         }
         for row in diagnosis.failed {
-            context.say(.error,
-                "Migration \(row.migrationName) failed (started \(row.startedAt), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\"")
+            context.say(
+                .error,
+                "Migration \(row.migrationName) failed (started \(row.startedAt), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\""
+            )
         }
         if !diagnosis.edited.isEmpty {
-            context.say(.error, "Following migration(s) were modified after they were applied (checksum differs):\n" + diagnosis.edited.map(\.name).joined(separator: "\n"))
+            context.say(
+                .error,
+                "Following migration(s) were modified after they were applied (checksum differs):\n"
+                    + diagnosis.edited.map(\.name).joined(separator: "\n"))
         }
         if !diagnosis.missingLocally.isEmpty {
-            context.say(.error, "Following migration(s) are applied to the database but missing from \(migrations):\n"
-                + diagnosis.missingLocally.map(\.migrationName).joined(separator: "\n"))
+            context.say(
+                .error,
+                "Following migration(s) are applied to the database but missing from \(migrations):\n"
+                    + diagnosis.missingLocally.map(\.migrationName).joined(separator: "\n"))
         }
         throw StepFailure("the database is not up to date with \(migrations)")
     }

@@ -30,7 +30,8 @@ public struct VerifyRunner: StepRunner {
             case .passed(let observed):
                 context.say(.info, "✓ \(observed)", location: check.location.description)
             case .failed(let observed, true):
-                context.say(.info, "◦ \(observed) — depends on earlier steps: \(Self.dependency(check.kind))",
+                context.say(
+                    .info, "◦ \(observed) — depends on earlier steps: \(Self.dependency(check.kind))",
                     location: check.location.description)
             case .failed(let observed, false):
                 failures += 1
@@ -38,7 +39,8 @@ public struct VerifyRunner: StepRunner {
             }
         }
         if failures > 0 {
-            context.say(.error, "verify would fail: \(failures) of \(step.checks.count) check(s) fail now, and no earlier step can change that")
+            context.say(
+                .error, "verify would fail: \(failures) of \(step.checks.count) check(s) fail now, and no earlier step can change that")
             return .wouldFail
         }
         return .wouldRun
@@ -58,7 +60,8 @@ public struct VerifyRunner: StepRunner {
             }
         }
         guard failures.isEmpty else {
-            throw StepFailure("verify failed: \(failures.count) of \(step.checks.count) check(s) failed:\n" + failures.joined(separator: "\n"))
+            throw StepFailure(
+                "verify failed: \(failures.count) of \(step.checks.count) check(s) failed:\n" + failures.joined(separator: "\n"))
         }
         context.say(.info, "all \(step.checks.count) check(s) passed")
         return .done
@@ -77,7 +80,7 @@ public struct VerifyRunner: StepRunner {
                 do {
                     results.append(try evaluator.evaluate(check.kind))
                     try connection.execute("RELEASE SAVEPOINT plan_verify_check")
-                } catch where error.kind == .server {
+                } catch  where error.kind == .server {
                     try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_check")
                     results.append(.failed("\(CheckEvaluator.label(check.kind)): \(error.description)"))
                 }

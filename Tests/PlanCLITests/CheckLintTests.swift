@@ -14,9 +14,14 @@ struct CheckLintTests {
         let output = try PlanProcess.run(["check", "release.plan.yaml"], directory: project.root)
         #expect(output.status == 0, "warnings do not fail a check: \(output.all)")
         let lines = output.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("prisma/migrations/2_indexes/migration.sql:1:1: warning: ") && $0.contains("items") }, "\(output.stderr)")
+        #expect(
+            lines.contains { $0.hasPrefix("prisma/migrations/2_indexes/migration.sql:1:1: warning: ") && $0.contains("items") },
+            "\(output.stderr)")
         #expect(lines.contains { $0.hasPrefix("prisma/migrations/2_indexes/migration.sql:2:1: warning: ") && $0.contains("IF NOT EXISTS") })
-        #expect(lines.contains("prisma/migrations/2_indexes/migration.sql:2:1: note: runs outside a transaction, alone in autocommit: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"))
+        #expect(
+            lines.contains(
+                "prisma/migrations/2_indexes/migration.sql:2:1: note: runs outside a transaction, alone in autocommit: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"
+            ))
         #expect(!output.stderr.contains("1_init/migration.sql:2"), "an index on a table the same file creates is fine")
     }
 

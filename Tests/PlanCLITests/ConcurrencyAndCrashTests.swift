@@ -12,7 +12,10 @@ struct ConcurrencyAndCrashTests {
         defer { database.drop() }
         let project = try MigrationsFixture(
             (1...50).map { index in
-                (String(format: "202401010000%02d_m%02d", index, index), "CREATE TABLE t\(index) (id int);\nINSERT INTO t\(index) VALUES (\(index));\n")
+                (
+                    String(format: "202401010000%02d_m%02d", index, index),
+                    "CREATE TABLE t\(index) (id int);\nINSERT INTO t\(index) VALUES (\(index));\n"
+                )
             })
         defer { project.remove() }
 
@@ -30,14 +33,19 @@ struct ConcurrencyAndCrashTests {
         let counts = try connection.execute(
             "SELECT count(*), count(DISTINCT migration_name), count(*) FILTER (WHERE finished_at IS NULL) FROM _prisma_migrations")
         #expect(counts.rows == [["50", "50", "0"]])
-        #expect(try connection.execute("SELECT sum((SELECT count(*) FROM pg_tables WHERE tablename = 't' || g)) FROM generate_series(1, 50) g").scalar == "50")
+        #expect(
+            try connection.execute("SELECT sum((SELECT count(*) FROM pg_tables WHERE tablename = 't' || g)) FROM generate_series(1, 50) g")
+                .scalar == "50")
     }
 
     @Test func runnersWaitingForTheLockDoNotBlockTheHoldersConcurrentIndexBuild() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         let project = try MigrationsFixture([
-            ("20240101000000_data", "CREATE TABLE big (id int, v text);\nINSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 300000) g;\n"),
+            (
+                "20240101000000_data",
+                "CREATE TABLE big (id int, v text);\nINSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 300000) g;\n"
+            ),
             ("20240102000000_index", "CREATE INDEX CONCURRENTLY IF NOT EXISTS big_v ON big (v);\n"),
         ])
         defer { project.remove() }
@@ -76,13 +84,22 @@ struct ConcurrencyAndCrashTests {
             ("1_slow", "CREATE TABLE slow (id int);\nSELECT pg_sleep(2);\nCREATE TABLE after_sleep (id int);\n")
         ])
         defer { project.remove() }
-        let process = try PlanProcess.start(["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
+        let process = try PlanProcess.start(
+            ["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
         let monitor = try database.connect()
-        try waitUntil { try monitor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()").scalar == "1" }
+        try waitUntil {
+            try monitor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
+            ).scalar == "1"
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         // The server ends the orphaned transaction once it notices the client is gone.
-        try waitUntil { try monitor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()").scalar == "0" }
+        try waitUntil {
+            try monitor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
+            ).scalar == "0"
+        }
         #expect(try monitor.execute("SELECT to_regclass('slow') IS NULL").scalar == "t")
         let history = try monitor.execute("SELECT count(*) FROM _prisma_migrations WHERE migration_name = '1_slow'").scalar
         #expect(history == nil || history == "0")
@@ -96,23 +113,37 @@ struct ConcurrencyAndCrashTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         let project = try MigrationsFixture([
-            ("1_units",
-             """
-             CREATE TABLE items (id int, name text);
-             CREATE INDEX CONCURRENTLY IF NOT EXISTS items_name ON items (name);
-             SELECT pg_sleep(2);
-             INSERT INTO items VALUES (1, 'one');
-             """)
+            (
+                "1_units",
+                """
+                CREATE TABLE items (id int, name text);
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS items_name ON items (name);
+                SELECT pg_sleep(2);
+                INSERT INTO items VALUES (1, 'one');
+                """
+            )
         ])
         defer { project.remove() }
-        let process = try PlanProcess.start(["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
+        let process = try PlanProcess.start(
+            ["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
         let monitor = try database.connect()
-        try waitUntil { try monitor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()").scalar == "1" }
+        try waitUntil {
+            try monitor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
+            ).scalar == "1"
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        try waitUntil { try monitor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()").scalar == "0" }
+        try waitUntil {
+            try monitor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
+            ).scalar == "0"
+        }
 
-        #expect(try monitor.execute("SELECT applied_steps_count, finished_at IS NULL, logs IS NULL FROM _prisma_migrations").rows == [["2", "t", "t"]])
+        #expect(
+            try monitor.execute("SELECT applied_steps_count, finished_at IS NULL, logs IS NULL FROM _prisma_migrations").rows == [
+                ["2", "t", "t"]
+            ])
         let stopped = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
         #expect(stopped.status == 1)
         #expect(stopped.stderr.contains("2 of its 3 unit(s) committed; unit 3 (line 3) did not finish"), "\(stopped.all)")

@@ -25,18 +25,20 @@ struct MigrateCommandTests {
             WHERE c.table_name = '_prisma_migrations' ORDER BY c.ordinal_position
             """
         ).rows.map { $0[0] ?? "" }
-        #expect(columns == [
-            "id character varying(36) NOT NULL -",
-            "checksum character varying(64) NOT NULL -",
-            "finished_at timestamp with time zone NULL -",
-            "migration_name character varying(255) NOT NULL -",
-            "logs text NULL -",
-            "rolled_back_at timestamp with time zone NULL -",
-            "started_at timestamp with time zone NOT NULL now()",
-            "applied_steps_count integer NOT NULL 0",
-        ])
+        #expect(
+            columns == [
+                "id character varying(36) NOT NULL -",
+                "checksum character varying(64) NOT NULL -",
+                "finished_at timestamp with time zone NULL -",
+                "migration_name character varying(255) NOT NULL -",
+                "logs text NULL -",
+                "rolled_back_at timestamp with time zone NULL -",
+                "started_at timestamp with time zone NOT NULL now()",
+                "applied_steps_count integer NOT NULL 0",
+            ])
         let primaryKey = try database.connect().execute(
-            "SELECT string_agg(a.attname, ',') FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '_prisma_migrations'::regclass AND i.indisprimary")
+            "SELECT string_agg(a.attname, ',') FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '_prisma_migrations'::regclass AND i.indisprimary"
+        )
         #expect(primaryKey.scalar == "id")
     }
 
@@ -56,10 +58,11 @@ struct MigrateCommandTests {
             FROM _prisma_migrations ORDER BY started_at
             """
         ).rows
-        #expect(rows == [
-            ["20240101000000_init", "t", sha256Hex(sql), "t", "t", "t", "1"],
-            ["20240102000000 with space", "t", sha256Hex("SELECT 1;"), "t", "t", "t", "1"],
-        ])
+        #expect(
+            rows == [
+                ["20240101000000_init", "t", sha256Hex(sql), "t", "t", "t", "1"],
+                ["20240102000000 with space", "t", sha256Hex("SELECT 1;"), "t", "t", "t", "1"],
+            ])
     }
 
     @Test func aFailingStatementLeavesNoTraceButAFailedRow() throws {
@@ -110,14 +113,16 @@ struct MigrateCommandTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         let project = try MigrationsFixture([
-            ("20240101000000_mixed",
-             """
-             CREATE TABLE items (id int, name text);
-             INSERT INTO items VALUES (1, 'one');
-             CREATE INDEX CONCURRENTLY IF NOT EXISTS items_name ON items (name);
-             INSERT INTO items VALUES (2, 'two');
-             INSERT INTO items VALUES ('not a number', 'three');
-             """)
+            (
+                "20240101000000_mixed",
+                """
+                CREATE TABLE items (id int, name text);
+                INSERT INTO items VALUES (1, 'one');
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS items_name ON items (name);
+                INSERT INTO items VALUES (2, 'two');
+                INSERT INTO items VALUES ('not a number', 'three');
+                """
+            )
         ])
         defer { project.remove() }
 
@@ -146,7 +151,8 @@ struct MigrateCommandTests {
             INSERT INTO items VALUES (2, 'two');
             INSERT INTO items VALUES (3, 'three');
             """)
-        let resumed = try PlanProcess.run(["migrate", "--resume", "--allow-drift", "--database-url", database.url], directory: project.root)
+        let resumed = try PlanProcess.run(
+            ["migrate", "--resume", "--allow-drift", "--database-url", database.url], directory: project.root)
         #expect(resumed.status == 1, "a changed file must not be resumed: \(resumed.all)")
         #expect(resumed.stderr.contains("cannot resume"))
     }
@@ -155,13 +161,15 @@ struct MigrateCommandTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         let project = try MigrationsFixture([
-            ("20240101000000_mixed",
-             """
-             CREATE TABLE items (id int PRIMARY KEY, name text);
-             CREATE INDEX CONCURRENTLY IF NOT EXISTS items_name ON items (name);
-             INSERT INTO items SELECT 1, 'one' WHERE (SELECT count(*) FROM pg_tables WHERE tablename = 'gate') = 1;
-             INSERT INTO items SELECT 2, 'two' FROM gate;
-             """)
+            (
+                "20240101000000_mixed",
+                """
+                CREATE TABLE items (id int PRIMARY KEY, name text);
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS items_name ON items (name);
+                INSERT INTO items SELECT 1, 'one' WHERE (SELECT count(*) FROM pg_tables WHERE tablename = 'gate') = 1;
+                INSERT INTO items SELECT 2, 'two' FROM gate;
+                """
+            )
         ])
         defer { project.remove() }
         let first = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
@@ -185,14 +193,16 @@ struct MigrateCommandTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         let project = try MigrationsFixture([
-            ("20240101000000_block",
-             """
-             BEGIN;
-             SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
-             CREATE TABLE a (id int);
-             COMMIT;
-             CREATE TABLE b (id int);
-             """)
+            (
+                "20240101000000_block",
+                """
+                BEGIN;
+                SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+                CREATE TABLE a (id int);
+                COMMIT;
+                CREATE TABLE b (id int);
+                """
+            )
         ])
         defer { project.remove() }
         let output = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
@@ -211,7 +221,8 @@ struct MigrateCommandTests {
         // Line endings alone are not drift (Prisma compares CRLF and LF variants).
         try project.add("20240101000000_init", "CREATE TABLE t (id int);\r\n")
         try project.add("20240102000000_next", "CREATE TABLE u (id int);\n")
-        let endings = try PlanProcess.run(["migrate", "--database-url", database.url, "--to", "20240102000000_next"], directory: project.root)
+        let endings = try PlanProcess.run(
+            ["migrate", "--database-url", database.url, "--to", "20240102000000_next"], directory: project.root)
         #expect(endings.status == 0, "\(endings.all)")
 
         try project.add("20240101000000_init", "CREATE TABLE t (id bigint);\n")
@@ -230,7 +241,9 @@ struct MigrateCommandTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         try database.connect().execute("CREATE TABLE legacy (id int)")
-        let project = try MigrationsFixture([("0_init", "CREATE TABLE legacy (id int);"), ("20240102000000_next", "CREATE TABLE t (id int);")])
+        let project = try MigrationsFixture([
+            ("0_init", "CREATE TABLE legacy (id int);"), ("20240102000000_next", "CREATE TABLE t (id int);"),
+        ])
         defer { project.remove() }
         let refused = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
         #expect(refused.status == 1)
@@ -242,21 +255,26 @@ struct MigrateCommandTests {
         let applied = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
         #expect(applied.status == 0, "\(applied.all)")
         let rows = try database.connect().execute(
-            "SELECT migration_name, logs, applied_steps_count, started_at = finished_at FROM _prisma_migrations ORDER BY started_at").rows
+            "SELECT migration_name, logs, applied_steps_count, started_at = finished_at FROM _prisma_migrations ORDER BY started_at"
+        ).rows
         #expect(rows == [["0_init", "", "0", "t"], ["20240102000000_next", nil, "1", "f"]])
     }
 
     @Test func toStopsAfterTheNamedMigrationAndRejectsUnknownNames() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
-        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);"), ("2_b", "CREATE TABLE b (id int);"), ("3_c", "CREATE TABLE c (id int);")])
+        let project = try MigrationsFixture([
+            ("1_a", "CREATE TABLE a (id int);"), ("2_b", "CREATE TABLE b (id int);"), ("3_c", "CREATE TABLE c (id int);"),
+        ])
         defer { project.remove() }
         let typo = try PlanProcess.run(["migrate", "--to", "2_bb", "--database-url", database.url], directory: project.root)
         #expect(typo.status == 1)
         #expect(typo.stderr.contains("migration 2_bb is not in prisma/migrations"), "\(typo.all)")
         let partial = try PlanProcess.run(["migrate", "--to", "2_b", "--database-url", database.url], directory: project.root)
         #expect(partial.status == 0, "\(partial.all)")
-        #expect(try database.connect().execute("SELECT string_agg(migration_name, ',' ORDER BY migration_name) FROM _prisma_migrations").scalar == "1_a,2_b")
+        #expect(
+            try database.connect().execute("SELECT string_agg(migration_name, ',' ORDER BY migration_name) FROM _prisma_migrations").scalar
+                == "1_a,2_b")
         let status = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
         #expect(status.status == 1)
         #expect(status.stderr.contains("Following migration(s) have not yet been applied:\n      3_c\n"), "\(status.all)")
@@ -277,7 +295,8 @@ struct MigrateCommandTests {
         #expect(try connection.execute("SELECT string_agg(migration_name, ',') FROM _prisma_migrations").scalar == "3_c")
 
         try project.add("3_c", "CREATE TABLE c (id int);")
-        #expect(try PlanProcess.run(["resolve", "--rolled-back", "3_c", "--database-url", database.url], directory: project.root).status == 0)
+        #expect(
+            try PlanProcess.run(["resolve", "--rolled-back", "3_c", "--database-url", database.url], directory: project.root).status == 0)
         let applied = try PlanProcess.run(["migrate", "--transaction", "all", "--database-url", database.url], directory: project.root)
         #expect(applied.status == 0, "\(applied.all)")
         #expect(try connection.execute("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL").scalar == "3")

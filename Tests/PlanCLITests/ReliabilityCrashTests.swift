@@ -26,9 +26,15 @@ struct ReliabilityCrashTests {
         (1...12).map { n in
             let name = String(format: "%04d_m%d", n, n)
             if n % 4 == 0 {
-                return (name, "CREATE TABLE t\(n) (id int, v text);\nINSERT INTO t\(n) SELECT g, md5(g::text) FROM generate_series(1, 30000) g;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t\(n)_v ON t\(n) (v);\nALTER TABLE t\(n) ADD COLUMN w int;\n")
+                return (
+                    name,
+                    "CREATE TABLE t\(n) (id int, v text);\nINSERT INTO t\(n) SELECT g, md5(g::text) FROM generate_series(1, 30000) g;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t\(n)_v ON t\(n) (v);\nALTER TABLE t\(n) ADD COLUMN w int;\n"
+                )
             }
-            return (name, "CREATE TABLE t\(n) (id int, note text DEFAULT E'a;b');\nINSERT INTO t\(n) SELECT g FROM generate_series(1, 20000) g;\nSELECT pg_sleep(0.01);\n")
+            return (
+                name,
+                "CREATE TABLE t\(n) (id int, note text DEFAULT E'a;b');\nINSERT INTO t\(n) SELECT g FROM generate_series(1, 20000) g;\nSELECT pg_sleep(0.01);\n"
+            )
         }
     }
 
@@ -40,7 +46,8 @@ struct ReliabilityCrashTests {
         }
 
         func run(_ database: TestDatabase, _ extra: [String] = []) throws -> PlanProcess.Output {
-            try PlanProcess.run(["run", "trial.plan.yaml", "--database-url", database.url, "--lock-timeout", "30s"] + extra, directory: project.root)
+            try PlanProcess.run(
+                ["run", "trial.plan.yaml", "--database-url", database.url, "--lock-timeout", "30s"] + extra, directory: project.root)
         }
 
         /// Re-runs until exit 0, doing what the output says.
@@ -51,7 +58,8 @@ struct ReliabilityCrashTests {
                 if last.all.contains("on_failed: resume") {
                     extra = ["--set", "on_failed=resume"]
                 } else if let range = last.all.range(of: #"plan resolve --rolled-back "?[A-Za-z0-9_]+"#, options: .regularExpression) {
-                    let name = last.all[range].split(separator: " ").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? ""
+                    let name =
+                        last.all[range].split(separator: " ").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? ""
                     try PlanProcess.run(["resolve", "--rolled-back", name, "--database-url", database.url], directory: project.root)
                 } else {
                     Thread.sleep(forTimeInterval: 0.5)
@@ -100,7 +108,8 @@ struct ReliabilityCrashTests {
             let database = try TestDatabase.fresh()
             defer { database.drop() }
             let process = try PlanProcess.start(
-                ["run", "trial.plan.yaml", "--database-url", database.url], directory: trial.project.root, outputPrefix: trial.project.root + "/kill\(index)")
+                ["run", "trial.plan.yaml", "--database-url", database.url], directory: trial.project.root,
+                outputPrefix: trial.project.root + "/kill\(index)")
             Thread.sleep(forTimeInterval: Double.random(in: 0.05...max(0.1, duration), using: &random))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -120,10 +129,12 @@ struct ReliabilityCrashTests {
             defer { database.drop() }
             let admin = try database.connect()
             let process = try PlanProcess.start(
-                ["run", "trial.plan.yaml", "--database-url", database.url], directory: trial.project.root, outputPrefix: trial.project.root + "/term\(index)")
+                ["run", "trial.plan.yaml", "--database-url", database.url], directory: trial.project.root,
+                outputPrefix: trial.project.root + "/term\(index)")
             Thread.sleep(forTimeInterval: Double.random(in: 0.05...max(0.1, duration), using: &random))
             _ = try admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'plan/%' AND pid <> pg_backend_pid()")
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'plan/%' AND pid <> pg_backend_pid()"
+            )
             process.waitUntilExit()
             let rerun = try trial.complete(database)
             #expect(rerun.status == 0, "trial \(index): \(rerun.all.suffix(2000))")
@@ -137,8 +148,10 @@ struct ReliabilityCrashTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         let project = try MigrationsFixture([
-            ("1_unique",
-             "CREATE TABLE u (v int);\nINSERT INTO u VALUES (1), (1), (2);\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"U v\" ON u (v);\nALTER TABLE u ADD COLUMN w int;\n")
+            (
+                "1_unique",
+                "CREATE TABLE u (v int);\nINSERT INTO u VALUES (1), (1), (2);\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"U v\" ON u (v);\nALTER TABLE u ADD COLUMN w int;\n"
+            )
         ])
         defer { project.remove() }
         let failed = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
@@ -150,7 +163,10 @@ struct ReliabilityCrashTests {
         let resumed = try PlanProcess.run(["migrate", "--resume", "--database-url", database.url], directory: project.root)
         #expect(resumed.status == 0, "\(resumed.all)")
         #expect(resumed.stdout.contains("dropping the INVALID index"), "\(resumed.all)")
-        #expect(try connection.execute("SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = '\"U v\"'::regclass").rows == [["t", "t"]])
+        #expect(
+            try connection.execute("SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = '\"U v\"'::regclass").rows == [
+                ["t", "t"]
+            ])
         #expect(try connection.execute("SELECT applied_steps_count, finished_at IS NOT NULL FROM _prisma_migrations").rows == [["3", "t"]])
     }
 
@@ -170,6 +186,9 @@ struct ReliabilityCrashTests {
             #expect(process.terminationStatus == 0 || process.terminationStatus == 3, "runner \(runner): \(output)")
             #expect(!output.contains("deadlock"))
         }
-        #expect(try database.connect().execute("SELECT count(*), count(DISTINCT migration_name), count(*) FILTER (WHERE finished_at IS NULL) FROM _prisma_migrations").rows == [["12", "12", "0"]])
+        #expect(
+            try database.connect().execute(
+                "SELECT count(*), count(DISTINCT migration_name), count(*) FILTER (WHERE finished_at IS NULL) FROM _prisma_migrations"
+            ).rows == [["12", "12", "0"]])
     }
 }

@@ -6,7 +6,8 @@ import Testing
 /// targets and properties, 2,000 inputs each, so CI keeps them honest.
 @Suite("reliability: fuzzing and properties")
 struct ReliabilityFuzzTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .path
 
     static func corpus() -> [[UInt8]] {
         var files: [[UInt8]] = []

@@ -59,14 +59,17 @@ struct ReliabilityHostileInputTests {
         #expect(try connection.query("SELECT count(*) FROM pg_class WHERE relname = $1 AND relkind = 'r'", [expectedName]).scalar == "1")
         #expect(try connection.query("SELECT v FROM \(PostgresConnection.quoteIdentifier(expectedName))", []).scalar == text)
         #expect(try connection.execute("SELECT count(*) FROM pg_class WHERE relname = 'keep'").scalar == "1")
-        #expect(try connection.execute("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace").scalar == "2")
+        #expect(
+            try connection.execute("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace").scalar
+                == "2")
         #expect((try? String(contentsOfFile: project.root + "/exec-out.txt", encoding: .utf8)) == text)
         let generated = try FileManager.default.contentsOfDirectory(atPath: project.migrationsPath).filter { $0.hasSuffix("_hostile") }
         #expect(generated.count == 1)
         if let folder = generated.first {
             let sql = try String(contentsOfFile: project.migrationsPath + "/\(folder)/migration.sql", encoding: .utf8)
             // One statement whose only literal is the text: its quotes doubled, nothing spliced.
-            let result = try connection.query(sql.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";")), [])
+            let result = try connection.query(
+                sql.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";")), [])
             #expect(result.scalar == text)
         }
     }
@@ -76,7 +79,8 @@ struct ReliabilityHostileInputTests {
         defer { project.remove() }
         try project.directory.write(
             "nul.plan.yaml",
-            "plan: 1\nname: nul\nparams:\n  text: { type: string, default: \"a\\0b\" }\n  ident: { type: identifier, default: \"t\\0\" }\nsteps:\n  - sql: SELECT ${{ params.text }} FROM ${{ params.ident }}\n")
+            "plan: 1\nname: nul\nparams:\n  text: { type: string, default: \"a\\0b\" }\n  ident: { type: identifier, default: \"t\\0\" }\nsteps:\n  - sql: SELECT ${{ params.text }} FROM ${{ params.ident }}\n"
+        )
         for command in [["check", "nul.plan.yaml"], ["run", "nul.plan.yaml", "--database-url", "postgresql://u:p@127.0.0.1:1/x"]] {
             let output = try PlanProcess.run(command, directory: project.root)
             #expect(output.status == 1 || output.status == 2, "\(command): \(output.all)")
@@ -103,7 +107,8 @@ struct ReliabilityHostileInputTests {
         let project = try MigrationsFixture()
         defer { project.remove() }
         try FileManager.default.createDirectory(atPath: project.migrationsPath + "/1_zero", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: project.migrationsPath + "/1_zero/migration.sql", withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(
+            atPath: project.migrationsPath + "/1_zero/migration.sql", withDestinationPath: "/dev/zero")
         let output = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
         #expect(output.status == 1 || output.status == 2, "\(output.all.prefix(500))")
         #expect(output.all.contains("1_zero/migration.sql") && output.all.contains("MB"), "\(output.all.prefix(500))")
@@ -119,7 +124,8 @@ struct ReliabilityHostileInputTests {
         try handle.close()
         try project.directory.write("big.plan.yaml", "plan: 1\nname: big\nsteps:\n  - sql:\n      file: huge.sql\n")
         let started = Date()
-        let output = try PlanProcess.run(["run", "big.plan.yaml", "--database-url", "postgresql://u:p@127.0.0.1:1/x"], directory: project.root)
+        let output = try PlanProcess.run(
+            ["run", "big.plan.yaml", "--database-url", "postgresql://u:p@127.0.0.1:1/x"], directory: project.root)
         #expect(output.status == 1 || output.status == 2, "\(output.all.prefix(500))")
         #expect(output.all.contains("huge.sql"), "\(output.all.prefix(500))")
         #expect(Date().timeIntervalSince(started) < 30)
@@ -152,7 +158,10 @@ struct ReliabilityHostileInputTests {
         chmod(project.root, 0o755)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: asUser.isEmpty ? PlanProcess.binary : "/usr/sbin/runuser")
-        process.arguments = (asUser.isEmpty ? [] : Array(asUser.dropFirst()) + [URL(fileURLWithPath: PlanProcess.binary).path]) + ["check", "secret.plan.yaml"]
+        process.arguments =
+            (asUser.isEmpty ? [] : Array(asUser.dropFirst()) + [URL(fileURLWithPath: PlanProcess.binary).path]) + [
+                "check", "secret.plan.yaml",
+            ]
         process.currentDirectoryURL = URL(fileURLWithPath: project.root)
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -9,13 +9,16 @@ struct ReliabilitySecretsTests {
     static let pgpassword = "pgpw-Sup3rS3cret-\(UUID().uuidString.prefix(8))"
 
     /// Runs `arguments` in text, JSON and Markdown-summary form and returns everything printed or written.
-    func outputs(_ arguments: [String], in project: MigrationsFixture, environment: [String: String] = [:]) throws -> [(String, Int32, String)] {
+    func outputs(_ arguments: [String], in project: MigrationsFixture, environment: [String: String] = [:]) throws -> [(
+        String, Int32, String
+    )] {
         var result: [(String, Int32, String)] = []
         var env = environment
         env["PGPASSWORD"] = env["PGPASSWORD"] ?? Self.pgpassword
         for format in ["text", "json"] {
             let summary = project.root + "/summary-\(format).md"
-            let output = try PlanProcess.run(arguments + ["--format", format, "--summary", summary], environment: env, directory: project.root)
+            let output = try PlanProcess.run(
+                arguments + ["--format", format, "--summary", summary], environment: env, directory: project.root)
             let written = (try? String(contentsOfFile: summary, encoding: .utf8)) ?? ""
             result.append(("\(arguments.prefix(2).joined(separator: " ")) --format \(format)", output.status, output.all + written))
         }
@@ -29,7 +32,8 @@ struct ReliabilitySecretsTests {
         defer { project.remove() }
         try project.directory.write(
             "bad.plan.yaml",
-            "plan: 1\nname: bad\nsettings:\n  database_url: ${{ env.DATABASE_URL }}\nsteps:\n  - migrate: {}\n  - sql: SELECT * FROM missing_table\n")
+            "plan: 1\nname: bad\nsettings:\n  database_url: ${{ env.DATABASE_URL }}\nsteps:\n  - migrate: {}\n  - sql: SELECT * FROM missing_table\n"
+        )
         try project.directory.write(
             "good.plan.yaml",
             "plan: 1\nname: good\nsteps:\n  - migrate: {}\n  - verify:\n      - migrations: up-to-date\n")
@@ -56,8 +60,10 @@ struct ReliabilitySecretsTests {
         // A crashing child: exec of a program that dies of a signal, with the URL in its environment.
         try project.directory.write(
             "crash.plan.yaml",
-            "plan: 1\nname: crash\nsteps:\n  - exec:\n      run: [/bin/sh, -c, 'echo \"url is $DATABASE_URL\" >&2; kill -SEGV $$']\n      env:\n        DATABASE_URL: ${{ env.DATABASE_URL }}\n")
-        runs += try outputs(["run", "crash.plan.yaml", "--database-url", database.url], in: project, environment: ["DATABASE_URL": database.url])
+            "plan: 1\nname: crash\nsteps:\n  - exec:\n      run: [/bin/sh, -c, 'echo \"url is $DATABASE_URL\" >&2; kill -SEGV $$']\n      env:\n        DATABASE_URL: ${{ env.DATABASE_URL }}\n"
+        )
+        runs += try outputs(
+            ["run", "crash.plan.yaml", "--database-url", database.url], in: project, environment: ["DATABASE_URL": database.url])
 
         #expect(runs.contains { $0.1 == 0 })
         #expect(runs.contains { $0.1 == 3 })

@@ -113,7 +113,8 @@ struct RunCommandTests {
         defer { database.drop() }
         let connection = try database.connect()
         try connection.execute(
-            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 60000) g")
+            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 60000) g"
+        )
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write(
@@ -142,7 +143,10 @@ struct RunCommandTests {
         let events = try String(contentsOfFile: directory.path + "/run.out", encoding: .utf8)
         #expect(events.contains("\"event\":\"progress\""), "progress events in JSON mode: \(events)")
         #expect(try monitor.execute("SELECT count(*) FROM pg_class WHERE relname = 'items_embedding'").scalar == "0")
-        #expect(try monitor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369").scalar == "0")
+        #expect(
+            try monitor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            ).scalar == "0")
     }
 
     static func withoutTimes(_ text: String) -> String {
@@ -210,6 +214,9 @@ struct StepTimeoutTests {
         let output = try PlanProcess.run(["run", "retry.plan.yaml", "--database-url", database.url], directory: directory.path)
         #expect(output.status == 0, "\(output.all)")
         #expect(output.stdout.contains("retrying in"), "\(output.all)")
-        #expect(try database.connect().execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'").scalar == "1")
+        #expect(
+            try database.connect().execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'"
+            ).scalar == "1")
     }
 }

@@ -46,7 +46,8 @@ struct RunbookProcedureTests {
         let sql = try String(contentsOfFile: project.migrationsPath + "/\(generated[0])/migration.sql", encoding: .utf8)
         #expect(sql.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"memories_user_created_idx\" ON \"memories\""), "\(sql)")
         let rows = try database.connect().execute(
-            "SELECT migration_name, logs, applied_steps_count FROM _prisma_migrations ORDER BY started_at").rows
+            "SELECT migration_name, logs, applied_steps_count FROM _prisma_migrations ORDER BY started_at"
+        ).rows
         #expect(rows.count == 2)
         #expect(rows.last == [generated[0], "", "0"], "recorded as `resolve --applied` records it")
 
@@ -54,7 +55,10 @@ struct RunbookProcedureTests {
         let again = try PlanProcess.run(["run", "release.plan.yaml", "--database-url", database.url], directory: project.root)
         #expect(again.status == 0, "\(again.all)")
         #expect(again.stdout.contains("already exists and is valid"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: project.migrationsPath).filter { $0.hasSuffix("_memories_user_created_index") }.count == 1)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: project.migrationsPath).filter {
+                $0.hasSuffix("_memories_user_created_index")
+            }.count == 1)
         #expect(try database.connect().execute("SELECT count(*) FROM _prisma_migrations").scalar == "2")
     }
 }

@@ -32,11 +32,27 @@ struct StatusCommandTests {
             CREATE TABLE a (id int);
             CREATE TABLE b (id int);
             """)
-        let insert = "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES ($1, $2, $3::timestamptz, $4, $5, $6::timestamptz, $7::timestamptz, $8::int)"
-        try connection.query(insert, [UUID().uuidString.lowercased(), sha256Hex(initSQL), "2024-01-01 10:00:01+00", "20240101000000_init", nil, nil, "2024-01-01 10:00:00+00", "1"])
+        let insert =
+            "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES ($1, $2, $3::timestamptz, $4, $5, $6::timestamptz, $7::timestamptz, $8::int)"
+        try connection.query(
+            insert,
+            [
+                UUID().uuidString.lowercased(), sha256Hex(initSQL), "2024-01-01 10:00:01+00", "20240101000000_init", nil, nil,
+                "2024-01-01 10:00:00+00", "1",
+            ])
         // A failed attempt, rolled back by `prisma migrate resolve --rolled-back`, then applied.
-        try connection.query(insert, [UUID().uuidString.lowercased(), sha256Hex(secondSQL), nil, "20240102000000_second", "A migration failed to apply.", "2024-01-02 10:05:00+00", "2024-01-02 10:00:00+00", "0"])
-        try connection.query(insert, [UUID().uuidString.lowercased(), sha256Hex(secondSQL), "2024-01-02 10:06:00+00", "20240102000000_second", "", nil, "2024-01-02 10:06:00+00", "0"])
+        try connection.query(
+            insert,
+            [
+                UUID().uuidString.lowercased(), sha256Hex(secondSQL), nil, "20240102000000_second", "A migration failed to apply.",
+                "2024-01-02 10:05:00+00", "2024-01-02 10:00:00+00", "0",
+            ])
+        try connection.query(
+            insert,
+            [
+                UUID().uuidString.lowercased(), sha256Hex(secondSQL), "2024-01-02 10:06:00+00", "20240102000000_second", "", nil,
+                "2024-01-02 10:06:00+00", "0",
+            ])
 
         let behind = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
         #expect(behind.status == 1)

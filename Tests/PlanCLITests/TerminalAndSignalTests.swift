@@ -25,7 +25,8 @@ struct TerminalAndSignalTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
         #expect(Date().timeIntervalSince(sent) < 10)
-        let output = try String(contentsOfFile: directory.path + "/run.out", encoding: .utf8)
+        let output =
+            try String(contentsOfFile: directory.path + "/run.out", encoding: .utf8)
             + String(contentsOfFile: directory.path + "/run.err", encoding: .utf8)
         #expect(output.contains("program got TERM"), "\(output)")
         #expect(output.contains("was stopped by SIGTERM"))
@@ -50,7 +51,8 @@ struct TerminalAndSignalTests {
         let database = try TestDatabase.fresh(extensions: ["vector"])
         defer { database.drop() }
         try database.connect().execute(
-            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 20000) g")
+            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 20000) g"
+        )
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write(
@@ -67,7 +69,9 @@ struct TerminalAndSignalTests {
                   with: { m: 16, ef_construction: 200 }
                   parallel_workers: 0
             """)
-        let terminal = try runInPseudoTerminal("'\(URL(fileURLWithPath: PlanProcess.binary).path)' run index.plan.yaml --database-url '\(database.url)'", directory: directory.path)
+        let terminal = try runInPseudoTerminal(
+            "'\(URL(fileURLWithPath: PlanProcess.binary).path)' run index.plan.yaml --database-url '\(database.url)'",
+            directory: directory.path)
         #expect(terminal.contains("\r\u{1B}[2K    ["), "a redrawn bar line: \(terminal.debugDescription)")
         #expect(terminal.contains("% building index"), "phase shown with its percentage")
         #expect(terminal.contains("built index"))

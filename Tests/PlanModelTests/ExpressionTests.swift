@@ -60,7 +60,10 @@ import Testing
 
     @Test(arguments: [
         ("${{ params.list }}", "unknown param 'params.list'; did you mean 'params.lists'?", 4),
-        ("${{ parms.lists }}", "unknown name 'parms.lists'; expressions read params.NAME, env.NAME and plan.name; did you mean 'params.lists'?", 4),
+        (
+            "${{ parms.lists }}",
+            "unknown name 'parms.lists'; expressions read params.NAME, env.NAME and plan.name; did you mean 'params.lists'?", 4
+        ),
         ("${{ lists }}", "unknown name 'lists'; expressions read params.NAME, env.NAME and plan.name; did you mean 'params.lists'?", 4),
         ("${{ params.lists > 'x' }}", "cannot compare an int with 'x' using '>'", 17),
         ("${{ params.strict < true }}", "cannot compare a bool with a bool using '<'", 18),

@@ -35,7 +35,8 @@ enum Fixtures {
 
     /// A fixture's command line, from a first line such as `# args: --env production --set lists=5`.
     static func arguments(of path: String) -> (env: String?, overrides: [String: String]) {
-        let firstLine = (try? String(contentsOfFile: root + "/" + path, encoding: .utf8))?
+        let firstLine =
+            (try? String(contentsOfFile: root + "/" + path, encoding: .utf8))?
             .split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
         guard firstLine.hasPrefix("# args:") else { return (nil, [:]) }
         let words = firstLine.dropFirst("# args:".count).split(separator: " ").map(String.init)

@@ -28,11 +28,12 @@ import Testing
 
     @Test func setWinsOverTheEnvironmentWhichWinsOverDefaults() throws {
         let plan = try #require(load(["p.plan.yaml": paramsPlan], env: "production", overrides: ["lists": "7", "tags": "x, y"]).plan)
-        #expect(plan.params == [
-            BoundParam(name: "lists", value: .int(7), origin: .commandLine),
-            BoundParam(name: "wait", value: .duration(.seconds(60)), origin: .environment),
-            BoundParam(name: "tags", value: .list([.string("x"), .string("y")]), origin: .commandLine),
-        ])
+        #expect(
+            plan.params == [
+                BoundParam(name: "lists", value: .int(7), origin: .commandLine),
+                BoundParam(name: "wait", value: .duration(.seconds(60)), origin: .environment),
+                BoundParam(name: "tags", value: .list([.string("x"), .string("y")]), origin: .commandLine),
+            ])
         #expect(plan.environment == "production")
         #expect(plan.settings.lockTimeout == .seconds(3))
     }
@@ -57,7 +58,10 @@ import Testing
         let plan = try #require(load(["p.plan.yaml": text], environment: environment).plan)
         #expect(plan.settings.databaseURL?.revealed == "postgres://u:hunter2@h/db")
         #expect(plan.settings.databaseURL?.description == "***")
-        guard case .exec(let exec) = plan.steps[0].action else { Issue.record("not exec"); return }
+        guard case .exec(let exec) = plan.steps[0].action else {
+            Issue.record("not exec")
+            return
+        }
         #expect(exec.command == .argv(["deploy", "--token=tok-123"]))
         for format in [PlanRenderer.Format.yaml, .json] {
             let shown = PlanRenderer().render(plan, as: format)
@@ -85,25 +89,25 @@ import Testing
     @Test func includesRecordTheirChainAndPrefixIDs() throws {
         let files = [
             "plans/main.plan.yaml": """
-                plan: 1
-                settings: { migrations: ../prisma/migrations }
-                steps:
-                  - id: vec
-                    uses: shared/index.plan.yaml
-                    with: { table: docs }
-                  - uses: shared/index.plan.yaml
-                    if: false
-                    with: { table: other }
-                """,
+            plan: 1
+            settings: { migrations: ../prisma/migrations }
+            steps:
+              - id: vec
+                uses: shared/index.plan.yaml
+                with: { table: docs }
+              - uses: shared/index.plan.yaml
+                if: false
+                with: { table: other }
+            """,
             "plans/shared/index.plan.yaml": """
-                plan: 1
-                params:
-                  table: identifier
-                steps:
-                  - id: build
-                    index-concurrently: { name: "${{ params.table }}_idx", table: "${{ params.table }}", columns: [c] }
-                  - sql: { file: sql/after.sql }
-                """,
+            plan: 1
+            params:
+              table: identifier
+            steps:
+              - id: build
+                index-concurrently: { name: "${{ params.table }}_idx", table: "${{ params.table }}", columns: [c] }
+              - sql: { file: sql/after.sql }
+            """,
         ]
         let result = load(files, file: "plans/main.plan.yaml")
         let plan = try #require(result.plan, "\(result.diagnostics)")
@@ -143,7 +147,11 @@ import Testing
             Issue.record("wrong actions")
             return
         }
-        #expect(sql.source == .inline("SELECT \"Weird\"\"Name\" FROM t\nWHERE name = 'o''brien' LIMIT 10;\n", location: SourceLocation(file: "p.plan.yaml", line: 8, column: 7)))
+        #expect(
+            sql.source
+                == .inline(
+                    "SELECT \"Weird\"\"Name\" FROM t\nWHERE name = 'o''brien' LIMIT 10;\n",
+                    location: SourceLocation(file: "p.plan.yaml", line: 8, column: 7)))
         #expect(index.name == "Weird\"Name")
         #expect(index.keys == [IndexStep.Key(target: .column("Weird\"Name"))])
         #expect(index.predicate == "\"Weird\"\"Name\" <> 'o''brien'")
@@ -171,15 +179,19 @@ import Testing
         let result = load(files)
         #expect(result.plan != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning])
-        #expect(result.diagnostics.first?.notes == [Diagnostic.Note(message: "included from here", location: SourceLocation(file: "p.plan.yaml", line: 3, column: 5))])
+        #expect(
+            result.diagnostics.first?.notes == [
+                Diagnostic.Note(message: "included from here", location: SourceLocation(file: "p.plan.yaml", line: 3, column: 5))
+            ])
     }
 
     @Test func githubAnnotationsEscapeAndFoldNotes() {
         let diagnostic = Diagnostic(
             message: "bad: 100% wrong\nreally", location: SourceLocation(file: "a,b.yaml", line: 3, column: 5),
             notes: [Diagnostic.Note(message: "included from here", location: SourceLocation(file: "m.yaml", line: 1, column: 1))])
-        #expect(DiagnosticRenderer(format: .github).render(diagnostic)
-            == "::error file=a%2Cb.yaml,line=3,col=5::bad: 100%25 wrong%0Areally%0Am.yaml:1:1: included from here\n")
+        #expect(
+            DiagnosticRenderer(format: .github).render(diagnostic)
+                == "::error file=a%2Cb.yaml,line=3,col=5::bad: 100%25 wrong%0Areally%0Am.yaml:1:1: included from here\n")
     }
 
     @Test func textRenderingWithoutSourceIsOneLinePerDiagnostic() {

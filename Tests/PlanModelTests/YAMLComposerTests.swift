@@ -84,18 +84,23 @@ import Testing
     @Test func duplicateKeysAreErrorsWithBothPositions() throws {
         let result = compose("a: 1\nb: 2\na: 3\nb: 4\n")
         #expect(result.root == nil)
-        #expect(messages(result) == [
-            "3:1: duplicate key 'a' (first written on line 1); remove one of them",
-            "4:1: duplicate key 'b' (first written on line 2); remove one of them",
-        ])
-        #expect(result.diagnostics[0].notes == [Diagnostic.Note(message: "first written here", location: SourceLocation(file: "t.yaml", line: 1, column: 1))])
+        #expect(
+            messages(result) == [
+                "3:1: duplicate key 'a' (first written on line 1); remove one of them",
+                "4:1: duplicate key 'b' (first written on line 2); remove one of them",
+            ])
+        #expect(
+            result.diagnostics[0].notes == [
+                Diagnostic.Note(message: "first written here", location: SourceLocation(file: "t.yaml", line: 1, column: 1))
+            ])
     }
 
     @Test func undefinedAliasesAreErrors() {
-        #expect(messages(compose("a: *nowhere\nb: *also\n")) == [
-            "1:4: alias '*nowhere' refers to no anchor defined before it; define '&nowhere' first",
-            "2:4: alias '*also' refers to no anchor defined before it; define '&also' first",
-        ])
+        #expect(
+            messages(compose("a: *nowhere\nb: *also\n")) == [
+                "1:4: alias '*nowhere' refers to no anchor defined before it; define '&nowhere' first",
+                "2:4: alias '*also' refers to no anchor defined before it; define '&also' first",
+            ])
     }
 
     @Test func tabsUsedAsIndentationAreNamed() {
@@ -103,9 +108,10 @@ import Testing
     }
 
     @Test func libyamlErrorsKeepTheirMessageAndMark() {
-        #expect(messages(compose("a: [1, 2\nb: 3\n")) == [
-            "2:2: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence"
-        ])
+        #expect(
+            messages(compose("a: [1, 2\nb: 3\n")) == [
+                "2:2: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence"
+            ])
     }
 
     @Test func anUnquotedExpressionInAFlowMappingGetsAHint() throws {
@@ -136,9 +142,10 @@ import Testing
     }
 
     @Test func aSecondDocumentIsAnError() {
-        #expect(messages(compose("a: 1\n---\nb: 2\n")) == [
-            "2:1: a plan file holds one YAML document; remove the second '---' or split the file"
-        ])
+        #expect(
+            messages(compose("a: 1\n---\nb: 2\n")) == [
+                "2:1: a plan file holds one YAML document; remove the second '---' or split the file"
+            ])
     }
 
     @Test func aliasBombsAreRefused() {
@@ -165,9 +172,10 @@ import Testing
         let loader = PlanLoader(environment: [:], fileSystem: InMemoryFileSystem(bytes: ["big.plan.yaml": big]))
         let result = loader.load(file: "big.plan.yaml")
         #expect(result.plan == nil)
-        #expect(result.diagnostics.map(\.description) == [
-            "big.plan.yaml: error: 'big.plan.yaml' is 17 MB, larger than the 16 MB limit for plan files; split it into plans joined with 'uses:'"
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "big.plan.yaml: error: 'big.plan.yaml' is 17 MB, larger than the 16 MB limit for plan files; split it into plans joined with 'uses:'"
+            ])
     }
 
     @Test func theLocalFileSystemStopsReadingAtTheLimit() throws {

@@ -37,8 +37,14 @@ struct ClassifierTests {
         ("ROLLBACK PREPARED 'tx1'", "ROLLBACK PREPARED"),
         ("ALTER TABLE p DETACH PARTITION c CONCURRENTLY", "ALTER TABLE ... DETACH CONCURRENTLY"),
         ("CREATE SUBSCRIPTION s CONNECTION 'host=a' PUBLICATION p", "CREATE SUBSCRIPTION ... WITH (create_slot = true)"),
-        ("CREATE SUBSCRIPTION s CONNECTION 'host=a' PUBLICATION p WITH (copy_data = false)", "CREATE SUBSCRIPTION ... WITH (create_slot = true)"),
-        ("CREATE SUBSCRIPTION s CONNECTION 'host=a' PUBLICATION p WITH (create_slot = true)", "CREATE SUBSCRIPTION ... WITH (create_slot = true)"),
+        (
+            "CREATE SUBSCRIPTION s CONNECTION 'host=a' PUBLICATION p WITH (copy_data = false)",
+            "CREATE SUBSCRIPTION ... WITH (create_slot = true)"
+        ),
+        (
+            "CREATE SUBSCRIPTION s CONNECTION 'host=a' PUBLICATION p WITH (create_slot = true)",
+            "CREATE SUBSCRIPTION ... WITH (create_slot = true)"
+        ),
         ("DROP SUBSCRIPTION s", "DROP SUBSCRIPTION"),
         ("DROP SUBSCRIPTION IF EXISTS s CASCADE", "DROP SUBSCRIPTION"),
         ("ALTER SUBSCRIPTION s REFRESH PUBLICATION", "ALTER SUBSCRIPTION ... REFRESH"),

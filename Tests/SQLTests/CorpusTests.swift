@@ -51,9 +51,10 @@ struct CorpusTests {
     @Test func streamingReportsErrorsAtTheSamePlace() throws {
         let input = Array("SELECT 1;\nSELECT $tag$ never closed".utf8)
         for chunkSize in [1, 4, 100] {
-            #expect(throws: SQLSyntaxError(
-                message: "unterminated dollar-quoted string: add the closing $tag$ (tags are case-sensitive)",
-                file: testFile, line: 2, column: 8)
+            #expect(
+                throws: SQLSyntaxError(
+                    message: "unterminated dollar-quoted string: add the closing $tag$ (tags are case-sensitive)",
+                    file: testFile, line: 2, column: 8)
             ) { try streamScript(input, chunkSize: chunkSize) }
         }
     }
@@ -76,20 +77,22 @@ struct CorpusTests {
             Issue.record("unexpected units \(units)")
             return
         }
-        #expect(block.map(\.kind) == [
-            .transactionControl(.begin), .transactionControl(.setTransaction), .transactional, .transactional,
-            .transactionControl(.commit),
-        ])
+        #expect(
+            block.map(\.kind) == [
+                .transactionControl(.begin), .transactionControl(.setTransaction), .transactional, .transactional,
+                .transactionControl(.commit),
+            ])
         #expect(index.line == 8)
     }
 
     @Test func functions() throws {
         let statements = try SQLSplitter.split(Self.bytes("functions.sql"), file: "functions.sql")
         #expect(statements.map(\.line) == [4, 15, 21, 28, 36, 37])
-        #expect(statements.map { $0.text.prefix(14) } == [
-            "CREATE OR REPL", "CREATE FUNCTIO", "CREATE PROCEDU", "DO $$\nBEGIN\n  ", "SELECT U&'\\004",
-            "SELECT 'x' -- ",
-        ])
+        #expect(
+            statements.map { $0.text.prefix(14) } == [
+                "CREATE OR REPL", "CREATE FUNCTIO", "CREATE PROCEDU", "DO $$\nBEGIN\n  ", "SELECT U&'\\004",
+                "SELECT 'x' -- ",
+            ])
         #expect(statements[0].text.hasSuffix("$body$"))
         #expect(statements[2].text.hasSuffix("(m || ';');\nEND"))
         #expect(statements.allSatisfy { $0.kind == .transactional })

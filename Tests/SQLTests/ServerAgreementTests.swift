@@ -22,7 +22,8 @@ struct ServerAgreementTests {
     }
 
     static func setUp(_ connection: PostgresConnection) throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TABLE t (x int);
             CREATE INDEX i ON t (x);
             CREATE TABLE p (x int) PARTITION BY RANGE (x);

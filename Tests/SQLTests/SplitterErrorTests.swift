@@ -4,36 +4,47 @@ import Testing
 @Suite("Input the splitter rejects, with line:column and what to do")
 struct SplitterErrorTests {
     @Test func unterminatedString() {
-        #expect(splitError("SELECT 1;\nSELECT 'abc") == SQLSyntaxError(
-            message: "unterminated quoted string: add the closing ' (a quote inside a string is written '')",
-            file: testFile, line: 2, column: 8))
+        #expect(
+            splitError("SELECT 1;\nSELECT 'abc")
+                == SQLSyntaxError(
+                    message: "unterminated quoted string: add the closing ' (a quote inside a string is written '')",
+                    file: testFile, line: 2, column: 8))
         #expect(splitError(#"SELECT E'abc\'"#)?.column == 8)
         #expect(splitError("SELECT 'it''s") != nil)
     }
 
     @Test func unterminatedQuotedIdentifier() {
-        #expect(splitError("SELECT \"abc") == SQLSyntaxError(
-            message: "unterminated quoted identifier: add the closing \" (a quote inside an identifier is written \"\")",
-            file: testFile, line: 1, column: 8))
+        #expect(
+            splitError("SELECT \"abc")
+                == SQLSyntaxError(
+                    message: "unterminated quoted identifier: add the closing \" (a quote inside an identifier is written \"\")",
+                    file: testFile, line: 1, column: 8))
         #expect(splitError("SELECT U&\"abc")?.column == 8)
     }
 
     @Test func unterminatedDollarQuote() {
-        #expect(splitError("SELECT 1;\n  SELECT $fn$ body $FN$;") == SQLSyntaxError(
-            message: "unterminated dollar-quoted string: add the closing $fn$ (tags are case-sensitive)",
-            file: testFile, line: 2, column: 10))
+        #expect(
+            splitError("SELECT 1;\n  SELECT $fn$ body $FN$;")
+                == SQLSyntaxError(
+                    message: "unterminated dollar-quoted string: add the closing $fn$ (tags are case-sensitive)",
+                    file: testFile, line: 2, column: 10))
     }
 
     @Test func unterminatedNestedComment() {
-        #expect(splitError("SELECT 1; /* a /* b */") == SQLSyntaxError(
-            message: "unterminated /* comment: add the closing */ (comments nest, so every /* inside needs its own */)",
-            file: testFile, line: 1, column: 11))
+        #expect(
+            splitError("SELECT 1; /* a /* b */")
+                == SQLSyntaxError(
+                    message: "unterminated /* comment: add the closing */ (comments nest, so every /* inside needs its own */)",
+                    file: testFile, line: 1, column: 11))
     }
 
     @Test func psqlMetaCommands() {
-        #expect(splitError("SELECT 1;\n\\connect other\nSELECT 2;") == SQLSyntaxError(
-            message: "psql meta-command \\connect is not supported: the server does not understand psql commands; remove it, or run this file with psql",
-            file: testFile, line: 2, column: 1))
+        #expect(
+            splitError("SELECT 1;\n\\connect other\nSELECT 2;")
+                == SQLSyntaxError(
+                    message:
+                        "psql meta-command \\connect is not supported: the server does not understand psql commands; remove it, or run this file with psql",
+                    file: testFile, line: 2, column: 1))
         #expect(splitError("SELECT 1;\r\n  \\i other.sql")?.line == 2)
         // A backslash inside a string or comment is just text.
         #expect(splitError("SELECT '\\i x'; -- \\connect\n/* \\set */") == nil)
@@ -41,14 +52,18 @@ struct SplitterErrorTests {
 
     @Test func invalidUTF8() {
         let bytes = Array("SELECT 1;\nSELECT 'a".utf8) + [0xFF] + Array("b';".utf8)
-        #expect(splitError(bytes) == SQLSyntaxError(
-            message: "invalid UTF-8 (byte 0xFF): SQL files must be UTF-8; re-save the file as UTF-8",
-            file: testFile, line: 2, column: 10))
+        #expect(
+            splitError(bytes)
+                == SQLSyntaxError(
+                    message: "invalid UTF-8 (byte 0xFF): SQL files must be UTF-8; re-save the file as UTF-8",
+                    file: testFile, line: 2, column: 10))
         // A truncated sequence in a comment (trivia) is reported too.
         let inComment = Array("-- caf".utf8) + [0xC3] + Array("\nSELECT 1;".utf8)
-        #expect(splitError(inComment) == SQLSyntaxError(
-            message: "invalid UTF-8 (byte 0xC3): SQL files must be UTF-8; re-save the file as UTF-8",
-            file: testFile, line: 1, column: 7))
+        #expect(
+            splitError(inComment)
+                == SQLSyntaxError(
+                    message: "invalid UTF-8 (byte 0xC3): SQL files must be UTF-8; re-save the file as UTF-8",
+                    file: testFile, line: 1, column: 7))
     }
 
     static let malformed: [(bytes: [UInt8], column: Int)] = [

@@ -32,19 +32,22 @@ struct SplitterTests {
         // `type'…'` is an identifier followed by a standard string, not an E'' string.
         #expect(try texts(#"SELECT type'\'; SELECT 2"#) == [#"SELECT type'\'"#, "SELECT 2"])
         #expect(try texts(#"SELECT U&'\'; SELECT 2"#) == [#"SELECT U&'\'"#, "SELECT 2"])
-        #expect(try texts(#"SELECT u&'d\0061t\+000061;' UESCAPE '\'; SELECT 2"#)
-            == [#"SELECT u&'d\0061t\+000061;' UESCAPE '\'"#, "SELECT 2"])
+        #expect(
+            try texts(#"SELECT u&'d\0061t\+000061;' UESCAPE '\'; SELECT 2"#)
+                == [#"SELECT u&'d\0061t\+000061;' UESCAPE '\'"#, "SELECT 2"])
         #expect(try texts(#"SELECT U&"a;""b" FROM t; SELECT 2"#) == [#"SELECT U&"a;""b" FROM t"#, "SELECT 2"])
         #expect(try texts("SELECT B'01', X'1F;', N'n;'; SELECT 2") == ["SELECT B'01', X'1F;', N'n;'", "SELECT 2"])
     }
 
     @Test func dollarQuotes() throws {
-        #expect(try texts("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2")
-            == ["CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql", "SELECT 2"])
+        #expect(
+            try texts("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2")
+                == ["CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql", "SELECT 2"])
         let nested = "DO $outer$ BEGIN EXECUTE $inner$ SELECT 1; $inner$; PERFORM '$outer'; END $outer$; SELECT 3;"
-        #expect(try texts(nested) == [
-            "DO $outer$ BEGIN EXECUTE $inner$ SELECT 1; $inner$; PERFORM '$outer'; END $outer$", "SELECT 3",
-        ])
+        #expect(
+            try texts(nested) == [
+                "DO $outer$ BEGIN EXECUTE $inner$ SELECT 1; $inner$; PERFORM '$outer'; END $outer$", "SELECT 3",
+            ])
         // Tags compare case-sensitively.
         #expect(try texts("SELECT $a$ x $A$ ; $a$; SELECT 2") == ["SELECT $a$ x $A$ ; $a$", "SELECT 2"])
         #expect(try texts("SELECT $$it's; fine$$; SELECT 2") == ["SELECT $$it's; fine$$", "SELECT 2"])
@@ -96,9 +99,15 @@ struct SplitterTests {
         #expect(statements[1].text == "SELECT 1")
         #expect(statements[1].line == 6)
 
-        #expect(try texts("create or replace procedure p() language sql begin atomic insert into t values (1); insert into t values (2); end; SELECT 2;").count == 2)
+        #expect(
+            try texts(
+                "create or replace procedure p() language sql begin atomic insert into t values (1); insert into t values (2); end; SELECT 2;"
+            ).count == 2)
         // CASE … END inside parentheses is not counted, like psql.
-        #expect(try texts("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT (CASE WHEN true THEN 1 END); SELECT 2; END; SELECT 3").count == 2)
+        #expect(
+            try texts(
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT (CASE WHEN true THEN 1 END); SELECT 2; END; SELECT 3"
+            ).count == 2)
     }
 
     @Test func beginOutsideFunctionDefinitionsIsAStatement() throws {

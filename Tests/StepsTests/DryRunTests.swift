@@ -18,7 +18,8 @@ struct DryRunScenario {
         folder = try migrationsFolder(directory, [("20240101000000_init", "CREATE TABLE memories (id integer PRIMARY KEY, body text);\n")])
         migrate(folder, on: database)
         try directory.write("migrations/20240202000000_embeddings/migration.sql", "ALTER TABLE memories ADD COLUMN embedding vector(3);\n")
-        try directory.write("backfill.sql", "UPDATE memories SET body = 'x';\nCREATE INDEX CONCURRENTLY memories_body ON memories (body);\n")
+        try directory.write(
+            "backfill.sql", "UPDATE memories SET body = 'x';\nCREATE INDEX CONCURRENTLY memories_body ON memories (body);\n")
     }
 
     var marker: String { directory.path + "/exec-ran" }
@@ -26,22 +27,29 @@ struct DryRunScenario {
 
     func steps() -> [ExecutableStep] {
         [
-            ExecutableStep(name: "verify", kind: "verify", runner: VerifyRunner(VerifyStep(checks: [
-                check(.migrationsUpToDate(migrations: folder)),
-                check(.table(schema: nil, name: "memories")),
-                check(.column(table: "memories", name: "embedding", type: "vector(3)")),
-                check(.noInvalidIndexes(schema: nil)),
-            ]))),
+            ExecutableStep(
+                name: "verify", kind: "verify",
+                runner: VerifyRunner(
+                    VerifyStep(checks: [
+                        check(.migrationsUpToDate(migrations: folder)),
+                        check(.table(schema: nil, name: "memories")),
+                        check(.column(table: "memories", name: "embedding", type: "vector(3)")),
+                        check(.noInvalidIndexes(schema: nil)),
+                    ]))),
             ExecutableStep(name: "sql", kind: "sql", runner: SQLStepRunner(SQLStep(source: .file(directory.path + "/backfill.sql")))),
             ExecutableStep(name: "exec", kind: "exec", runner: ExecRunner(ExecStep(command: .argv(["touch", marker])))),
-            ExecutableStep(name: "generate", kind: "generate", runner: GenerateRunner(GenerateStep(
-                name: "later", migrations: generated, source: .sql("SELECT 1;")))),
+            ExecutableStep(
+                name: "generate", kind: "generate",
+                runner: GenerateRunner(
+                    GenerateStep(
+                        name: "later", migrations: generated, source: .sql("SELECT 1;")))),
         ]
     }
 
     func dryRun(url: String) -> (RunSummary, CollectingSink) {
         let harness = StepHarness(url: url, readOnly: true)
-        let summary = PlanExecutor.run(plan: "release", file: nil, steps: steps(), session: harness.session, reporter: harness.reporter, dryRun: true)
+        let summary = PlanExecutor.run(
+            plan: "release", file: nil, steps: steps(), session: harness.session, reporter: harness.reporter, dryRun: true)
         return (summary, harness.sink)
     }
 
@@ -88,9 +96,11 @@ struct DryRunTests {
         let scenario = try DryRunScenario()
         defer { scenario.cleanUp() }
         let suffix = UUID().uuidString.prefix(8).lowercased()
-        let role = "reader_\(suffix)", password = "pw\(suffix)"
+        let role = "reader_\(suffix)"
+        let password = "pw\(suffix)"
         let admin = try scenario.database.connect()
-        try admin.execute("""
+        try admin.execute(
+            """
             CREATE ROLE \(role) LOGIN PASSWORD '\(password)';
             REVOKE ALL ON DATABASE \(PostgresConnection.quoteIdentifier(scenario.database.name)) FROM PUBLIC;
             GRANT CONNECT ON DATABASE \(PostgresConnection.quoteIdentifier(scenario.database.name)) TO \(role);
@@ -102,7 +112,8 @@ struct DryRunTests {
             _ = try? PostgresConnection(target: ConnectionTarget(url: TestDatabase.serverURL)).execute("DROP ROLE IF EXISTS \(role)")
         }
         let url = scenario.database.url
-        let scheme = try #require(url.range(of: "://")), at = try #require(url.range(of: "@"))
+        let scheme = try #require(url.range(of: "://"))
+        let at = try #require(url.range(of: "@"))
         let readerURL = url.replacingCharacters(in: scheme.upperBound..<at.lowerBound, with: "\(role):\(password)")
 
         let (summary, sink) = scenario.dryRun(url: readerURL)
@@ -112,7 +123,9 @@ struct DryRunTests {
         try scenario.expectUntouched()
         // The reader really cannot write: the same SQL run for real is refused.
         let harness = StepHarness(url: readerURL)
-        let denied = harness.run(SQLStepRunner(SQLStep(source: .inline("CREATE TABLE t (id int);", location: SourceLocation(file: "p", line: 1, column: 1)))), kind: "sql")
+        let denied = harness.run(
+            SQLStepRunner(SQLStep(source: .inline("CREATE TABLE t (id int);", location: SourceLocation(file: "p", line: 1, column: 1)))),
+            kind: "sql")
         #expect(denied.exitCode == 1)
         #expect(harness.sink.messages(.error).last?.text.contains("SQLSTATE 42501") == true)
     }
@@ -122,11 +135,15 @@ struct DryRunTests {
         defer { scenario.cleanUp() }
         let (summary, sink) = scenario.dryRun(url: scenario.database.url)
         #expect(summary.exitCode == 0)
-        #expect(sink.texts.contains {
-            $0.hasPrefix("◦ migrations in \(scenario.folder): 1 migration(s) not yet applied: 20240202000000_embeddings")
-                && $0.hasSuffix("— depends on earlier steps: would pass after the pending migrations are applied")
-        })
-        #expect(sink.texts.contains("◦ column memories.embedding: does not exist — depends on earlier steps: would pass once a migration or sql step creates it"))
+        #expect(
+            sink.texts.contains {
+                $0.hasPrefix("◦ migrations in \(scenario.folder): 1 migration(s) not yet applied: 20240202000000_embeddings")
+                    && $0.hasSuffix("— depends on earlier steps: would pass after the pending migrations are applied")
+            })
+        #expect(
+            sink.texts.contains(
+                "◦ column memories.embedding: does not exist — depends on earlier steps: would pass once a migration or sql step creates it"
+            ))
         #expect(sink.texts.contains("✓ table memories exists (in schema public)"))
     }
 
@@ -135,16 +152,19 @@ struct DryRunTests {
         defer { scenario.cleanUp() }
         try makeInvalidIndex("idx_dup", on: scenario.database)
         // A migration that started and never finished (Prisma's P3009).
-        try scenario.database.connect().execute("""
+        try scenario.database.connect().execute(
+            """
             INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at)
             VALUES ('00000000-0000-4000-8000-000000000000', 'x', '20240202000000_embeddings', now())
             """)
         let harness = StepHarness(url: scenario.database.url, readOnly: true)
-        let summary = harness.run(VerifyRunner(VerifyStep(checks: [
-            check(.migrationsUpToDate(migrations: scenario.folder)),
-            check(.noInvalidIndexes(schema: nil)),
-            check(.column(table: "memories", name: "body", type: "integer")),
-        ])), kind: "verify")
+        let summary = harness.run(
+            VerifyRunner(
+                VerifyStep(checks: [
+                    check(.migrationsUpToDate(migrations: scenario.folder)),
+                    check(.noInvalidIndexes(schema: nil)),
+                    check(.column(table: "memories", name: "body", type: "integer")),
+                ])), kind: "verify")
         #expect(summary.wouldFail == 1)
         #expect(summary.exitCode == 1)
         let failures = harness.sink.messages(.error).map(\.text)

@@ -6,7 +6,9 @@ import TestSupport
 import Testing
 
 /// Runs an exec step through the engine (no database: exec never connects).
-func runExec(_ step: ExecStep, timeout: Duration? = nil, grace: Duration = .seconds(5), dryRun: Bool = false) -> (RunSummary, CollectingSink) {
+func runExec(_ step: ExecStep, timeout: Duration? = nil, grace: Duration = .seconds(5), dryRun: Bool = false) -> (
+    RunSummary, CollectingSink
+) {
     let harness = StepHarness(url: nil, readOnly: dryRun)
     let summary = harness.run(ExecRunner(step, timeout: timeout, terminationGrace: grace), kind: "exec")
     return (summary, harness.sink)
@@ -17,9 +19,13 @@ struct ExecTests {
     @Test func runsAnArgvWithoutAShellInTheGivenDirectoryWithAddedEnvironment() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (summary, sink) = runExec(ExecStep(
-            command: .argv(["sh", "-c", "echo \"$GREETING from $(pwd)\"; echo \"path set: ${PATH:+yes}\"; printf '%s\\n' \"$1\"", "sh", "$HOME; echo injected"]),
-            environment: ["GREETING": "hello"], workingDirectory: directory.path))
+        let (summary, sink) = runExec(
+            ExecStep(
+                command: .argv([
+                    "sh", "-c", "echo \"$GREETING from $(pwd)\"; echo \"path set: ${PATH:+yes}\"; printf '%s\\n' \"$1\"", "sh",
+                    "$HOME; echo injected",
+                ]),
+                environment: ["GREETING": "hello"], workingDirectory: directory.path))
         #expect(summary.exitCode == 0, "\(sink.transcript)")
         let resolved = URL(fileURLWithPath: directory.path).resolvingSymlinksInPath().path
         #expect(sink.texts.contains("hello from \(resolved)") || sink.texts.contains("hello from \(directory.path)"))
@@ -61,9 +67,13 @@ struct ExecTests {
     }
 
     @Test func aMissingProgramIsNamedBeforeAnythingRuns() throws {
-        let (summary, sink) = runExec(ExecStep(command: .argv(["prisma-but-not-installed", "generate"]), environment: ["PATH": "/usr/bin:/bin"]))
+        let (summary, sink) = runExec(
+            ExecStep(command: .argv(["prisma-but-not-installed", "generate"]), environment: ["PATH": "/usr/bin:/bin"]))
         #expect(summary.exitCode == 1)
-        #expect(sink.messages(.error).last?.text == "program `prisma-but-not-installed` was not found on PATH (/usr/bin:/bin): install it, or give its full path in the exec step")
+        #expect(
+            sink.messages(.error).last?.text
+                == "program `prisma-but-not-installed` was not found on PATH (/usr/bin:/bin): install it, or give its full path in the exec step"
+        )
         let (_, relative) = runExec(ExecStep(command: .argv(["./bin/missing"])))
         #expect(relative.messages(.error).last?.text.hasPrefix("program ./bin/missing does not exist or is not executable") == true)
         let (_, nowhere) = runExec(ExecStep(command: .argv(["true"]), workingDirectory: "/no/such/folder"))
@@ -85,13 +95,16 @@ struct ExecTests {
         let clock = ContinuousClock()
         let start = clock.now
         // An ignored signal stays ignored in the children, so sleep ignores SIGTERM too.
-        let (summary, sink) = runExec(ExecStep(command: .shell("trap '' TERM; echo ready; sleep 30")), timeout: .milliseconds(300), grace: .seconds(1))
+        let (summary, sink) = runExec(
+            ExecStep(command: .shell("trap '' TERM; echo ready; sleep 30")), timeout: .milliseconds(300), grace: .seconds(1))
         let elapsed = clock.now - start
         #expect(elapsed >= .milliseconds(1200))
         #expect(elapsed < .seconds(6))
         #expect(summary.exitCode == 1)
         #expect(sink.texts.contains("ready"))
-        #expect(sink.messages(.error).last?.text.contains("did not finish within 300ms and was stopped (SIGTERM, then SIGKILL after 1s)") == true)
+        #expect(
+            sink.messages(.error).last?.text.contains("did not finish within 300ms and was stopped (SIGTERM, then SIGKILL after 1s)")
+                == true)
     }
 
     @Test func previewShowsTheCommandAndNeverRunsIt() throws {
@@ -104,7 +117,9 @@ struct ExecTests {
         #expect(summary.exitCode == 0)
         #expect(summary.wouldRun == 1)
         #expect(!FileManager.default.fileExists(atPath: marker))
-        #expect(sink.texts.contains("would run: touch \(marker) 'it'\\''s here' (in \(directory.path), with TOKEN set (values not shown), stopped after 90s)"))
+        #expect(
+            sink.texts.contains(
+                "would run: touch \(marker) 'it'\\''s here' (in \(directory.path), with TOKEN set (values not shown), stopped after 90s)"))
         #expect(!sink.transcript.contains("s3cret"))
         let (missing, missingSink) = runExec(ExecStep(command: .argv(["no-such-program-here"])), dryRun: true)
         #expect(missing.wouldFail == 1)

@@ -47,7 +47,8 @@ struct IVFFlatMemoryTests {
     }
 
     @Test func smallHeapCapsTheSampleFrom085() {
-        let small = IVFFlatMemoryModel(formula: .runningTotalsWithBlockCap, columnType: .vector, dimensions: 1536, heapBlocks: 80, rows: 12_000)
+        let small = IVFFlatMemoryModel(
+            formula: .runningTotalsWithBlockCap, columnType: .vector, dimensions: 1536, heapBlocks: 80, rows: 12_000)
         #expect(small.predict(lists: 500).sampleCapacity == 23_280)
         #expect(small.predict(lists: 500).reportedMegabytes(budgetKilobytes: budget) == 140)
         let old = IVFFlatMemoryModel(formula: .runningTotals, columnType: .vector, dimensions: 1536, heapBlocks: 80, rows: 12_000)

@@ -1,9 +1,10 @@
 import Foundation
 import PlanModel
 import Runner
-@testable import Steps
 import TestSupport
 import Testing
+
+@testable import Steps
 
 @Suite("index-concurrently against PostgreSQL + pgvector")
 struct IndexConcurrentlyTests {
@@ -75,7 +76,8 @@ struct IndexConcurrentlyTests {
             cancel?.cancelRunningQuery()
         }
         #expect(throws: PostgresError.self) {
-            try builder.execute("CREATE INDEX CONCURRENTLY items_idx ON items USING ivfflat (embedding vector_cosine_ops) WITH (lists = 10)")
+            try builder.execute(
+                "CREATE INDEX CONCURRENTLY items_idx ON items USING ivfflat (embedding vector_cosine_ops) WITH (lists = 10)")
         }
         writer.wait()
         #expect(try indexValidity(connection, "items_idx") == false)
@@ -122,7 +124,8 @@ struct IndexConcurrentlyTests {
         try createVectorTable(connection, "items", dimensions: 3, rows: 300)
         let writer = holdWriterUntilInvalid(url: database.url, table: "items", index: "items_idx") { watcher in
             _ = try? watcher.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()")
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()"
+            )
         }
         let step = ivfflatStep("items_idx", table: "items", lists: 10)
         let killed = runIndexStep(step, on: database)
@@ -133,7 +136,9 @@ struct IndexConcurrentlyTests {
 
         let rerun = runIndexStep(step, on: database)
         #expect(rerun.summary.exitCode == 0, "\(rerun.sink.messages)")
-        #expect(try connection.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'items' AND indexname LIKE 'items_idx%'").scalar == "1")
+        #expect(
+            try connection.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'items' AND indexname LIKE 'items_idx%'").scalar
+                == "1")
         #expect(try indexValidity(connection, "items_idx") == true)
     }
 
@@ -152,7 +157,8 @@ struct IndexConcurrentlyTests {
         #expect(sparse.sink.saw("ivfflat has no operator class for sparsevec"))
         let noOpclass = runIndexStep(IndexStep(name: "d", table: "docs", method: .hnsw, keys: key("half", nil)), on: database)
         #expect(noOpclass.sink.saw("has no default operator class"))
-        let wrongOpclass = runIndexStep(IndexStep(name: "e", table: "docs", method: .hnsw, keys: key("half", "vector_l2_ops")), on: database)
+        let wrongOpclass = runIndexStep(
+            IndexStep(name: "e", table: "docs", method: .hnsw, keys: key("half", "vector_l2_ops")), on: database)
         #expect(wrongOpclass.sink.saw("does not fit a halfvec column"))
         let halfOK = runIndexStep(IndexStep(name: "f", table: "docs", method: .hnsw, keys: key("half", "halfvec_l2_ops")), on: database)
         #expect(halfOK.summary.exitCode == 0, "\(halfOK.sink.messages)")
@@ -181,7 +187,9 @@ struct IndexConcurrentlyTests {
         defer { database.drop() }
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        try folder.write("migrations/20250101000000_items_index/migration.sql", "CREATE INDEX CONCURRENTLY items_idx ON items USING ivfflat (embedding vector_cosine_ops) WITH (lists = 10);\n")
+        try folder.write(
+            "migrations/20250101000000_items_index/migration.sql",
+            "CREATE INDEX CONCURRENTLY items_idx ON items USING ivfflat (embedding vector_cosine_ops) WITH (lists = 10);\n")
         let connection = try database.connect()
         try createVectorTable(connection, "items", dimensions: 3, rows: 100)
         var step = ivfflatStep("items_idx", table: "items", lists: 10)
@@ -205,7 +213,8 @@ struct IndexConcurrentlyTests {
         try connection.execute("CREATE TABLE t (a int)")
         let sink = IndexEventSink()
         let reporter = Reporter(sinks: [sink])
-        let session = DatabaseSession(target: ConnectionTarget(url: database.url), readOnly: false, lockTimeout: .seconds(30), reporter: reporter)
+        let session = DatabaseSession(
+            target: ConnectionTarget(url: database.url), readOnly: false, lockTimeout: .seconds(30), reporter: reporter)
         let own = try session.connectLocked()
         try own.execute("SET lock_timeout = '3s'")
         let step = IndexStep(name: "t_a", table: "t", keys: [IndexStep.Key(target: .column("a"))], maintenanceWorkMem: Units.size("32MB"))

@@ -1,9 +1,10 @@
 import Foundation
 import PlanModel
 import Runner
-@testable import Steps
 import TestSupport
 import Testing
+
+@testable import Steps
 
 /// The preflight's prediction against the server's own "memory required is N MB", produced for
 /// real by building with a small maintenance_work_mem. Plain CREATE INDEX runs the same ambuild
@@ -39,7 +40,8 @@ struct IndexIVFFlatMemoryServerTests {
         defer { _ = try? connection.execute("RESET maintenance_work_mem; DROP INDEX IF EXISTS probe_idx") }
         var serverMB: Int64?
         do {
-            try connection.execute("CREATE INDEX probe_idx ON \(table) USING ivfflat (embedding vector_cosine_ops) WITH (lists = \(probe.lists))")
+            try connection.execute(
+                "CREATE INDEX probe_idx ON \(table) USING ivfflat (embedding vector_cosine_ops) WITH (lists = \(probe.lists))")
         } catch {
             let pattern = /memory required is (\d+) MB/
             let match = try #require(error.message.firstMatch(of: pattern), "unexpected error: \(error)")
@@ -55,9 +57,29 @@ struct IndexIVFFlatMemoryServerTests {
         defer { database.drop() }
         let connection = try database.connect()
         let tables: [(name: String, rows: Int, dimensions: Int, cases: [Case])] = [
-            ("few3", 2_000, 3, [Case(lists: 100, budgetMB: 1), Case(lists: 1000, budgetMB: 1), Case(lists: 1000, budgetMB: 2), Case(lists: 3000, budgetMB: 4), Case(lists: 2000, budgetMB: 8), Case(lists: 10, budgetMB: 1)]),
-            ("many3", 30_000, 3, [Case(lists: 100, budgetMB: 1), Case(lists: 300, budgetMB: 2), Case(lists: 1000, budgetMB: 4), Case(lists: 2000, budgetMB: 1), Case(lists: 4000, budgetMB: 8), Case(lists: 500, budgetMB: 4), Case(lists: 20, budgetMB: 2)]),
-            ("mid384", 3_000, 384, [Case(lists: 100, budgetMB: 8), Case(lists: 100, budgetMB: 16), Case(lists: 50, budgetMB: 17), Case(lists: 300, budgetMB: 32), Case(lists: 200, budgetMB: 16), Case(lists: 1000, budgetMB: 64), Case(lists: 100, budgetMB: 32)]),
+            (
+                "few3", 2_000, 3,
+                [
+                    Case(lists: 100, budgetMB: 1), Case(lists: 1000, budgetMB: 1), Case(lists: 1000, budgetMB: 2),
+                    Case(lists: 3000, budgetMB: 4), Case(lists: 2000, budgetMB: 8), Case(lists: 10, budgetMB: 1),
+                ]
+            ),
+            (
+                "many3", 30_000, 3,
+                [
+                    Case(lists: 100, budgetMB: 1), Case(lists: 300, budgetMB: 2), Case(lists: 1000, budgetMB: 4),
+                    Case(lists: 2000, budgetMB: 1), Case(lists: 4000, budgetMB: 8), Case(lists: 500, budgetMB: 4),
+                    Case(lists: 20, budgetMB: 2),
+                ]
+            ),
+            (
+                "mid384", 3_000, 384,
+                [
+                    Case(lists: 100, budgetMB: 8), Case(lists: 100, budgetMB: 16), Case(lists: 50, budgetMB: 17),
+                    Case(lists: 300, budgetMB: 32), Case(lists: 200, budgetMB: 16), Case(lists: 1000, budgetMB: 64),
+                    Case(lists: 100, budgetMB: 32),
+                ]
+            ),
         ]
         var measurements: [Measurement] = []
         for table in tables {
@@ -84,7 +106,9 @@ struct IndexIVFFlatMemoryServerTests {
         try createVectorTable(connection, "memories", dimensions: 1536, rows: 12_000)
 
         var measurements: [Measurement] = []
-        for probe in [Case(lists: 100, budgetMB: 64), Case(lists: 200, budgetMB: 64), Case(lists: 500, budgetMB: 64), Case(lists: 500, budgetMB: 150)] {
+        for probe in [
+            Case(lists: 100, budgetMB: 64), Case(lists: 200, budgetMB: 64), Case(lists: 500, budgetMB: 64), Case(lists: 500, budgetMB: 150),
+        ] {
             measurements.append(try Self.measure(connection, table: "memories", rows: 12_000, dimensions: 1536, probe))
         }
         for measurement in measurements {
@@ -93,7 +117,8 @@ struct IndexIVFFlatMemoryServerTests {
         }
         #expect(measurements.map(\.serverMB) == [65, 71, 150, 180])
 
-        let preview = runIndexStep(ivfflatStep("memories_embedding_idx", table: "memories", lists: 100, budget: "64MB"), on: database, dryRun: true)
+        let preview = runIndexStep(
+            ivfflatStep("memories_embedding_idx", table: "memories", lists: 100, budget: "64MB"), on: database, dryRun: true)
         #expect(preview.summary.exitCode == 1)
         #expect(preview.sink.outcome == .wouldFail)
 

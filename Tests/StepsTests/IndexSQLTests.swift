@@ -1,7 +1,8 @@
 import PlanModel
 import Runner
-@testable import Steps
 import Testing
+
+@testable import Steps
 
 @Suite("index-concurrently SQL rendering and definition comparison")
 struct IndexSQLTests {
@@ -12,12 +13,15 @@ struct IndexSQLTests {
                 IndexStep.Key(target: .column("email"), opclass: "text_pattern_ops", order: .desc, nulls: .last),
                 IndexStep.Key(target: .expression("lower(name)")),
             ],
-            storage: [IndexStep.StorageParameter(name: "fillfactor", value: .int(90)),
-                      IndexStep.StorageParameter(name: "deduplicate_items", value: .bool(false))],
+            storage: [
+                IndexStep.StorageParameter(name: "fillfactor", value: .int(90)),
+                IndexStep.StorageParameter(name: "deduplicate_items", value: .bool(false)),
+            ],
             include: ["id"], predicate: "deleted_at IS NULL", unique: true)
         #expect(
             IndexSQL(step: step).create
-                == #"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx ""odd""" ON "app"."Users" USING btree ("email" "text_pattern_ops" DESC NULLS LAST, (lower(name))) INCLUDE ("id") WITH ("fillfactor" = 90, "deduplicate_items" = false) WHERE (deleted_at IS NULL)"#)
+                == #"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx ""odd""" ON "app"."Users" USING btree ("email" "text_pattern_ops" DESC NULLS LAST, (lower(name))) INCLUDE ("id") WITH ("fillfactor" = 90, "deduplicate_items" = false) WHERE (deleted_at IS NULL)"#
+        )
         #expect(IndexSQL(step: step).drop == #"DROP INDEX CONCURRENTLY IF EXISTS "app"."idx ""odd""""#)
     }
 
@@ -29,9 +33,14 @@ struct IndexSQLTests {
     }
 
     @Test func normalisesDeparsedExpressions() {
-        #expect(IndexDefinitionComparison.normaliseExpression("(status = 'Active'::text)") == IndexDefinitionComparison.normaliseExpression("status = 'Active'"))
-        #expect(IndexDefinitionComparison.normaliseExpression("status = 'Active'") != IndexDefinitionComparison.normaliseExpression("status = 'active'"))
-        #expect(IndexDefinitionComparison.normaliseOption("fastupdate=off") == IndexDefinitionComparison.normaliseOption("fastupdate=false"))
+        #expect(
+            IndexDefinitionComparison.normaliseExpression("(status = 'Active'::text)")
+                == IndexDefinitionComparison.normaliseExpression("status = 'Active'"))
+        #expect(
+            IndexDefinitionComparison.normaliseExpression("status = 'Active'")
+                != IndexDefinitionComparison.normaliseExpression("status = 'active'"))
+        #expect(
+            IndexDefinitionComparison.normaliseOption("fastupdate=off") == IndexDefinitionComparison.normaliseOption("fastupdate=false"))
     }
 }
 
@@ -62,6 +71,8 @@ struct IndexHelperTests {
         #expect(scanning.percent == 100)
         let waiting = IndexBuildProgressMonitor.progress(from: ["waiting for writers before build", "0", "0", "0", "0", "2", "1", "4242"])
         #expect(waiting.detail == "1/2 transactions, waiting for pid 4242")
-        #expect(IndexBuildProgressMonitor.progress(from: ["building index: performing k-means", "0", "0", "0", "0", "0", "0", "0"]).percent == nil)
+        #expect(
+            IndexBuildProgressMonitor.progress(from: ["building index: performing k-means", "0", "0", "0", "0", "0", "0", "0"]).percent
+                == nil)
     }
 }

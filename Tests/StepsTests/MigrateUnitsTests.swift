@@ -14,9 +14,11 @@ struct MigrateUnitsTests {
         defer { database.drop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let folder = try migrationsFolder(directory, [
-            ("20240101000000_index", "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nINSERT INTO t VALUES (1);\n"),
-        ])
+        let folder = try migrationsFolder(
+            directory,
+            [
+                ("20240101000000_index", "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nINSERT INTO t VALUES (1);\n")
+            ])
         migrate(folder, on: database)
         let row = try database.connect().execute("SELECT applied_steps_count, finished_at IS NOT NULL FROM _prisma_migrations").rows
         #expect(row == [["3", "t"]])
@@ -28,9 +30,14 @@ struct MigrateUnitsTests {
         defer { database.drop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let folder = try migrationsFolder(directory, [
-            ("20240101000000_index", "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (nope);\n"),
-        ])
+        let folder = try migrationsFolder(
+            directory,
+            [
+                (
+                    "20240101000000_index",
+                    "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (nope);\n"
+                )
+            ])
         let harness = StepHarness(url: database.url)
         let summary = harness.run(MigrateRunner(MigrateStep(migrations: folder)), kind: "migrate")
         #expect(summary.exitCode == 1)
@@ -38,7 +45,9 @@ struct MigrateUnitsTests {
         #expect(error.location == "\(folder)/20240101000000_index/migration.sql:4:23")
         #expect(error.text.hasPrefix("migration 20240101000000_index failed in unit 3 of 3: column \"nope\" does not exist"))
         let connection = try database.connect()
-        let row = try connection.execute("SELECT applied_steps_count, finished_at IS NULL, logs LIKE '%Database error code: 42703%' FROM _prisma_migrations").rows
+        let row = try connection.execute(
+            "SELECT applied_steps_count, finished_at IS NULL, logs LIKE '%Database error code: 42703%' FROM _prisma_migrations"
+        ).rows
         #expect(row == [["2", "t", "t"]])
         // Unit 3 rolled back as a whole: the valid INSERT before the bad one did not stay.
         #expect(try connection.execute("SELECT count(*) FROM t").scalar == "0")

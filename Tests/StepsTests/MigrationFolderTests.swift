@@ -1,7 +1,8 @@
 import Foundation
-@testable import Steps
 import TestSupport
 import Testing
+
+@testable import Steps
 
 @Suite("migrations folder")
 struct MigrationFolderTests {

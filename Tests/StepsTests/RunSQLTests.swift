@@ -5,8 +5,10 @@ import Steps
 import TestSupport
 import Testing
 
-func runSQL(_ source: SQLStep.Source, transaction: TransactionPolicy = .auto, on database: TestDatabase, dryRun: Bool = false,
-            lockTimeout: Duration = .seconds(5)) -> (RunSummary, CollectingSink) {
+func runSQL(
+    _ source: SQLStep.Source, transaction: TransactionPolicy = .auto, on database: TestDatabase, dryRun: Bool = false,
+    lockTimeout: Duration = .seconds(5)
+) -> (RunSummary, CollectingSink) {
     let harness = StepHarness(url: database.url, readOnly: dryRun, lockTimeout: lockTimeout)
     let summary = harness.run(SQLStepRunner(SQLStep(source: source), transaction: transaction), kind: "sql")
     return (summary, harness.sink)
@@ -35,8 +37,10 @@ struct RunSQLTests {
         let (summary, sink) = runSQL(.file(file), on: database)
         #expect(summary.exitCode == 0, "\(sink.transcript)")
         #expect(summary.done == 1)
-        #expect(sink.texts.contains(
-            "ran 8 statement(s) from \(file) in 4 unit(s): transaction of 2, autocommit (line 3), the file's own transaction block, transaction of 1"))
+        #expect(
+            sink.texts.contains(
+                "ran 8 statement(s) from \(file) in 4 unit(s): transaction of 2, autocommit (line 3), the file's own transaction block, transaction of 1"
+            ))
         let connection = try database.connect()
         #expect(try connection.execute("SELECT string_agg(name, ',' ORDER BY id) FROM items").scalar == "a,b,c")
         #expect(try connection.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name'::regclass").scalar == "t")
@@ -49,7 +53,9 @@ struct RunSQLTests {
         defer { database.drop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let file = try directory.write("fix.sql", """
+        let file = try directory.write(
+            "fix.sql",
+            """
             CREATE TABLE t (id int);
             CREATE INDEX CONCURRENTLY t_id ON t (id);
             INSERT INTO t VALUES (1);
@@ -72,22 +78,29 @@ struct RunSQLTests {
     @Test func inlineSQLErrorsPointIntoThePlanFile() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
-        let onSecondLine = runSQL(.inline("SELECT 1;\nSELECT nosuch;", location: SourceLocation(file: "release.plan.yaml", line: 12, column: 9)), on: database)
+        let onSecondLine = runSQL(
+            .inline("SELECT 1;\nSELECT nosuch;", location: SourceLocation(file: "release.plan.yaml", line: 12, column: 9)), on: database)
         #expect(onSecondLine.1.messages(.error).last?.location == "release.plan.yaml:13:8")
-        let onFirstLine = runSQL(.inline("SELECT nosuch", location: SourceLocation(file: "release.plan.yaml", line: 20, column: 12)), on: database)
+        let onFirstLine = runSQL(
+            .inline("SELECT nosuch", location: SourceLocation(file: "release.plan.yaml", line: 20, column: 12)), on: database)
         #expect(onFirstLine.1.messages(.error).last?.location == "release.plan.yaml:20:19")
     }
 
     @Test func transactionRequiredIsAllOrNothingAndRefusesWhatCannotRunInOne() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
-        let atomic = runSQL(.inline("CREATE TABLE x (id int);\nINSERT INTO x VALUES (1 / 0);", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
-                            transaction: .required, on: database)
+        let atomic = runSQL(
+            .inline(
+                "CREATE TABLE x (id int);\nINSERT INTO x VALUES (1 / 0);", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
+            transaction: .required, on: database)
         #expect(atomic.0.exitCode == 1)
         #expect(try database.connect().execute("SELECT to_regclass('x') IS NULL").scalar == "t")
 
-        let refused = runSQL(.inline("CREATE TABLE y (id int);\nCREATE INDEX CONCURRENTLY y_id ON y (id);", location: SourceLocation(file: "p.yaml", line: 5, column: 3)),
-                             transaction: .required, on: database)
+        let refused = runSQL(
+            .inline(
+                "CREATE TABLE y (id int);\nCREATE INDEX CONCURRENTLY y_id ON y (id);",
+                location: SourceLocation(file: "p.yaml", line: 5, column: 3)),
+            transaction: .required, on: database)
         #expect(refused.0.exitCode == 1)
         let error = try #require(refused.1.messages(.error).last)
         #expect(error.location == "p.yaml:6:1")
@@ -95,16 +108,20 @@ struct RunSQLTests {
         #expect(error.text.contains("CREATE INDEX CONCURRENTLY cannot run inside a transaction block"))
         #expect(try database.connect().execute("SELECT to_regclass('y') IS NULL").scalar == "t")
 
-        let inOne = runSQL(.inline("CREATE TABLE z (id int);\nINSERT INTO z VALUES (1);", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
-                           transaction: .required, on: database)
+        let inOne = runSQL(
+            .inline("CREATE TABLE z (id int);\nINSERT INTO z VALUES (1);", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
+            transaction: .required, on: database)
         #expect(inOne.1.texts.last { $0.hasPrefix("ran") }?.hasSuffix("in 1 unit(s): transaction of 2") == true)
     }
 
     @Test func transactionNoneRunsEachStatementAlone() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
-        let (summary, sink) = runSQL(.inline("CREATE TABLE y (id int);\nINSERT INTO y VALUES (1);\nSELECT 1 / 0;", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
-                                     transaction: .none, on: database)
+        let (summary, sink) = runSQL(
+            .inline(
+                "CREATE TABLE y (id int);\nINSERT INTO y VALUES (1);\nSELECT 1 / 0;",
+                location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
+            transaction: .none, on: database)
         #expect(summary.exitCode == 1)
         #expect(sink.messages(.error).last?.text.contains("failed in unit 3 of 3: division by zero") == true)
         #expect(sink.messages(.error).last?.text.contains("Unit 3 ran alone in autocommit and failed") == true)
@@ -116,8 +133,9 @@ struct RunSQLTests {
         defer { database.drop() }
         let holder = try database.connect()
         try holder.execute("SELECT pg_advisory_lock(72707369)")
-        let (summary, sink) = runSQL(.inline("CREATE TABLE locked (id int);", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
-                                     on: database, lockTimeout: .milliseconds(300))
+        let (summary, sink) = runSQL(
+            .inline("CREATE TABLE locked (id int);", location: SourceLocation(file: "p.yaml", line: 1, column: 1)),
+            on: database, lockTimeout: .milliseconds(300))
         #expect(summary.exitCode == 3)
         #expect(sink.messages(.error).last?.text.contains("could not take the migration lock") == true)
         #expect(try holder.execute("SELECT to_regclass('locked') IS NULL").scalar == "t")
@@ -148,12 +166,13 @@ struct RunSQLTests {
         #expect(summary.exitCode == 0)
         #expect(summary.wouldRun == 1)
         let units = sink.messages.filter { $0.text.hasPrefix("unit ") }
-        #expect(units.map(\.text) == [
-            "unit 1 of 4: one transaction (2 statement(s), from line 1)",
-            "unit 2 of 4: alone in autocommit, line 3: CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
-            "unit 3 of 4: the SQL's own transaction block, run as written (from line 4)",
-            "unit 4 of 4: one transaction (1 statement(s), from line 8)",
-        ])
+        #expect(
+            units.map(\.text) == [
+                "unit 1 of 4: one transaction (2 statement(s), from line 1)",
+                "unit 2 of 4: alone in autocommit, line 3: CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+                "unit 3 of 4: the SQL's own transaction block, run as written (from line 4)",
+                "unit 4 of 4: one transaction (1 statement(s), from line 8)",
+            ])
         #expect(units[1].sql == "CREATE INDEX CONCURRENTLY items_name ON items (name);")
         #expect(units[1].location == "\(file):3:1")
         #expect(try database.connect().execute("SELECT to_regclass('items') IS NULL").scalar == "t")

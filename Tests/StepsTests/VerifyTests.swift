@@ -45,30 +45,36 @@ struct VerifyTests {
         defer { database.drop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let folder = try migrationsFolder(directory, [
-            ("20240101000000_init", "CREATE TABLE memories (id integer PRIMARY KEY, body text, embedding vector(3));\nCREATE INDEX idx_body ON memories (body);\n")
-        ])
+        let folder = try migrationsFolder(
+            directory,
+            [
+                (
+                    "20240101000000_init",
+                    "CREATE TABLE memories (id integer PRIMARY KEY, body text, embedding vector(3));\nCREATE INDEX idx_body ON memories (body);\n"
+                )
+            ])
         migrate(folder, on: database)
 
-        let (summary, sink) = runVerify([
-            check(.migrationsUpToDate(migrations: folder)),
-            check(.index(name: "idx_body", table: "memories", method: .btree, mustBeValid: true)),
-            check(.noInvalidIndexes(schema: nil)),
-            check(.extensionInstalled(name: "vector", version: (.greaterOrEqual, "0.5.0"))),
-            check(.table(schema: nil, name: "memories")),
-            check(.table(schema: "public", name: "memories")),
-            check(.column(table: "memories", name: "embedding", type: "vector(3)")),
-            check(.column(table: "memories", name: "id", type: "int")),
-            check(.column(table: "public.memories", name: "body", type: "TEXT")),
-            check(.setting(name: "maintenance_work_mem", comparison: .greaterOrEqual, value: "64MB")),
-            check(.setting(name: "maintenance_work_mem", comparison: .equal, value: "65536kB")),
-            check(.setting(name: "work_mem", comparison: .greaterOrEqual, value: "1024")),
-            check(.setting(name: "statement_timeout", comparison: .less, value: "1min")),
-            check(.setting(name: "default_transaction_read_only", comparison: .equal, value: "false")),
-            check(.query(sql: "SELECT count(*) FROM memories", expect: .value("0"))),
-            check(.query(sql: "SELECT * FROM memories", expect: .empty)),
-            check(.query(sql: "SELECT generate_series(1, 3)", expect: .rowCount(3))),
-        ], on: database)
+        let (summary, sink) = runVerify(
+            [
+                check(.migrationsUpToDate(migrations: folder)),
+                check(.index(name: "idx_body", table: "memories", method: .btree, mustBeValid: true)),
+                check(.noInvalidIndexes(schema: nil)),
+                check(.extensionInstalled(name: "vector", version: (.greaterOrEqual, "0.5.0"))),
+                check(.table(schema: nil, name: "memories")),
+                check(.table(schema: "public", name: "memories")),
+                check(.column(table: "memories", name: "embedding", type: "vector(3)")),
+                check(.column(table: "memories", name: "id", type: "int")),
+                check(.column(table: "public.memories", name: "body", type: "TEXT")),
+                check(.setting(name: "maintenance_work_mem", comparison: .greaterOrEqual, value: "64MB")),
+                check(.setting(name: "maintenance_work_mem", comparison: .equal, value: "65536kB")),
+                check(.setting(name: "work_mem", comparison: .greaterOrEqual, value: "1024")),
+                check(.setting(name: "statement_timeout", comparison: .less, value: "1min")),
+                check(.setting(name: "default_transaction_read_only", comparison: .equal, value: "false")),
+                check(.query(sql: "SELECT count(*) FROM memories", expect: .value("0"))),
+                check(.query(sql: "SELECT * FROM memories", expect: .empty)),
+                check(.query(sql: "SELECT generate_series(1, 3)", expect: .rowCount(3))),
+            ], on: database)
 
         #expect(summary.exitCode == 0, "\(sink.transcript)")
         #expect(summary.done == 1)
@@ -90,30 +96,36 @@ struct VerifyTests {
         defer { database.drop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let folder = try migrationsFolder(directory, [
-            ("20240101000000_init", "CREATE TABLE memories (id integer PRIMARY KEY, body text);\nCREATE INDEX idx_body ON memories USING hash (body);\n"),
-        ])
+        let folder = try migrationsFolder(
+            directory,
+            [
+                (
+                    "20240101000000_init",
+                    "CREATE TABLE memories (id integer PRIMARY KEY, body text);\nCREATE INDEX idx_body ON memories USING hash (body);\n"
+                )
+            ])
         migrate(folder, on: database)
         try directory.write("migrations/20240202000000_later/migration.sql", "ALTER TABLE memories ADD COLUMN tag text;")
         try makeInvalidIndex("idx_dup", on: database)
 
-        let (summary, sink) = runVerify([
-            check(.migrationsUpToDate(migrations: folder), line: 1),
-            check(.index(name: "idx_missing", table: nil, method: nil, mustBeValid: true), line: 2),
-            check(.index(name: "idx_body", table: "other", method: .btree, mustBeValid: true), line: 3),
-            check(.index(name: "idx_dup", table: "dup", method: .btree, mustBeValid: true), line: 4),
-            check(.noInvalidIndexes(schema: "public"), line: 5),
-            check(.extensionInstalled(name: "vector", version: nil), line: 6),
-            check(.table(schema: nil, name: "nope"), line: 7),
-            check(.column(table: "memories", name: "body", type: "integer"), line: 8),
-            check(.column(table: "memories", name: "absent", type: nil), line: 9),
-            check(.setting(name: "maintenance_work_mem", comparison: .greaterOrEqual, value: "1GB"), line: 10),
-            check(.setting(name: "no_such_setting", comparison: .equal, value: "1"), line: 11),
-            check(.query(sql: "SELECT count(*) FROM memories", expect: .value("5")), line: 12),
-            check(.query(sql: "SELECT 1", expect: .empty), line: 13),
-            check(.query(sql: "SELECT 1 UNION ALL SELECT 2", expect: .rowCount(1)), line: 14),
-            check(.table(schema: nil, name: "memories"), line: 15),
-        ], on: database)
+        let (summary, sink) = runVerify(
+            [
+                check(.migrationsUpToDate(migrations: folder), line: 1),
+                check(.index(name: "idx_missing", table: nil, method: nil, mustBeValid: true), line: 2),
+                check(.index(name: "idx_body", table: "other", method: .btree, mustBeValid: true), line: 3),
+                check(.index(name: "idx_dup", table: "dup", method: .btree, mustBeValid: true), line: 4),
+                check(.noInvalidIndexes(schema: "public"), line: 5),
+                check(.extensionInstalled(name: "vector", version: nil), line: 6),
+                check(.table(schema: nil, name: "nope"), line: 7),
+                check(.column(table: "memories", name: "body", type: "integer"), line: 8),
+                check(.column(table: "memories", name: "absent", type: nil), line: 9),
+                check(.setting(name: "maintenance_work_mem", comparison: .greaterOrEqual, value: "1GB"), line: 10),
+                check(.setting(name: "no_such_setting", comparison: .equal, value: "1"), line: 11),
+                check(.query(sql: "SELECT count(*) FROM memories", expect: .value("5")), line: 12),
+                check(.query(sql: "SELECT 1", expect: .empty), line: 13),
+                check(.query(sql: "SELECT 1 UNION ALL SELECT 2", expect: .rowCount(1)), line: 14),
+                check(.table(schema: nil, name: "memories"), line: 15),
+            ], on: database)
 
         #expect(summary.exitCode == 1)
         #expect(summary.failed == 1)
@@ -137,12 +149,14 @@ struct VerifyTests {
     @Test func extensionVersionsCompareNumericallyByComponent() throws {
         let database = try TestDatabase.fresh(extensions: ["vector"])
         defer { database.drop() }
-        let version = try #require(try database.connect().execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").scalar ?? nil)
-        let (summary, sink) = runVerify([
-            check(.extensionInstalled(name: "vector", version: (.greaterOrEqual, "0.10"))),
-            check(.extensionInstalled(name: "vector", version: (.less, "0.10"))),
-            check(.extensionInstalled(name: "vector", version: (.equal, version + ".0"))),
-        ], on: database)
+        let version = try #require(
+            try database.connect().execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").scalar ?? nil)
+        let (summary, sink) = runVerify(
+            [
+                check(.extensionInstalled(name: "vector", version: (.greaterOrEqual, "0.10"))),
+                check(.extensionInstalled(name: "vector", version: (.less, "0.10"))),
+                check(.extensionInstalled(name: "vector", version: (.equal, version + ".0"))),
+            ], on: database)
         // pgvector 0.x.y: numerically below 0.10, though "0.8" > "0.10" as text.
         #expect(sink.texts.contains("✗ extension vector \(version), expected >= 0.10 (ALTER EXTENSION vector UPDATE)"))
         #expect(sink.texts.contains("✓ extension vector \(version) < 0.10"))
@@ -154,12 +168,13 @@ struct VerifyTests {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
         try database.connect().execute("CREATE TABLE audit (note text)")
-        let (summary, sink) = runVerify([
-            check(.query(sql: "INSERT INTO audit VALUES ('verify was here') RETURNING note", expect: .rowCount(1))),
-            check(.query(sql: "COMMIT", expect: .empty)),
-            check(.query(sql: "SELECT 1; SELECT 2", expect: .empty)),
-            check(.table(schema: nil, name: "audit")),
-        ], on: database)
+        let (summary, sink) = runVerify(
+            [
+                check(.query(sql: "INSERT INTO audit VALUES ('verify was here') RETURNING note", expect: .rowCount(1))),
+                check(.query(sql: "COMMIT", expect: .empty)),
+                check(.query(sql: "SELECT 1; SELECT 2", expect: .empty)),
+                check(.table(schema: nil, name: "audit")),
+            ], on: database)
         #expect(summary.exitCode == 1)
         #expect(sink.texts.contains { $0.contains("cannot execute INSERT in a read-only transaction (SQLSTATE 25006)") })
         #expect(sink.texts.contains { $0.contains("cannot run in a verify check") })
@@ -172,14 +187,15 @@ struct VerifyTests {
     @Test func settingsCompareWithUnitsAndTypes() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
-        let (_, sink) = runVerify([
-            check(.setting(name: "shared_buffers", comparison: .greaterOrEqual, value: "128MB")),
-            check(.setting(name: "lock_timeout", comparison: .equal, value: "0")),
-            check(.setting(name: "maintenance_work_mem", comparison: .less, value: "65536")),
-            check(.setting(name: "maintenance_work_mem", comparison: .greaterOrEqual, value: "30s")),
-            check(.setting(name: "client_encoding", comparison: .equal, value: "UTF8")),
-            check(.setting(name: "client_encoding", comparison: .greater, value: "x")),
-        ], on: database)
+        let (_, sink) = runVerify(
+            [
+                check(.setting(name: "shared_buffers", comparison: .greaterOrEqual, value: "128MB")),
+                check(.setting(name: "lock_timeout", comparison: .equal, value: "0")),
+                check(.setting(name: "maintenance_work_mem", comparison: .less, value: "65536")),
+                check(.setting(name: "maintenance_work_mem", comparison: .greaterOrEqual, value: "30s")),
+                check(.setting(name: "client_encoding", comparison: .equal, value: "UTF8")),
+                check(.setting(name: "client_encoding", comparison: .greater, value: "x")),
+            ], on: database)
         let results = sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
         #expect(results.count == 6)
         #expect(results[0] == "✓ setting shared_buffers = 256MB >= 128MB")

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import PlanModel
 import SQL
 
@@ -64,7 +64,9 @@ public enum FuzzTargets {
     /// Lines as editors and the diagnostic renderer count them: a file ending in a newline has an
     /// empty last line, where an "unexpected end of file" points.
     static func splitLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
+        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+            $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0
+        }
     }
 }
 
@@ -85,12 +87,13 @@ public struct FuzzMutator {
 
     public var random: SplitMix
     public let seeds: [[UInt8]]
-    static let tokens: [[UInt8]] = [
-        "$$", "$a$", "'", "''", "E'\\", "\"", "/*", "*/", "--", ";", "\n", "\r\n", "BEGIN", "END", "ATOMIC", "CASE",
-        "CONCURRENTLY", "${{", "}}", "${{ params.x }}", ":", "- ", "{", "}", "[", "]", "&a", "*a", "!!str", "|", ">",
-        "uses: fuzz.plan.yaml", "uses: other.plan.yaml", "steps:", "params:", "migrate: {}", "\u{00E9}", "\u{1F600}",
-        "\t", "%YAML 1.2\n", "---\n", "...\n", "? ", "\\", "U&'", "U&\"",
-    ].map { Array($0.utf8) } + [[0x00], [0xFF], [0xC3], [0xE2, 0x82], [0xEF, 0xBB, 0xBF]]
+    static let tokens: [[UInt8]] =
+        [
+            "$$", "$a$", "'", "''", "E'\\", "\"", "/*", "*/", "--", ";", "\n", "\r\n", "BEGIN", "END", "ATOMIC", "CASE",
+            "CONCURRENTLY", "${{", "}}", "${{ params.x }}", ":", "- ", "{", "}", "[", "]", "&a", "*a", "!!str", "|", ">",
+            "uses: fuzz.plan.yaml", "uses: other.plan.yaml", "steps:", "params:", "migrate: {}", "\u{00E9}", "\u{1F600}",
+            "\t", "%YAML 1.2\n", "---\n", "...\n", "? ", "\\", "U&'", "U&\"",
+        ].map { Array($0.utf8) } + [[0x00], [0xFF], [0xC3], [0xE2, 0x82], [0xEF, 0xBB, 0xBF]]
 
     public init(seed: UInt64, seeds: [[UInt8]]) {
         random = SplitMix(seed: seed)

@@ -16,7 +16,10 @@ extension DiagnosticMessage {
         Self(text: "cannot read '\(path)': \(reason)")
     }
     static func fileTooLarge(_ path: String, bytes: Int, limit: Int) -> Self {
-        Self(text: "'\(path)' is \(megabytes(bytes)), larger than the \(megabytes(limit)) limit for plan files; split it into plans joined with 'uses:'")
+        Self(
+            text:
+                "'\(path)' is \(megabytes(bytes)), larger than the \(megabytes(limit)) limit for plan files; split it into plans joined with 'uses:'"
+        )
     }
     static let emptyFile = Self(text: "the file is empty; a plan starts with 'plan: 1'")
     static func invalidUTF8(byte: UInt8, offset: Int) -> Self {
@@ -164,7 +167,8 @@ extension DiagnosticMessage {
     static func keyNotForUses(_ key: String) -> Self {
         Self(text: "'\(key)' does not apply to 'uses:'; set it on the steps of the included plan")
     }
-    static let withNeedsUses = Self(text: "'with:' belongs to a 'uses:' step; for index storage parameters, put 'with:' inside 'index-concurrently:'")
+    static let withNeedsUses = Self(
+        text: "'with:' belongs to a 'uses:' step; for index storage parameters, put 'with:' inside 'index-concurrently:'")
     static func includeCycle(_ chain: [String]) -> Self {
         Self(text: "include cycle: \(chain.joined(separator: " → "))")
     }
@@ -177,13 +181,20 @@ extension DiagnosticMessage {
     static let includedEnvironmentsIgnored = Self(
         text: "'environments:' of an included plan are ignored; pass values with 'with:'", severity: .warning)
     static func duplicateStepID(_ id: String, firstUsed: String) -> Self {
-        Self(text: "step id '\(id)' is already used \(firstUsed); step ids must be unique (a 'uses:' step's id prefixes the ids of the plan it includes)")
+        Self(
+            text:
+                "step id '\(id)' is already used \(firstUsed); step ids must be unique (a 'uses:' step's id prefixes the ids of the plan it includes)"
+        )
     }
     static func unknownStepID(_ id: String, suggestion: String?) -> Self {
         Self(text: "no step has id '\(id)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
     }
-    static let shellCommandNeedsShell = Self(text: "'command:' runs through /bin/sh; add 'shell: true', or write the program and its arguments as 'run: [program, arg, …]'")
-    static let runNeedsList = Self(text: "'run:' takes the program and its arguments as a list, e.g. run: [npx, prisma, generate]; for a shell command line write 'command:' with 'shell: true'")
+    static let shellCommandNeedsShell = Self(
+        text: "'command:' runs through /bin/sh; add 'shell: true', or write the program and its arguments as 'run: [program, arg, …]'")
+    static let runNeedsList = Self(
+        text:
+            "'run:' takes the program and its arguments as a list, e.g. run: [npx, prisma, generate]; for a shell command line write 'command:' with 'shell: true'"
+    )
     static let emptyList = Self(text: "the list is empty")
     static let queryNeedsExpect = Self(text: "a 'query:' check needs 'expect:' (a value, '{ rows: N }' or 'empty')")
     static func badVersionConstraint(_ text: String) -> Self {
@@ -203,10 +214,14 @@ extension DiagnosticMessage {
         Self(text: "invalid expression: \(problem)")
     }
     static func unknownParam(_ name: String, suggestion: String?) -> Self {
-        Self(text: "unknown param 'params.\(name)'" + (suggestion.map { "; did you mean 'params.\($0)'?" } ?? "; declare it under 'params:'"))
+        Self(
+            text: "unknown param 'params.\(name)'" + (suggestion.map { "; did you mean 'params.\($0)'?" } ?? "; declare it under 'params:'")
+        )
     }
     static func unknownNamespace(_ name: String, suggestion: String?) -> Self {
-        Self(text: "unknown name '\(name)'; expressions read params.NAME, env.NAME and plan.name" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
+        Self(
+            text: "unknown name '\(name)'; expressions read params.NAME, env.NAME and plan.name"
+                + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
     }
     static func paramHasNoValue(_ name: String) -> Self {
         Self(text: "param '\(name)' has no value here (it is optional and not set)")

@@ -21,8 +21,14 @@ indirect enum Expression: Sendable, Equatable {
 }
 
 enum BinaryOperator: String, Sendable, Equatable {
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case and = "&&", or = "||"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case and = "&&"
+    case or = "||"
 
     var isComparison: Bool { self != .and && self != .or }
     var isOrdering: Bool { isComparison && self != .equal && self != .notEqual }

@@ -98,7 +98,8 @@ struct ExpressionEvaluator {
             if scope.paramsReadable { candidates += scope.params.keys.sorted().map { "params.\($0)" } }
             if parts.count == 2 { candidates.append("env.\(parts[1])") }
             if parts.count == 1 { candidates += scope.params.keys.sorted().map { "params.\($0)" } }
-            let suggestion = Suggestion.closest(to: written, in: candidates)
+            let suggestion =
+                Suggestion.closest(to: written, in: candidates)
                 ?? (parts.count == 1 && scope.params[parts[0]] != nil ? "params.\(parts[0])" : nil)
             throw ExpressionError(message: .unknownNamespace(written, suggestion: suggestion), offset: offset)
         }

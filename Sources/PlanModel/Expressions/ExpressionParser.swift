@@ -55,7 +55,9 @@ struct ExpressionParser {
                     throw ExpressionError(message: .expressionSyntax("'\(parts.joined(separator: "."))' is not a name"), offset: start)
                 }
                 tokens.append((.name(parts), start))
-            } else if character.isASCII && character.isNumber || (character == "-" && index + 1 < characters.count && characters[index + 1].isNumber) {
+            } else if character.isASCII && character.isNumber
+                || (character == "-" && index + 1 < characters.count && characters[index + 1].isNumber)
+            {
                 var text = String(character)
                 index += 1
                 while index < characters.count, characters[index].isLetter || characters[index].isNumber || characters[index] == "." {

@@ -279,7 +279,9 @@ struct FileContext {
             // Items are values, not YAML: the tag stops a `${{` inside one from being evaluated again.
             let read = values.map { value in
                 item(
-                    YAMLNode(content: .scalar(YAMLScalar(value: value.text ?? "", style: .singleQuoted)), location: node.location, tag: Self.evaluatedTag),
+                    YAMLNode(
+                        content: .scalar(YAMLScalar(value: value.text ?? "", style: .singleQuoted)), location: node.location,
+                        tag: Self.evaluatedTag),
                     "an item of \(what)")
             }
             return read.contains { $0 == nil } ? nil : read.compactMap { $0 }

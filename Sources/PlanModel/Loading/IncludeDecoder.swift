@@ -83,7 +83,9 @@ extension FileContext {
                     continue
                 }
                 let what = "'with.\(key)'"
-                guard let value = value(of: pair.value, as: declaration.type, itemType: declaration.itemType, what: what, reportAt: pair.key.location),
+                guard
+                    let value = value(
+                        of: pair.value, as: declaration.type, itemType: declaration.itemType, what: what, reportAt: pair.key.location),
                     checkConstraints(declaration, value.value, what: what, at: pair.key.location)
                 else {
                     valid = false

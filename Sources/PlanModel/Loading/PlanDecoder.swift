@@ -20,7 +20,9 @@ extension FileContext {
 
     func header(_ root: YAMLNode) -> PlanHeader? {
         guard root.mapping != nil else {
-            report(.wrongNode("a plan file", expected: "a mapping of keys (plan, name, steps, …)", found: root.kindDescription), at: root.location)
+            report(
+                .wrongNode("a plan file", expected: "a mapping of keys (plan, name, steps, …)", found: root.kindDescription),
+                at: root.location)
             return nil
         }
         guard let mapping = MappingReader(root, "the plan", known: Self.planKeys, context: self) else { return nil }
@@ -120,7 +122,9 @@ extension FileContext {
     }
 
     private func environments(_ plan: MappingReader, declarations: [ParamDeclaration]) -> [EnvironmentOverrides] {
-        guard let node = plan["environments"], let mapping = MappingReader(node, "'environments'", known: [], context: self) else { return [] }
+        guard let node = plan["environments"], let mapping = MappingReader(node, "'environments'", known: [], context: self) else {
+            return []
+        }
         var paramsOnly = self
         paramsOnly.scope.paramsReadable = false
         var result: [EnvironmentOverrides] = []
@@ -133,9 +137,13 @@ extension FileContext {
                 let params = MappingReader(paramsNode, "'params' of \(what)", known: declarations.map(\.name), context: self)
             {
                 for param in params.pairs {
-                    guard let key = param.key.scalar?.value, let declaration = declarations.first(where: { $0.name == key }) else { continue }
+                    guard let key = param.key.scalar?.value, let declaration = declarations.first(where: { $0.name == key }) else {
+                        continue
+                    }
                     let paramWhat = "param '\(key)' in \(what)"
-                    guard let value = paramsOnly.value(of: param.value, as: declaration.type, itemType: declaration.itemType, what: paramWhat),
+                    guard
+                        let value = paramsOnly.value(
+                            of: param.value, as: declaration.type, itemType: declaration.itemType, what: paramWhat),
                         checkConstraints(declaration, value.value, what: paramWhat, at: param.value.location)
                     else { continue }
                     overrides.params[key] = (value, param.value.location)
@@ -155,14 +163,18 @@ extension FileContext {
             if let earlier = first[id] {
                 session.diagnostics.includeChain = chain
                 let whereFirst = earlier.file == location.file ? "on line \(earlier.line)" : "at \(earlier)"
-                report(.duplicateStepID(id, firstUsed: whereFirst), at: location, notes: [Diagnostic.Note(message: "first used here", location: earlier)])
+                report(
+                    .duplicateStepID(id, firstUsed: whereFirst), at: location,
+                    notes: [Diagnostic.Note(message: "first used here", location: earlier)])
             } else {
                 first[id] = location
             }
         }
         for reference in session.stepReferences where first[reference.id] == nil {
             session.diagnostics.includeChain = reference.chain
-            report(.unknownStepID(reference.id, suggestion: Suggestion.closest(to: reference.id, in: first.keys.sorted())), at: reference.location)
+            report(
+                .unknownStepID(reference.id, suggestion: Suggestion.closest(to: reference.id, in: first.keys.sorted())),
+                at: reference.location)
         }
     }
 }

@@ -26,7 +26,9 @@ extension FileContext {
         else { return nil }
         let given = marks.filter { mapping[$0] != nil }
         guard given.count == 1, let value = mapping[given[0]] else {
-            report(.exclusiveKeys(marks, in: "'resolve'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
+            report(
+                .exclusiveKeys(marks, in: "'resolve'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location
+            )
             return nil
         }
         guard let name = migrationName(value, "'\(given[0])'") else { return nil }
@@ -42,7 +44,9 @@ extension FileContext {
         let migrations = migrationsFolder(mapping)
         let given = sources.filter { mapping[$0] != nil }
         guard given.count == 1, let value = mapping[given[0]] else {
-            report(.exclusiveKeys(sources, in: "'generate'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
+            report(
+                .exclusiveKeys(sources, in: "'generate'"),
+                at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
             return nil
         }
         let source: GenerateStep.Source?
@@ -68,7 +72,8 @@ extension FileContext {
         guard let mapping = MappingReader(node, "'sql'", known: sources, context: self) else { return nil }
         let given = sources.filter { mapping[$0] != nil }
         guard given.count == 1, let value = mapping[given[0]] else {
-            report(.exclusiveKeys(sources, in: "'sql'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
+            report(
+                .exclusiveKeys(sources, in: "'sql'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
             return nil
         }
         if given[0] == "file" { return path(value, "'file'").map { SQLStep(source: .file($0)) } }
@@ -76,7 +81,9 @@ extension FileContext {
     }
 
     func execStep(_ node: YAMLNode) -> ExecStep? {
-        guard let mapping = MappingReader(node, "'exec'", known: ["run", "command", "shell", "env", "cwd"], context: self) else { return nil }
+        guard let mapping = MappingReader(node, "'exec'", known: ["run", "command", "shell", "env", "cwd"], context: self) else {
+            return nil
+        }
         var valid = true
         var shell = false
         if let node = mapping["shell"] {

@@ -52,7 +52,9 @@ extension FileContext {
             guard let mapping = MappingReader(item, what, known: targets + ["opclass", "order", "nulls"], context: self) else { return nil }
             let given = targets.filter { mapping[$0] != nil }
             guard given.count == 1, let targetNode = mapping[given[0]] else {
-                report(.exclusiveKeys(targets, in: "an index key"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? item.location : item.location)
+                report(
+                    .exclusiveKeys(targets, in: "an index key"),
+                    at: given.count > 1 ? mapping.keyLocation(given[1]) ?? item.location : item.location)
                 return nil
             }
             let target: IndexStep.Key.Target? =

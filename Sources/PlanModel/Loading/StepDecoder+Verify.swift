@@ -26,14 +26,17 @@ extension FileContext {
 
     private func check(_ node: YAMLNode, migrations: String) -> VerifyCheck? {
         guard let pairs = node.mapping else {
-            report(.wrongNode("a verify check", expected: "a mapping such as 'table: NAME'", found: node.kindDescription), at: node.location)
+            report(
+                .wrongNode("a verify check", expected: "a mapping such as 'table: NAME'", found: node.kindDescription), at: node.location)
             return nil
         }
         let given = pairs.compactMap { $0.key.scalar?.value }.filter { Self.checkKeys.contains($0) }
         guard let mapping = MappingReader(node, "a verify check", known: Self.checkKeys + ["expect"], context: self) else { return nil }
         guard given.count == 1, let key = given.first, let value = mapping[key] else {
             let at = given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location
-            if given.count > 1 || pairs.allSatisfy({ Self.checkKeys.contains($0.key.scalar?.value ?? "") || $0.key.scalar?.value == "expect" }) {
+            if given.count > 1
+                || pairs.allSatisfy({ Self.checkKeys.contains($0.key.scalar?.value ?? "") || $0.key.scalar?.value == "expect" })
+            {
                 report(.exclusiveKeys(Self.checkKeys, in: "a verify check"), at: at)
             }
             return nil
@@ -55,7 +58,9 @@ extension FileContext {
             }
             return .migrationsUpToDate(migrations: migrations)
         case "index":
-            if value.scalar != nil { return identifier(value, "'index'").map { .index(name: $0, table: nil, method: nil, mustBeValid: true) } }
+            if value.scalar != nil {
+                return identifier(value, "'index'").map { .index(name: $0, table: nil, method: nil, mustBeValid: true) }
+            }
             guard let index = MappingReader(value, "'index'", known: ["name", "valid", "table", "using"], context: self),
                 let nameNode = index.require("name", in: "'index'", context: self),
                 let name = identifier(nameNode, "'name'")

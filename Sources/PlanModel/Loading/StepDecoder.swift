@@ -21,7 +21,9 @@ extension FileContext {
     /// steps of the included plan.
     func step(_ node: YAMLNode) -> [Step] {
         guard let pairs = node.mapping else {
-            report(.wrongNode("a step", expected: "a mapping with one action (migrate, sql, …)", found: node.kindDescription), at: node.location)
+            report(
+                .wrongNode("a step", expected: "a mapping with one action (migrate, sql, …)", found: node.kindDescription),
+                at: node.location)
             return []
         }
         var actionKeys: [YAMLPair] = []
@@ -37,10 +39,14 @@ extension FileContext {
         for (index, pair) in unknown.enumerated() {
             let key = pair.key.scalar?.value ?? ""
             if actionKeys.isEmpty && index == 0 {
-                report(.unknownStep(key, suggestion: Suggestion.closest(to: key, in: StepKeys.actions + StepKeys.common)), at: pair.key.location)
+                report(
+                    .unknownStep(key, suggestion: Suggestion.closest(to: key, in: StepKeys.actions + StepKeys.common)),
+                    at: pair.key.location)
             } else {
                 let allowed = StepKeys.common + (actionKeys.first?.key.scalar?.value == StepKeys.uses ? StepKeys.usesOnly : [])
-                report(.unknownKey(key, in: "a step", suggestion: Suggestion.closest(to: key, in: allowed), allowed: allowed), at: pair.key.location)
+                report(
+                    .unknownKey(key, in: "a step", suggestion: Suggestion.closest(to: key, in: allowed), allowed: allowed),
+                    at: pair.key.location)
             }
         }
         guard let action = actionKeys.first, let actionKey = action.key.scalar?.value else {
@@ -61,7 +67,8 @@ extension FileContext {
         if let withKey = mapping.keyLocation("with") {
             report(.withNeedsUses, at: withKey)
         }
-        var step = Step(action: .exec(ExecStep(command: .argv([]))), location: node.location, includedFrom: session.diagnostics.includeChain)
+        var step = Step(
+            action: .exec(ExecStep(command: .argv([]))), location: node.location, includedFrom: session.diagnostics.includeChain)
         let commonOK = readCommon(mapping, into: &step)
         guard let kind = StepKind(rawValue: actionKey), let decoded = stepAction(kind, action.value), commonOK else { return [] }
         step.action = decoded

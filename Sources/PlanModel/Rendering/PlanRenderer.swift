@@ -25,15 +25,16 @@ public struct PlanRenderer: Sendable {
         entries.append(
             .init(
                 "params",
-                .map(plan.params.map { param in
-                    .init(
-                        param.name,
-                        .map([
-                            .init("type", .string(param.value.type.rawValue)),
-                            .init("value", value(param.value, plan)),
-                            .init("from", .string(origin(param.origin))),
-                        ]))
-                })))
+                .map(
+                    plan.params.map { param in
+                        .init(
+                            param.name,
+                            .map([
+                                .init("type", .string(param.value.type.rawValue)),
+                                .init("value", value(param.value, plan)),
+                                .init("from", .string(origin(param.origin))),
+                            ]))
+                    })))
         entries.append(.init("settings", settings(plan.settings, plan)))
         entries.append(.init("steps", .list(plan.steps.map { step($0, plan) })))
         return .map(entries)
@@ -112,25 +113,31 @@ public struct PlanRenderer: Sendable {
             add("schema", step.schema.map(text))
             add("table", text(step.table))
             add("using", .string(step.method.rawValue))
-            add("columns", .list(step.keys.map { key in
-                var key_: [RenderNode.Entry] = []
-                switch key.target {
-                case .column(let column): key_.append(.init("column", text(column)))
-                case .expression(let expression): key_.append(.init("expression", text(expression)))
-                }
-                if let opclass = key.opclass { key_.append(.init("opclass", text(opclass))) }
-                if let order = key.order { key_.append(.init("order", .string(order.rawValue))) }
-                if let nulls = key.nulls { key_.append(.init("nulls", .string(nulls.rawValue))) }
-                return .map(key_)
-            }))
+            add(
+                "columns",
+                .list(
+                    step.keys.map { key in
+                        var keyEntries: [RenderNode.Entry] = []
+                        switch key.target {
+                        case .column(let column): keyEntries.append(.init("column", text(column)))
+                        case .expression(let expression): keyEntries.append(.init("expression", text(expression)))
+                        }
+                        if let opclass = key.opclass { keyEntries.append(.init("opclass", text(opclass))) }
+                        if let order = key.order { keyEntries.append(.init("order", .string(order.rawValue))) }
+                        if let nulls = key.nulls { keyEntries.append(.init("nulls", .string(nulls.rawValue))) }
+                        return .map(keyEntries)
+                    }))
             if !step.storage.isEmpty {
-                add("with", .map(step.storage.map { parameter in
-                    switch parameter.value {
-                    case .int(let number): .init(parameter.name, .int(number))
-                    case .bool(let flag): .init(parameter.name, .bool(flag))
-                    case .word(let word): .init(parameter.name, text(word))
-                    }
-                }))
+                add(
+                    "with",
+                    .map(
+                        step.storage.map { parameter in
+                            switch parameter.value {
+                            case .int(let number): .init(parameter.name, .int(number))
+                            case .bool(let flag): .init(parameter.name, .bool(flag))
+                            case .word(let word): .init(parameter.name, text(word))
+                            }
+                        }))
             }
             if !step.include.isEmpty { add("include", .list(step.include.map(text))) }
             add("where", step.predicate.map(text))

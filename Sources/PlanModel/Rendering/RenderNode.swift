@@ -33,7 +33,10 @@ public indirect enum RenderNode: Sendable, Equatable {
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
         case .list(let items):
-            guard !items.isEmpty else { output += "[]"; return }
+            guard !items.isEmpty else {
+                output += "[]"
+                return
+            }
             output += "[\n"
             for (index, item) in items.enumerated() {
                 output += inner
@@ -42,7 +45,10 @@ public indirect enum RenderNode: Sendable, Equatable {
             }
             output += indent + "]"
         case .map(let entries):
-            guard !entries.isEmpty else { output += "{}"; return }
+            guard !entries.isEmpty else {
+                output += "{}"
+                return
+            }
             output += "{\n"
             for (index, entry) in entries.enumerated() {
                 output += inner + Self.jsonString(entry.key) + ": "

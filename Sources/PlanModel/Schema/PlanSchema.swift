@@ -99,23 +99,27 @@ public enum PlanSchema {
                 described(
                     "PostgreSQL units, 1 MB = 1024 kB: 512kB, 64MB, 1GB.",
                     anyOf(constant(.int(0)), pattern("^\\s*(0|[0-9]+(\\.[0-9]+)?\\s*(B|kB|KB|MB|GB|TB))\\s*$"), ref("expression")))),
-            .init("identifier", anyOf(.map([.init("type", .string("string")), .init("minLength", .int(1)), .init("maxLength", .int(63))]), ref("expression"))),
+            .init(
+                "identifier",
+                anyOf(
+                    .map([.init("type", .string("string")), .init("minLength", .int(1)), .init("maxLength", .int(63))]), ref("expression"))),
             .init("path", type("string")),
             .init("migrationName", migrationName),
             .init(
                 "param",
                 anyOf(
                     .map([.init("enum", .list(paramTypes.map(RenderNode.string)))]),
-                    object([
-                        ("type", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))])),
-                        ("default", .map([])),
-                        ("required", ref("bool")),
-                        ("min", anyOf(type("integer"), type("string"))),
-                        ("max", anyOf(type("integer"), type("string"))),
-                        ("allowed", type("array")),
-                        ("items", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))])),
-                        ("description", type("string")),
-                    ], required: ["type"]))),
+                    object(
+                        [
+                            ("type", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))])),
+                            ("default", .map([])),
+                            ("required", ref("bool")),
+                            ("min", anyOf(type("integer"), type("string"))),
+                            ("max", anyOf(type("integer"), type("string"))),
+                            ("allowed", type("array")),
+                            ("items", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))])),
+                            ("description", type("string")),
+                        ], required: ["type"]))),
             .init(
                 "params",
                 .map([
@@ -152,7 +156,10 @@ public enum PlanSchema {
                 ("on_failed", choice(MigrateStep.OnFailed.allCases.map(\.rawValue))),
             ]))
         let generate = object(
-            [("name", migrationName), ("migrations", ref("path")), ("sql", type("string")), ("file", ref("path")), ("from_step", type("string"))],
+            [
+                ("name", migrationName), ("migrations", ref("path")), ("sql", type("string")), ("file", ref("path")),
+                ("from_step", type("string")),
+            ],
             required: ["name"], extra: [exactlyOne(["sql", "file", "from_step"])])
         let key = anyOf(
             ref("identifier"),
@@ -167,7 +174,13 @@ public enum PlanSchema {
                 ("name", ref("identifier")), ("schema", ref("identifier")), ("table", ref("identifier")),
                 ("using", choice(IndexStep.Method.allCases.map(\.rawValue))),
                 ("columns", anyOf(array(key, minItems: 1), ref("expression"))),
-                ("with", .map([.init("type", .string("object")), .init("additionalProperties", anyOf(type("integer"), type("boolean"), type("string")))])),
+                (
+                    "with",
+                    .map([
+                        .init("type", .string("object")),
+                        .init("additionalProperties", anyOf(type("integer"), type("boolean"), type("string"))),
+                    ])
+                ),
                 ("include", anyOf(array(ref("identifier")), ref("expression"))),
                 ("where", type("string")), ("unique", ref("bool")), ("maintenance_work_mem", ref("size")),
                 ("parallel_workers", ref("int")), ("lock_timeout", ref("duration")),
@@ -225,19 +238,27 @@ public enum PlanSchema {
                 anyOf(
                     ref("identifier"),
                     object(
-                        [("name", ref("identifier")), ("valid", ref("bool")), ("table", ref("identifier")),
-                         ("using", choice(IndexStep.Method.allCases.map(\.rawValue)))], required: ["name"]))),
+                        [
+                            ("name", ref("identifier")), ("valid", ref("bool")), ("table", ref("identifier")),
+                            ("using", choice(IndexStep.Method.allCases.map(\.rawValue))),
+                        ], required: ["name"]))),
             check("invalid-indexes", anyOf(constant(.string("none")), object([("schema", ref("identifier"))], required: ["schema"]))),
             check(
                 "extension",
                 anyOf(ref("identifier"), object([("name", ref("identifier")), ("version", type("string"))], required: ["name"]))),
-            check("table", anyOf(ref("identifier"), object([("schema", ref("identifier")), ("name", ref("identifier"))], required: ["name"]))),
-            check("column", object([("table", ref("identifier")), ("name", ref("identifier")), ("type", type("string"))], required: ["table", "name"])),
+            check(
+                "table", anyOf(ref("identifier"), object([("schema", ref("identifier")), ("name", ref("identifier"))], required: ["name"]))),
+            check(
+                "column",
+                object([("table", ref("identifier")), ("name", ref("identifier")), ("type", type("string"))], required: ["table", "name"])),
             check(
                 "setting",
                 object(
-                    [("name", type("string")), ("op", .map([.init("enum", .list(["=", "==", "!=", "<", "<=", ">", ">="].map(RenderNode.string)))])),
-                     ("value", ref("text"))], required: ["name", "value"])),
+                    [
+                        ("name", type("string")),
+                        ("op", .map([.init("enum", .list(["=", "==", "!=", "<", "<=", ">", ">="].map(RenderNode.string)))])),
+                        ("value", ref("text")),
+                    ], required: ["name", "value"])),
             object(
                 [
                     ("query", type("string")),

@@ -6,7 +6,12 @@ public struct VerifyStep: Sendable, Equatable {
 
 public struct VerifyCheck: Sendable, Equatable {
     public enum Comparison: String, Sendable, Equatable, CaseIterable {
-        case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">",
+        case equal = "="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case
             greaterOrEqual = ">="
     }
     public enum Expectation: Sendable, Equatable {

@@ -36,7 +36,9 @@ public struct SourceText: Sendable, Equatable {
             // The same breaks as `lines`: LF, CRLF (one break), lone CR, NEL, LS, PS.
             let isCRLF = byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A
             let isNEL = byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85
-            let isLSPS = byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+            let isLSPS =
+                byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+                && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
             if byte == 0x0A || (byte == 0x0D && !isCRLF) {
                 line += 1
                 column = 1

@@ -165,15 +165,18 @@ extension YAMLComposer {
                 let name = string(event.data.alias.anchor) ?? ""
                 guard let anchored = anchors[name] else {
                     diagnostics.append(Diagnostic(.undefinedAlias(name), at: location))
-                    complete(YAMLNode(content: .scalar(YAMLScalar(value: "", style: .plain)), location: location), weight: 1, depth: 1, anchor: nil)
+                    complete(
+                        YAMLNode(content: .scalar(YAMLScalar(value: "", style: .plain)), location: location), weight: 1, depth: 1,
+                        anchor: nil)
                     return
                 }
                 complete(anchored.node, weight: anchored.weight, depth: anchored.depth, anchor: nil)
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
-                let value = scalar.value.map { pointer in
-                    String(decoding: UnsafeBufferPointer(start: pointer, count: scalar.length), as: UTF8.self)
-                } ?? ""
+                let value =
+                    scalar.value.map { pointer in
+                        String(decoding: UnsafeBufferPointer(start: pointer, count: scalar.length), as: UTF8.self)
+                    } ?? ""
                 let node = YAMLNode(
                     content: .scalar(YAMLScalar(value: value, style: Self.style(scalar.style))),
                     location: location, tag: string(scalar.tag))

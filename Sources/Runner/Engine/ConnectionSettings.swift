@@ -37,7 +37,8 @@ public enum DotEnv {
             guard let equals = line.firstIndex(of: "=") else { continue }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, let close = value.dropFirst().firstIndex(of: quote) {
+            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, let close = value.dropFirst().firstIndex(of: quote)
+            {
                 value = String(value[value.index(after: value.startIndex)..<close])
                 if quote == "\"" { value = value.replacingOccurrences(of: "\\n", with: "\n") }
             } else if let hash = value.range(of: " #") {

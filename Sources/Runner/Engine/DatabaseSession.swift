@@ -45,7 +45,9 @@ public final class DatabaseSession {
             var statements: [String] = []
             if opened.serverVersionNumber >= 140000 { statements.append("SET client_connection_check_interval = '1s'") }
             for setting in settings {
-                statements.append("SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)")
+                statements.append(
+                    "SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)"
+                )
             }
             if !statements.isEmpty {
                 let outcome = opened.runScript(statements.joined(separator: "; "))

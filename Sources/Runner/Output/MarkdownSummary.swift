@@ -87,7 +87,8 @@ public final class MarkdownSummary: EventSink {
         }
         if let summary {
             let verdict = summary.exitCode == 0 ? "**OK**" : "**FAILED** (exit \(summary.exitCode))"
-            let counts = summary.dryRun
+            let counts =
+                summary.dryRun
                 ? "\(summary.wouldRun) would run, \(summary.wouldFail) would fail, \(summary.skipped) skipped"
                 : "\(summary.done) done, \(summary.failed) failed, \(summary.skipped) skipped"
             lines.append("\(verdict): \(counts).")

@@ -239,7 +239,7 @@ public final class PostgresConnection {
 
     private static func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
         let duplicates = strings.map { strdup($0) }
-        defer { duplicates.forEach { free($0) } }
+        defer { for pointer in duplicates { free(pointer) } }
         var pointers: [UnsafePointer<CChar>?] = duplicates.map { UnsafePointer($0) }
         pointers.append(nil)
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
@@ -249,7 +249,7 @@ public final class PostgresConnection {
         _ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
     ) -> R {
         let duplicates = strings.map { $0.map { strdup($0) } ?? nil }
-        defer { duplicates.forEach { free($0) } }
+        defer { for pointer in duplicates { free(pointer) } }
         let pointers: [UnsafePointer<CChar>?] = duplicates.map { $0.map { UnsafePointer($0) } }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
     }

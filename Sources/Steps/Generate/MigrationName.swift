@@ -16,12 +16,14 @@ enum MigrationName {
         }
         if let bad = normalised.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) }) {
             throw StepFailure(
-                "the generate step's name \"\(name)\" contains \"\(bad)\": a migration name may hold only letters, digits and underscores (spaces and dashes become underscores)")
+                "the generate step's name \"\(name)\" contains \"\(bad)\": a migration name may hold only letters, digits and underscores (spaces and dashes become underscores)"
+            )
         }
         let directoryBytes = timestampLength + 1 + normalised.utf8.count
         guard directoryBytes <= maximumDirectoryNameBytes else {
             throw StepFailure(
-                "the generate step's name is \(normalised.utf8.count) bytes; with its timestamp the migration directory would be \(directoryBytes) bytes, over Prisma's limit of \(maximumDirectoryNameBytes) (P3010): shorten it")
+                "the generate step's name is \(normalised.utf8.count) bytes; with its timestamp the migration directory would be \(directoryBytes) bytes, over Prisma's limit of \(maximumDirectoryNameBytes) (P3010): shorten it"
+            )
         }
         return normalised
     }

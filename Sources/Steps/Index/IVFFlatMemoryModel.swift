@@ -131,7 +131,10 @@ public struct IVFFlatMemoryModel: Sendable, Equatable {
         let checks: [Check]
         switch formula {
         case .runningTotals, .runningTotalsWithBlockCap:
-            checks = [Check(stage: .centers, totalBytes: centers), Check(stage: .samples, totalBytes: samples), Check(stage: .kmeans, totalBytes: kmeans)]
+            checks = [
+                Check(stage: .centers, totalBytes: centers), Check(stage: .samples, totalBytes: samples),
+                Check(stage: .kmeans, totalBytes: kmeans),
+            ]
         case .singleCheck, .legacy:
             checks = [Check(stage: .kmeans, totalBytes: kmeans)]
         }

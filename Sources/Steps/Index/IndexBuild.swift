@@ -21,7 +21,8 @@ struct IndexBuild {
             else { throw failure }
             context.say(
                 .warning,
-                "the parallel build ran out of dynamic shared memory (\(error.message)). That is the server's /dev/shm (small in containers: Docker's default is 64MB), not the disk. Retrying once without parallel workers (max_parallel_maintenance_workers = 0); to keep parallel builds, raise the container's shm size or lower maintenance_work_mem")
+                "the parallel build ran out of dynamic shared memory (\(error.message)). That is the server's /dev/shm (small in containers: Docker's default is 64MB), not the disk. Retrying once without parallel workers (max_parallel_maintenance_workers = 0); to keep parallel builds, raise the container's shm size or lower maintenance_work_mem"
+            )
             return try attempt(parallelWorkers: 0)
         }
     }
@@ -97,7 +98,9 @@ struct IndexBuild {
     }
 
     private func interrupted(_ signal: Int32, cancelled: Bool) -> StepFailure {
-        let what = cancelled ? "the build of \(step.name) was cancelled and the INVALID index it left dropped" : "the build of \(step.name) did not start"
+        let what =
+            cancelled
+            ? "the build of \(step.name) was cancelled and the INVALID index it left dropped" : "the build of \(step.name) did not start"
         return StepFailure(
             "interrupted by \(Interruption.name(of: signal)): \(what); the migration lock is released. Re-run to build it",
             exitCode: signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted)
@@ -123,7 +126,8 @@ struct IndexBuild {
         } catch {
             context.say(
                 .warning,
-                "could not drop the INVALID index \(schema).\(step.name) the failed build left (\(error.message)); the next run drops and rebuilds it")
+                "could not drop the INVALID index \(schema).\(step.name) the failed build left (\(error.message)); the next run drops and rebuilds it"
+            )
         }
     }
 

@@ -101,7 +101,8 @@ final class IndexBuildProgressMonitor: @unchecked Sendable {
         }
         if lockersTotal > 0 {
             let waiting = locker > 0 ? ", waiting for pid \(locker)" : ""
-            return Runner.Progress(phase: phase, percent: percent(lockersDone, lockersTotal), detail: "\(lockersDone)/\(lockersTotal) transactions\(waiting)")
+            return Runner.Progress(
+                phase: phase, percent: percent(lockersDone, lockersTotal), detail: "\(lockersDone)/\(lockersTotal) transactions\(waiting)")
         }
         if tuplesDone > 0 { return Runner.Progress(phase: phase, detail: "\(tuplesDone) tuples") }
         return Runner.Progress(phase: phase)

@@ -116,7 +116,8 @@ struct IndexCatalog {
     func rowsReadByBuild(table: Table, key: String, predicate: String?, limit: Int64) throws(PostgresError) -> Int64 {
         var filter = key + " IS NOT NULL"
         if let predicate { filter += " AND (" + predicate + ")" }
-        let sql = "SELECT count(*) FROM (SELECT 1 FROM " + IndexSQL.qualified(table.schema, table.name)
+        let sql =
+            "SELECT count(*) FROM (SELECT 1 FROM " + IndexSQL.qualified(table.schema, table.name)
             + " WHERE " + filter + " LIMIT " + String(max(limit, 0)) + ") AS sampled"
         return Int64(try connection.query(sql).scalar ?? "0") ?? 0
     }

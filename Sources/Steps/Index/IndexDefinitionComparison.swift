@@ -32,7 +32,9 @@ enum IndexDefinitionComparison {
         let haveOptions = Set(existing.options.map(normaliseOption))
         let wantOptions = Set(step.storage.map { normaliseOption($0.name + "=" + optionText($0.value)) })
         if haveOptions != wantOptions {
-            found.append("WITH (\(existing.options.joined(separator: ", "))), not (\(step.storage.map { $0.name + "=" + optionText($0.value) }.joined(separator: ", ")))")
+            found.append(
+                "WITH (\(existing.options.joined(separator: ", "))), not (\(step.storage.map { $0.name + "=" + optionText($0.value) }.joined(separator: ", ")))"
+            )
         }
         let havePredicate = existing.predicate.map(normaliseExpression)
         let wantPredicate = step.predicate.map(normaliseExpression)
@@ -113,7 +115,9 @@ enum IndexDefinitionComparison {
                 }
             case ":" where characters.first == ":":
                 characters = characters.dropFirst()
-                while let next = characters.first, next.isLetter || next.isNumber || next == "_" || next == "[" || next == "]" || next == "\"" {
+                while let next = characters.first,
+                    next.isLetter || next.isNumber || next == "_" || next == "[" || next == "]" || next == "\""
+                {
                     characters = characters.dropFirst()
                 }
             case "(", ")":

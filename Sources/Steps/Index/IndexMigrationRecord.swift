@@ -6,7 +6,9 @@ enum IndexMigrationRecord {
     /// Marks the migration applied unless the history already says so; true when it wrote.
     /// `name` is a whole migration name, or the name a `generate` step gave it without its
     /// timestamp, so generate + build + record_as can live in one plan.
-    static func markApplied(_ name: String, folder path: String, on connection: PostgresConnection, context: StepContext) throws(StepFailure) -> Bool {
+    static func markApplied(_ name: String, folder path: String, on connection: PostgresConnection, context: StepContext)
+        throws(StepFailure) -> Bool
+    {
         let folder: MigrationFolder
         do { folder = try MigrationFolder.load(path) } catch { throw StepFailure(error.description) }
         let local = try migration(named: name, in: folder)
@@ -28,15 +30,19 @@ enum IndexMigrationRecord {
         if generated.count == 1 { return generated[0] }
         if generated.count > 1 {
             throw StepFailure(
-                "record_as: \(name) matches \(generated.count) migrations (\(generated.map(\.name).joined(separator: ", "))); give the whole directory name")
+                "record_as: \(name) matches \(generated.count) migrations (\(generated.map(\.name).joined(separator: ", "))); give the whole directory name"
+            )
         }
         throw StepFailure(
-            "record_as: \(MigrationError.unknownMigration(name: name, folder: folder.path).description); the index was built, so fix the name and re-run: the build is skipped next time")
+            "record_as: \(MigrationError.unknownMigration(name: name, folder: folder.path).description); the index was built, so fix the name and re-run: the build is skipped next time"
+        )
     }
 
     static func isApplied(_ name: String, on connection: PostgresConnection) throws(StepFailure) -> Bool {
         do {
-            return try MigrationHistory.load(from: connection).contains { $0.migrationName == name && $0.finishedAt != nil && $0.rolledBackAt == nil }
+            return try MigrationHistory.load(from: connection).contains {
+                $0.migrationName == name && $0.finishedAt != nil && $0.rolledBackAt == nil
+            }
         } catch {
             throw StepFailure(error, doing: "could not read _prisma_migrations")
         }

@@ -48,9 +48,11 @@ struct IndexPreflight {
         case "r", "m": break
         case "p":
             report.problems.append(
-                "\(table.name) is a partitioned table: PostgreSQL cannot build an index on it CONCURRENTLY; build one on each partition, then attach them with CREATE INDEX ON ONLY and ALTER INDEX … ATTACH PARTITION")
+                "\(table.name) is a partitioned table: PostgreSQL cannot build an index on it CONCURRENTLY; build one on each partition, then attach them with CREATE INDEX ON ONLY and ALTER INDEX … ATTACH PARTITION"
+            )
         default:
-            report.problems.append("\(table.schema).\(table.name) is not a table (relkind '\(table.kind)'): an index needs a table or materialized view")
+            report.problems.append(
+                "\(table.schema).\(table.name) is not a table (relkind '\(table.kind)'): an index needs a table or materialized view")
         }
 
         let columns = try catalog.columns(of: table)
@@ -82,7 +84,8 @@ struct IndexPreflight {
     ) throws(PostgresError) {
         guard let pgvector = try catalog.vectorExtension() else {
             problems.append(
-                "the vector extension is not installed in this database: \(method.rawValue) comes from pgvector; add `CREATE EXTENSION IF NOT EXISTS vector;` to a migration that runs before this step")
+                "the vector extension is not installed in this database: \(method.rawValue) comes from pgvector; add `CREATE EXTENSION IF NOT EXISTS vector;` to a migration that runs before this step"
+            )
             return
         }
         var versionNote = "pgvector \(pgvector.installed)"
@@ -96,50 +99,64 @@ struct IndexPreflight {
             return
         }
         guard case .column(let columnName) = key.target, let column = columns[columnName] else {
-            notes.append("the key is an expression: pgvector checks its type and dimensions when the build starts, and memory cannot be predicted")
+            notes.append(
+                "the key is an expression: pgvector checks its type and dimensions when the build starts, and memory cannot be predicted")
             return
         }
         guard let type = VectorColumnType(rawValue: column.typeName) else {
             problems.append(
-                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes need a vector, halfvec, bit\(method == .hnsw ? " or sparsevec" : "") column")
+                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes need a vector, halfvec, bit\(method == .hnsw ? " or sparsevec" : "") column"
+            )
             return
         }
         guard let maximum = type.maximumDimensions(for: method) else {
             problems.append(
-                "column \(columnName) is \(column.formattedType), and ivfflat has no operator class for sparsevec: use hnsw (sparsevec_l2_ops, sparsevec_ip_ops, sparsevec_cosine_ops, sparsevec_l1_ops)")
+                "column \(columnName) is \(column.formattedType), and ivfflat has no operator class for sparsevec: use hnsw (sparsevec_l2_ops, sparsevec_ip_ops, sparsevec_cosine_ops, sparsevec_l1_ops)"
+            )
             return
         }
         guard column.typeModifier > 0 else {
             problems.append(
-                "column \(columnName) does not have dimensions (it is \(column.formattedType)): pgvector needs a fixed size, e.g. \(type.rawValue)(1536); alter the column's type in a migration")
+                "column \(columnName) does not have dimensions (it is \(column.formattedType)): pgvector needs a fixed size, e.g. \(type.rawValue)(1536); alter the column's type in a migration"
+            )
             return
         }
         let dimensions = column.typeModifier
         if type != .sparsevec, dimensions > maximum {
-            let other = type == .vector && maximum == 2_000 ? "; halfvec allows 4,000 (index `(\(columnName)::halfvec(\(dimensions)))` with halfvec ops), bit 64,000" : ""
+            let other =
+                type == .vector && maximum == 2_000
+                ? "; halfvec allows 4,000 (index `(\(columnName)::halfvec(\(dimensions)))` with halfvec ops), bit 64,000" : ""
             problems.append(
-                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes allow at most \(maximum) dimensions for \(type.rawValue)\(other)")
+                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes allow at most \(maximum) dimensions for \(type.rawValue)\(other)"
+            )
         }
         let allowed = type.operatorClasses(for: method)
         let opclass = key.opclass ?? type.defaultOperatorClass(for: method)
         if let opclass {
             if !allowed.contains(opclass.lowercased()) {
                 problems.append(
-                    "operator class \(opclass) does not fit a \(type.rawValue) column for \(method.rawValue): use one of \(allowed.joined(separator: ", "))")
+                    "operator class \(opclass) does not fit a \(type.rawValue) column for \(method.rawValue): use one of \(allowed.joined(separator: ", "))"
+                )
             } else if method == .ivfflat, opclass.lowercased().hasSuffix("_cosine_ops"), dimensions < 2 {
-                problems.append("column \(columnName) has 1 dimension, and cosine distance needs at least 2 (pgvector: \"dimensions must be greater than one for this opclass\")")
+                problems.append(
+                    "column \(columnName) has 1 dimension, and cosine distance needs at least 2 (pgvector: \"dimensions must be greater than one for this opclass\")"
+                )
             }
         } else {
             problems.append(
-                "\(method.rawValue) on \(type.rawValue) has no default operator class: name one under `opclass:` (\(allowed.joined(separator: ", ")))")
+                "\(method.rawValue) on \(type.rawValue) has no default operator class: name one under `opclass:` (\(allowed.joined(separator: ", ")))"
+            )
         }
         if type == .sparsevec {
-            notes.append("sparsevec values may have at most \(VectorColumnType.hnswMaximumNonZero) non-zero elements for hnsw; pgvector checks each row while building")
+            notes.append(
+                "sparsevec values may have at most \(VectorColumnType.hnswMaximumNonZero) non-zero elements for hnsw; pgvector checks each row while building"
+            )
         }
 
         switch method {
         case .ivfflat:
-            try predictIVFFlat(step, table: table, column: columnName, type: type, dimensions: dimensions, version: pgvector, catalog: catalog)
+            try predictIVFFlat(
+                step, table: table, column: columnName, type: type, dimensions: dimensions, version: pgvector, catalog: catalog)
         case .hnsw:
             try estimateHNSW(step, table: table, column: columnName, type: type, dimensions: dimensions, catalog: catalog)
         }
@@ -183,7 +200,9 @@ struct IndexPreflight {
             return
         }
         if efConstruction < 2 * m {
-            problems.append("ef_construction = \(efConstruction) is less than 2 × m = \(2 * m); pgvector refuses that (\"ef_construction must be greater than or equal to 2 * m\")")
+            problems.append(
+                "ef_construction = \(efConstruction) is less than 2 × m = \(2 * m); pgvector refuses that (\"ef_construction must be greater than or equal to 2 * m\")"
+            )
         }
         let rows: Int64
         if table.estimatedRows >= 0 {
@@ -196,7 +215,8 @@ struct IndexPreflight {
         let budgetMB = budgetKilobytes / 1024
         if estimate.fits(budgetKilobytes: budgetKilobytes) {
             notes.append(
-                "hnsw graph of about \(rows) rows needs about \(estimate.graphBytes / 1_048_576 + 1) MB: fits in maintenance_work_mem \(budgetMB) MB")
+                "hnsw graph of about \(rows) rows needs about \(estimate.graphBytes / 1_048_576 + 1) MB: fits in maintenance_work_mem \(budgetMB) MB"
+            )
         } else {
             warnings.append(
                 "hnsw graph of about \(rows) rows needs about \(estimate.suggestedMegabytes) MB, more than maintenance_work_mem \(budgetMB) MB: after about \(estimate.rowsThatFit(budgetKilobytes: budgetKilobytes)) rows pgvector goes on building on disk, which is much slower. Set `maintenance_work_mem: \(estimate.suggestedMegabytes)MB` on the step to build in memory (keep it below the server's /dev/shm size for parallel builds)"
@@ -206,12 +226,14 @@ struct IndexPreflight {
 
     /// The IVFFlat refusal, naming the largest `lists` that fits and the setting that would do.
     func ivfflatRefusal(step: IndexStep) -> String? {
-        guard let verdict = ivfflat, !verdict.fits, let failure = verdict.prediction.firstFailure(budgetKilobytes: verdict.budgetKilobytes) else {
+        guard let verdict = ivfflat, !verdict.fits, let failure = verdict.prediction.firstFailure(budgetKilobytes: verdict.budgetKilobytes)
+        else {
             return nil
         }
         let lists = verdict.prediction.lists
         let budgetMB = verdict.budgetKilobytes / 1024
-        var text = "the ivfflat build of \(step.name) would fail: pgvector \(verdict.version) would stop at its \(failure.stage.rawValue) check with \"memory required is \(IVFFlatMemoryModel.reportedMegabytes(failure.totalBytes)) MB, maintenance_work_mem is \(budgetMB) MB\" (lists = \(lists), \(verdict.prediction.sampledRows) sampled rows of \(verdict.model.columnType.rawValue)(\(verdict.model.dimensions))). "
+        var text =
+            "the ivfflat build of \(step.name) would fail: pgvector \(verdict.version) would stop at its \(failure.stage.rawValue) check with \"memory required is \(IVFFlatMemoryModel.reportedMegabytes(failure.totalBytes)) MB, maintenance_work_mem is \(budgetMB) MB\" (lists = \(lists), \(verdict.prediction.sampledRows) sampled rows of \(verdict.model.columnType.rawValue)(\(verdict.model.dimensions))). "
         if let largest = verdict.largestListsThatFit {
             text += "Set `lists` to \(largest) or less, or "
         } else {
@@ -225,9 +247,13 @@ struct IndexPreflight {
     func ivfflatSummary() -> String? {
         guard let verdict = ivfflat else { return nil }
         let p = verdict.prediction
-        let checks = p.checks.map { "\($0.stage.rawValue) \(IVFFlatMemoryModel.reportedMegabytes($0.totalBytes)) MB" }.joined(separator: ", ")
-        let budget = "\(verdict.budgetKilobytes / 1024) MB (\(budgetIsStepSetting ? "the step's maintenance_work_mem" : "the server's maintenance_work_mem"))"
-        return "ivfflat memory (pgvector \(verdict.version) formula): lists = \(p.lists), \(p.sampledRows) of \(p.sampleCapacity) sample rows, heap \(verdict.model.heapBlocks) blocks; needs \(p.requiredMegabytes) MB (\(checks)); budget \(budget): "
-            + (verdict.fits ? "fits" : "does not fit") + (verdict.largestListsThatFit.map { "; the largest lists that fits is \($0)" } ?? "")
+        let checks = p.checks.map { "\($0.stage.rawValue) \(IVFFlatMemoryModel.reportedMegabytes($0.totalBytes)) MB" }.joined(
+            separator: ", ")
+        let budget =
+            "\(verdict.budgetKilobytes / 1024) MB (\(budgetIsStepSetting ? "the step's maintenance_work_mem" : "the server's maintenance_work_mem"))"
+        return
+            "ivfflat memory (pgvector \(verdict.version) formula): lists = \(p.lists), \(p.sampledRows) of \(p.sampleCapacity) sample rows, heap \(verdict.model.heapBlocks) blocks; needs \(p.requiredMegabytes) MB (\(checks)); budget \(budget): "
+            + (verdict.fits ? "fits" : "does not fit")
+            + (verdict.largestListsThatFit.map { "; the largest lists that fits is \($0)" } ?? "")
     }
 }

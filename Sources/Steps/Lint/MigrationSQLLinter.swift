@@ -25,9 +25,10 @@ public struct MigrationSQLLinter: PlanLinter {
                 }
                 for migration in folder.migrations {
                     guard let script = migration.script else {
-                        diagnostics.append(Diagnostic(
-                            message: MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description,
-                            location: SourceLocation(file: migration.directory, line: 0, column: 0)))
+                        diagnostics.append(
+                            Diagnostic(
+                                message: MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description,
+                                location: SourceLocation(file: migration.directory, line: 0, column: 0)))
                         continue
                     }
                     diagnostics += SQLLint.check(script, file: migration.scriptPath).map(Self.diagnostic)

@@ -29,7 +29,8 @@ final class DurabilityScope {
         guard let previous else { return }
         self.previous = nil
         let outcome = connection.runScript(
-            "SELECT set_config('synchronous_commit', \(PostgresConnection.quoteLiteral(previous)), false); BEGIN; SELECT pg_current_xact_id(); COMMIT;")
+            "SELECT set_config('synchronous_commit', \(PostgresConnection.quoteLiteral(previous)), false); BEGIN; SELECT pg_current_xact_id(); COMMIT;"
+        )
         if let error = outcome.error {
             throw StepFailure(
                 "the migrations were applied, but confirming they are durable failed: \(error.description). Run again: "

@@ -42,13 +42,17 @@ public struct HistoryDiagnosis: Sendable {
             lines.append("\(pending.count) migration(s) not yet applied: " + pending.map(\.name).joined(separator: ", "))
         }
         for row in failed {
-            lines.append("migration \(row.migrationName) started at \(row.startedAt) and did not finish (\(row.appliedStepsCount) step(s) committed)")
+            lines.append(
+                "migration \(row.migrationName) started at \(row.startedAt) and did not finish (\(row.appliedStepsCount) step(s) committed)"
+            )
         }
         if !edited.isEmpty {
             lines.append("migration(s) changed after they were applied (checksum differs): " + edited.map(\.name).joined(separator: ", "))
         }
         if !missingLocally.isEmpty {
-            lines.append("migration(s) applied to the database but not found in \(folder): " + missingLocally.map(\.migrationName).joined(separator: ", "))
+            lines.append(
+                "migration(s) applied to the database but not found in \(folder): "
+                    + missingLocally.map(\.migrationName).joined(separator: ", "))
         }
         return lines
     }

@@ -40,8 +40,9 @@ struct Migrator {
             }
             let id = MigrationHistory.newID()
             ids.append(id)
-            let insert = MigrationHistory.insertFinishedSQL(
-                id: id, checksum: prepared.checksum, name: prepared.migration.name, steps: 1) + ";\n"
+            let insert =
+                MigrationHistory.insertFinishedSQL(
+                    id: id, checksum: prepared.checksum, name: prepared.migration.name, steps: 1) + ";\n"
             placements.append((migrationIndex, -1, characterCount))
             script += insert
             characterCount += insert.unicodeScalars.count
@@ -68,7 +69,8 @@ struct Migrator {
         if connection.isConnected {
             do {
                 try connection.execute(
-                    MigrationHistory.insertStartedSQL(id: MigrationHistory.newID(), checksum: failedMigration.checksum, name: failedMigration.migration.name))
+                    MigrationHistory.insertStartedSQL(
+                        id: MigrationHistory.newID(), checksum: failedMigration.checksum, name: failedMigration.migration.name))
                 let rows = try connection.query(
                     "SELECT id FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1",
                     [failedMigration.migration.name])
@@ -94,7 +96,8 @@ struct Migrator {
         if let resumingRow {
             id = resumingRow.id
             firstUnit = resumingRow.appliedStepsCount
-            context.say(.info, "resuming \(name) at unit \(firstUnit + 1) of \(prepared.units.count): units 1–\(firstUnit) committed earlier")
+            context.say(
+                .info, "resuming \(name) at unit \(firstUnit + 1) of \(prepared.units.count): units 1–\(firstUnit) committed earlier")
         } else {
             id = MigrationHistory.newID()
             do {
@@ -113,7 +116,8 @@ struct Migrator {
         for unitIndex in firstUnit..<total {
             let unit = prepared.units[unitIndex]
             let committed = unitIndex + 1
-            let record = committed == total
+            let record =
+                committed == total
                 ? MigrationHistory.finishSQL(id: id, steps: committed)
                 : MigrationHistory.recordProgressSQL(id: id, steps: committed)
             if resumingRow != nil, unitIndex == firstUnit, case .autocommit(let statement) = unit {
@@ -156,7 +160,9 @@ struct Migrator {
                     + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.indrelid = to_regclass($1) AND c.relname = $2 AND NOT i.indisvalid",
                 [table, index])
             guard let qualified = leftovers.scalar else { return }
-            context.say(.info, "\(migration): dropping the INVALID index \(qualified) an interrupted CREATE INDEX CONCURRENTLY left, to build it again")
+            context.say(
+                .info,
+                "\(migration): dropping the INVALID index \(qualified) an interrupted CREATE INDEX CONCURRENTLY left, to build it again")
             try connection.execute("DROP INDEX CONCURRENTLY IF EXISTS \(qualified)")
         } catch {
             throw StepFailure(error, doing: "could not drop the INVALID index \(index) left by the interrupted build")
@@ -167,9 +173,10 @@ struct Migrator {
     /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table …`; nil otherwise.
     static func concurrentIndexTarget(_ text: String) -> (index: String, table: String)? {
         let name = #"(?:"(?:[^"]|"")+"|[A-Za-z_\u{80}-\u{10FFFF}][A-Za-z0-9_$\u{80}-\u{10FFFF}]*)"#
-        guard let regex = try? Regex(
-            #"^(?i:create\s+(?:unique\s+)?index\s+concurrently\s+(?:if\s+not\s+exists\s+)?)("#
-                + name + #")\s+(?i:on\s+(?:only\s+)?)("# + name + #"(?:\s*\.\s*"# + name + #")?)"#),
+        guard
+            let regex = try? Regex(
+                #"^(?i:create\s+(?:unique\s+)?index\s+concurrently\s+(?:if\s+not\s+exists\s+)?)("#
+                    + name + #")\s+(?i:on\s+(?:only\s+)?)("# + name + #"(?:\s*\.\s*"# + name + #")?)"#),
             let match = try? regex.prefixMatch(in: text),
             let indexPart = match.output[1].substring, let tablePart = match.output[2].substring
         else { return nil }

@@ -38,18 +38,22 @@ struct PreparedMigration {
         units.enumerated().map { offset, unit in
             switch unit {
             case .transaction(let statements):
-                let title = units.count == 1
+                let title =
+                    units.count == 1
                     ? "in one transaction with its history row (\(statements.count) statement(s))"
                     : "unit \(offset + 1): one transaction (\(statements.count) statement(s), from line \(statements.first?.line ?? 0))"
                 return (title, statements.map(\.text).joined(separator: ";\n") + ";")
             case .authorBlock(let statements):
-                return ("unit \(offset + 1): the file's own transaction block, run as written (from line \(statements.first?.line ?? 0))",
-                        statements.map(\.text).joined(separator: ";\n") + ";")
+                return (
+                    "unit \(offset + 1): the file's own transaction block, run as written (from line \(statements.first?.line ?? 0))",
+                    statements.map(\.text).joined(separator: ";\n") + ";"
+                )
             case .autocommit(let statement):
-                return ("unit \(offset + 1): outside a transaction (autocommit), line \(statement.line): \(Self.reason(statement))",
-                        statement.text + ";")
+                return (
+                    "unit \(offset + 1): outside a transaction (autocommit), line \(statement.line): \(Self.reason(statement))",
+                    statement.text + ";"
+                )
             }
         }
     }
 }
-

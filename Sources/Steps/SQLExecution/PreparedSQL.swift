@@ -40,11 +40,13 @@ struct PreparedSQL {
     private static func readFile(_ path: String) throws(StepFailure) -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw StepFailure("SQL file \(path) does not exist (relative paths are resolved against the plan file); check the `file:` of the sql step")
+            throw StepFailure(
+                "SQL file \(path) does not exist (relative paths are resolved against the plan file); check the `file:` of the sql step")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard size <= maximumFileSize else {
-            throw StepFailure("SQL file \(path) is \(size / 1_048_576) MB; files over \(maximumFileSize / 1_048_576) MB are refused: split it")
+            throw StepFailure(
+                "SQL file \(path) is \(size / 1_048_576) MB; files over \(maximumFileSize / 1_048_576) MB are refused: split it")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StepFailure("SQL file \(path) cannot be read (permission denied?)")
@@ -104,11 +106,15 @@ struct PreparedSQL {
             let number = "unit \(offset + 1) of \(units.count)"
             switch unit {
             case .transaction(let statements):
-                return ("\(number): one transaction (\(statements.count) statement(s), from line \(statements[0].line))",
-                        statements.map(\.text).joined(separator: ";\n") + ";")
+                return (
+                    "\(number): one transaction (\(statements.count) statement(s), from line \(statements[0].line))",
+                    statements.map(\.text).joined(separator: ";\n") + ";"
+                )
             case .authorBlock(let statements):
-                return ("\(number): the SQL's own transaction block, run as written (from line \(statements[0].line))",
-                        statements.map(\.text).joined(separator: ";\n") + ";")
+                return (
+                    "\(number): the SQL's own transaction block, run as written (from line \(statements[0].line))",
+                    statements.map(\.text).joined(separator: ";\n") + ";"
+                )
             case .autocommit(let statement):
                 let why = statement.kind == .transactional ? "the step says `transaction: none`" : Self.reason(statement)
                 return ("\(number): alone in autocommit, line \(statement.line): \(why)", statement.text + ";")

@@ -11,7 +11,8 @@ struct CheckEvaluator {
     func evaluate(_ kind: VerifyCheck.Kind) throws(PostgresError) -> CheckResult {
         switch kind {
         case .migrationsUpToDate(let migrations): try migrationsUpToDate(migrations)
-        case .index(let name, let table, let method, let mustBeValid): try index(name, table: table, method: method, mustBeValid: mustBeValid)
+        case .index(let name, let table, let method, let mustBeValid):
+            try index(name, table: table, method: method, mustBeValid: mustBeValid)
         case .noInvalidIndexes(let schema): try noInvalidIndexes(schema)
         case .extensionInstalled(let name, let version): try extensionInstalled(name, version: version)
         case .table(let schema, let name): try table(schema: schema, name)
@@ -47,7 +48,8 @@ struct CheckEvaluator {
         if diagnosis.isUpToDate {
             return .passed("\(label): up to date (\(folder.migrations.count) applied)")
         }
-        let onlyPending = diagnosis.failed.isEmpty && diagnosis.edited.isEmpty && diagnosis.missingLocally.isEmpty
+        let onlyPending =
+            diagnosis.failed.isEmpty && diagnosis.edited.isEmpty && diagnosis.missingLocally.isEmpty
             && !diagnosis.withoutScript.contains { missing in diagnosis.pending.contains { $0.name == missing.name } }
         return .failed("\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "), mayBeFixedByEarlierSteps: onlyPending)
     }
@@ -66,7 +68,10 @@ struct CheckEvaluator {
         guard let row = result.rows.first else {
             return .failed("index \(name): does not exist", mayBeFixedByEarlierSteps: true)
         }
-        let actualTable = row[0] ?? "", schema = row[1] ?? "", actualMethod = row[2] ?? "", valid = row[3] == "t"
+        let actualTable = row[0] ?? ""
+        let schema = row[1] ?? ""
+        let actualMethod = row[2] ?? ""
+        let valid = row[3] == "t"
         let observed = "index \(name) on \(actualTable) using \(actualMethod)"
         var problems: [String] = []
         if let table, table != actualTable, table != "\(schema).\(actualTable)" {
@@ -77,7 +82,8 @@ struct CheckEvaluator {
         }
         if mustBeValid, !valid {
             problems.append(
-                "INVALID (a failed or interrupted CREATE INDEX CONCURRENTLY left it; queries do not use it: drop it with DROP INDEX CONCURRENTLY and build it again)")
+                "INVALID (a failed or interrupted CREATE INDEX CONCURRENTLY left it; queries do not use it: drop it with DROP INDEX CONCURRENTLY and build it again)"
+            )
         }
         if problems.isEmpty { return .passed(observed + (valid ? ", valid" : "")) }
         return .failed("index \(name): " + problems.joined(separator: "; "))
@@ -98,14 +104,17 @@ struct CheckEvaluator {
         guard !result.rows.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
         let listed = result.rows.map { "\($0[1] ?? "") (on \($0[2] ?? ""))" }.joined(separator: ", ")
         return .failed(
-            "\(result.rows.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild")
+            "\(result.rows.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
+        )
     }
 
     private func extensionInstalled(_ name: String, version: (VerifyCheck.Comparison, String)?) throws(PostgresError) -> CheckResult {
         let result = try connection.query("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = $1", [name])
         guard let installed = result.scalar else {
-            let available = try connection.query("SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name]).scalar
-            let hint = available == nil ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
+            let available = try connection.query("SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name])
+                .scalar
+            let hint =
+                available == nil ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
             return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
         }
         guard let (comparison, wanted) = version else { return .passed("extension \(name) \(installed)") }
@@ -190,11 +199,14 @@ struct CheckEvaluator {
         let statements: [SQLStatement]
         do { statements = try SQLSplitter.split(sql, file: "query") } catch { return .failed("\(label): \(error.message)") }
         guard statements.count == 1, let statement = statements.first else {
-            return .failed("\(label): a query check runs exactly one statement, and this has \(statements.count); split it into several checks")
+            return .failed(
+                "\(label): a query check runs exactly one statement, and this has \(statements.count); split it into several checks")
         }
         // Transaction control would end the READ ONLY transaction the checks rely on.
         guard case .transactional = statement.kind else {
-            return .failed("\(label): \(statement.text.prefix(30)) cannot run in a verify check, which runs in one READ ONLY transaction; use a plain query")
+            return .failed(
+                "\(label): \(statement.text.prefix(30)) cannot run in a verify check, which runs in one READ ONLY transaction; use a plain query"
+            )
         }
         let result = try connection.execute(statement.text)
         let count = result.rows.count
@@ -202,7 +214,8 @@ struct CheckEvaluator {
         case .empty:
             return count == 0 ? .passed("\(label) returned no rows") : .failed("\(label) returned \(count) row(s), expected none")
         case .rowCount(let wanted):
-            return count == wanted ? .passed("\(label) returned \(count) row(s)") : .failed("\(label) returned \(count) row(s), expected \(wanted)")
+            return count == wanted
+                ? .passed("\(label) returned \(count) row(s)") : .failed("\(label) returned \(count) row(s), expected \(wanted)")
         case .value(let wanted):
             guard count == 1 else { return .failed("\(label) returned \(count) row(s), expected one row with \(wanted)") }
             let observed = result.scalar ?? nil

@@ -24,7 +24,9 @@ struct SettingComparison {
             guard let observed = Double(setting) else { return .incomparable("the server reported \(setting), which is not a number") }
             let observedInBase = observed * (unit.flatMap(Self.factor) ?? 1)
             guard let wanted = Self.quantity(expected, defaultUnit: unit) else {
-                return .incomparable("`\(expected)` is not a number with a unit this setting accepts (\(unit.map { "its unit is \($0)" } ?? "it has no unit"))")
+                return .incomparable(
+                    "`\(expected)` is not a number with a unit this setting accepts (\(unit.map { "its unit is \($0)" } ?? "it has no unit"))"
+                )
             }
             guard Self.kind(ofUnit: unit) == wanted.kind else {
                 return .incomparable("`\(expected)` is a \(wanted.kind) but the setting's unit is \(unit ?? "none")")

@@ -8,7 +8,8 @@ struct PlanBindingOptions: ParsableArguments {
     @Option(name: .customLong("env"), help: "The environment of the plan to use (its params and settings override the defaults).")
     var environment: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Set a param, overriding the environment and the default.", valueName: "name=value"))
+    @Option(
+        name: .customLong("set"), help: ArgumentHelp("Set a param, overriding the environment and the default.", valueName: "name=value"))
     var assignments: [String] = []
 
     /// `--set name=value` pairs; a later `--set` of the same name wins, as on most CLIs.

@@ -8,7 +8,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Options every command that talks to a database takes (SPEC §4).
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: the plan's database_url, then DATABASE_URL, then libpq's PG* variables).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "PostgreSQL URL (default: the plan's database_url, then DATABASE_URL, then libpq's PG* variables).")
     var databaseURL: String?
 
     @Option(name: .customLong("lock-timeout"), help: "How long to wait for the migration lock, e.g. 30s, 2m.")

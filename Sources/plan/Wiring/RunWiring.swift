@@ -32,7 +32,9 @@ enum RunWiring {
         Interruption.shared.installSignalHandlers()
         var sessionSettings: [(String, String)] = []
         if let lockTimeout = settings?.lockTimeout { sessionSettings.append(("lock_timeout", Units.postgresMilliseconds(lockTimeout))) }
-        if let statementTimeout = settings?.statementTimeout { sessionSettings.append(("statement_timeout", Units.postgresMilliseconds(statementTimeout))) }
+        if let statementTimeout = settings?.statementTimeout {
+            sessionSettings.append(("statement_timeout", Units.postgresMilliseconds(statementTimeout)))
+        }
         let session = DatabaseSession(
             target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeoutDuration, reporter: reporter,
             settings: sessionSettings)
