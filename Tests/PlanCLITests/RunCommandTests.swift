@@ -220,3 +220,48 @@ struct StepTimeoutTests {
             ).scalar == "1")
     }
 }
+
+@Suite("plan run: retry after a lost connection")
+struct LostConnectionRetryTests {
+    @Test func aStepRetriedAfterItsSessionWasTerminatedReconnectsAndSucceeds() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "retry.plan.yaml",
+            """
+            plan: 1
+            name: reconnect
+            steps:
+              - name: slow step
+                retry: { attempts: 3, backoff: 100ms }
+                sql:
+                  sql: |
+                    CREATE TABLE IF NOT EXISTS attempts (at timestamptz);
+                    INSERT INTO attempts VALUES (now());
+                    SELECT pg_sleep(CASE WHEN nextval('attempt_number') = 1 THEN 30 ELSE 0 END);
+            """)
+        // A sequence is not transactional: it counts attempts across the rolled-back one.
+        let monitor = try database.connect()
+        try monitor.execute("CREATE SEQUENCE attempt_number")
+        let started = Date()
+        let process = try PlanProcess.start(
+            ["run", "retry.plan.yaml", "--database-url", database.url], directory: directory.path, outputPrefix: directory.path + "/run")
+        try waitUntil {
+            try monitor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(CASE%' AND pid <> pg_backend_pid()"
+            ).scalar == "1"
+        }
+        try monitor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(CASE%' AND pid <> pg_backend_pid()"
+        )
+        process.waitUntilExit()
+        let output = try String(contentsOfFile: directory.path + "/run.out", encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("retrying in"))
+        #expect(Date().timeIntervalSince(started) < 20, "the retry did not sleep")
+        // The first attempt's transaction died with its session; the retry committed once.
+        #expect(try monitor.execute("SELECT count(*) FROM attempts").scalar == "1")
+    }
+}

@@ -29,7 +29,14 @@ public final class DatabaseSession {
 
     /// The connection, connecting on first call.
     public func connect() throws(StepFailure) -> PostgresConnection {
-        if let connection { return connection }
+        if let connection {
+            if connection.isConnected { return connection }
+            // The server ended the session (a restart, pg_terminate_backend): a retried step
+            // gets a new one, and the lock, which went with the old session, is taken again.
+            self.connection = nil
+            holdsLock = false
+            cancellation.set(nil)
+        }
         if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
         do throws(PostgresError) {
             let opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)

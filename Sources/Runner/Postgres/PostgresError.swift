@@ -48,6 +48,8 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     public var isSafeToRetry: Bool {
         if kind == .connectionLost { return true }
         guard let sqlState else { return false }
-        return ["55P03", "40001", "40P01"].contains(sqlState)
+        // Lock timeout, serialization failure, deadlock; and the session ended by the server
+        // (administrator or crash shutdown, a lost connection): the open transaction died with it.
+        return ["55P03", "40001", "40P01", "57P01", "57P02", "57P03"].contains(sqlState) || sqlState.hasPrefix("08")
     }
 }
