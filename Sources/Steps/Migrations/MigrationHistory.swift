@@ -114,6 +114,14 @@ public enum MigrationHistory {
         "UPDATE _prisma_migrations SET applied_steps_count = \(steps), finished_at = clock_timestamp() WHERE id = \(PostgresConnection.quoteLiteral(id))"
     }
 
+    /// The failed row Prisma leaves (started, never finished, with its error in `logs`) for a
+    /// migration whose own transaction rolled back: one statement, after the fact.
+    static func recordFailedAttempt(name: String, checksum: String, logs: String, on connection: PostgresConnection) throws(PostgresError) {
+        try connection.query(
+            "INSERT INTO _prisma_migrations (id, checksum, migration_name, logs, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, now(), 0)",
+            [newID(), checksum, name, logs])
+    }
+
     static func recordFailure(id: String, logs: String, on connection: PostgresConnection) throws(PostgresError) {
         try connection.query("UPDATE _prisma_migrations SET logs = $1 WHERE id = $2", [logs, id])
     }

@@ -68,13 +68,8 @@ struct Migrator {
         let logs = Self.prismaLogs(name: failedMigration.migration.name, error: error)
         if connection.isConnected {
             do {
-                try connection.execute(
-                    MigrationHistory.insertStartedSQL(
-                        id: MigrationHistory.newID(), checksum: failedMigration.checksum, name: failedMigration.migration.name))
-                let rows = try connection.query(
-                    "SELECT id FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1",
-                    [failedMigration.migration.name])
-                if let id = rows.scalar { try MigrationHistory.recordFailure(id: id, logs: logs, on: connection) }
+                try MigrationHistory.recordFailedAttempt(
+                    name: failedMigration.migration.name, checksum: failedMigration.checksum, logs: logs, on: connection)
             } catch {
                 context.say(.warning, "could not record the failure in _prisma_migrations: \(error.message)")
             }
