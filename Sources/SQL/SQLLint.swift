@@ -171,7 +171,7 @@ public enum SQLLint {
 
     /// How `label` appears as a literal in SQL text (e.g. inside a DO body): quoted, quotes doubled.
     private static func quotedLiteral(_ label: String) -> String {
-        "'" + label.replacingAll("'", with: "''") + "'"
+        "'" + label.replacing("'", with: "''") + "'"
     }
 
     // MARK: - String lexing

@@ -182,7 +182,7 @@ struct StatementTokenizer {
             let raw = bytes[token.range]
             guard let open = raw.firstIndex(of: .doubleQuote) else { return nil }
             let inner = bytes[(open + 1)..<(token.range.upperBound - 1)]
-            return String(decoding: inner, as: UTF8.self).replacingAll("\"\"", with: "\"")
+            return String(decoding: inner, as: UTF8.self).replacing("\"\"", with: "\"")
         default:
             return nil
         }
@@ -229,20 +229,5 @@ struct StatementTokenizer {
         default:
             return nil
         }
-    }
-}
-
-extension String {
-    /// Replaces every occurrence of `target` (no Foundation in this module).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -60,8 +60,8 @@ struct MigrateCommandTests {
         ).rows
         #expect(
             rows == [
-                ["20240101000000_init", "t", sha256Hex(sql), "t", "t", "t", "1"],
-                ["20240102000000 with space", "t", sha256Hex("SELECT 1;"), "t", "t", "t", "1"],
+                ["20240101000000_init", "t", sha256sum(sql), "t", "t", "t", "1"],
+                ["20240102000000 with space", "t", sha256sum("SELECT 1;"), "t", "t", "t", "1"],
             ])
     }
 
@@ -301,19 +301,4 @@ struct MigrateCommandTests {
         #expect(applied.status == 0, "\(applied.all)")
         #expect(try connection.execute("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL").scalar == "3")
     }
-}
-
-func sha256Hex(_ text: String) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try? process.run()
-    input.fileHandleForWriting.write(Data(text.utf8))
-    try? input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(String(decoding: data, as: UTF8.self).prefix(64))
 }

@@ -111,10 +111,7 @@ struct RunCommandTests {
     @Test func sigtermDuringAnIndexBuildCleansUpAndExits143() throws {
         let database = try TestDatabase.fresh(extensions: ["vector"])
         defer { database.drop() }
-        let connection = try database.connect()
-        try connection.execute(
-            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 60000) g"
-        )
+        try database.createVectorTable("items", rows: 60000, dimensions: 64)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write(
@@ -135,7 +132,9 @@ struct RunCommandTests {
             ["run", "index.plan.yaml", "--database-url", database.url, "--format", "json"], directory: directory.path,
             outputPrefix: directory.path + "/run")
         let monitor = try database.connect()
-        try waitUntil { try monitor.execute("SELECT count(*) FROM pg_stat_progress_create_index").scalar == "1" }
+        try waitUntil {
+            try monitor.execute("SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()").scalar == "1"
+        }
         Thread.sleep(forTimeInterval: 1.2)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -37,20 +37,20 @@ struct StatusCommandTests {
         try connection.query(
             insert,
             [
-                UUID().uuidString.lowercased(), sha256Hex(initSQL), "2024-01-01 10:00:01+00", "20240101000000_init", nil, nil,
+                UUID().uuidString.lowercased(), sha256sum(initSQL), "2024-01-01 10:00:01+00", "20240101000000_init", nil, nil,
                 "2024-01-01 10:00:00+00", "1",
             ])
         // A failed attempt, rolled back by `prisma migrate resolve --rolled-back`, then applied.
         try connection.query(
             insert,
             [
-                UUID().uuidString.lowercased(), sha256Hex(secondSQL), nil, "20240102000000_second", "A migration failed to apply.",
+                UUID().uuidString.lowercased(), sha256sum(secondSQL), nil, "20240102000000_second", "A migration failed to apply.",
                 "2024-01-02 10:05:00+00", "2024-01-02 10:00:00+00", "0",
             ])
         try connection.query(
             insert,
             [
-                UUID().uuidString.lowercased(), sha256Hex(secondSQL), "2024-01-02 10:06:00+00", "20240102000000_second", "", nil,
+                UUID().uuidString.lowercased(), sha256sum(secondSQL), "2024-01-02 10:06:00+00", "20240102000000_second", "", nil,
                 "2024-01-02 10:06:00+00", "0",
             ])
 

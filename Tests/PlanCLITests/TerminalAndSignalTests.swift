@@ -50,9 +50,7 @@ struct TerminalAndSignalTests {
     @Test func indexBuildShowsAProgressBarOnATerminal() throws {
         let database = try TestDatabase.fresh(extensions: ["vector"])
         defer { database.drop() }
-        try database.connect().execute(
-            "CREATE TABLE items (id int, embedding vector(64)); INSERT INTO items SELECT g, (SELECT array_agg(random())::vector(64) FROM generate_series(1, 64) WHERE g > 0) FROM generate_series(1, 20000) g"
-        )
+        try database.createVectorTable("items", rows: 20000, dimensions: 64)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write(

@@ -1,5 +1,6 @@
 import Foundation
 import Steps
+import TestSupport
 import Testing
 
 @Suite("Prisma migration checksums")
@@ -18,7 +19,7 @@ struct MigrationChecksumTests {
     @Test func agreesWithSha256sumAcrossBlockBoundaries() throws {
         for length in [1, 54, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 65537] {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-            #expect(MigrationChecksum.of(bytes) == (try sha256sum(bytes)), "length \(length)")
+            #expect(MigrationChecksum.of(bytes) == sha256sum(bytes), "length \(length)")
         }
     }
 
@@ -37,20 +38,5 @@ struct MigrationChecksumTests {
         let unpadded = "2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa7425e7343362938b9824"
         #expect(MigrationChecksum.matches(unpadded, bytes: bytes))
         #expect(!MigrationChecksum.matches(unpadded, bytes: Array("hellp".utf8)))
-    }
-
-    private func sha256sum(_ bytes: [UInt8]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }

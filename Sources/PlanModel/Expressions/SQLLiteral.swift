@@ -3,11 +3,11 @@
 /// backslash in a literal is just a backslash and `E''` is not needed.
 enum SQLLiteral {
     static func identifier(_ name: String) -> String {
-        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
     static func string(_ text: String) -> String {
-        "'" + text.replacingAll("'", with: "''") + "'"
+        "'" + text.replacing("'", with: "''") + "'"
     }
 
     /// The SQL for a value, or nil for values that would need raw splicing (lists).
@@ -21,16 +21,5 @@ enum SQLLiteral {
         case .size(let size): string(Units.format(size))
         case .list: nil
         }
-    }
-}
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(count)
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
-        }
-        return result
     }
 }

@@ -81,7 +81,7 @@ public struct ConnectionTarget: Sendable, Equatable {
     /// The URL with its password replaced by `***`, for messages.
     public var displayString: String {
         var text = conninfo.isEmpty ? "(libpq defaults)" : conninfo
-        for secret in secrets { text = text.replacingAll(secret, with: "***") }
+        for secret in secrets { text = text.replacing(secret, with: "***") }
         return text
     }
 

@@ -147,16 +147,16 @@ public final class PostgresConnection {
 
     /// `"name"` with embedded quotes doubled: how a value becomes an identifier in SQL text.
     public static func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
     /// A string literal. With standard_conforming_strings (on since 9.1) only quotes need
     /// doubling; a backslash gets the E'' form so the literal means the same either way.
     public static func quoteLiteral(_ value: String) -> String {
         if value.contains("\\") {
-            return "E'" + value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "''") + "'"
+            return "E'" + value.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'"
         }
-        return "'" + value.replacingAll("'", with: "''") + "'"
+        return "'" + value.replacing("'", with: "''") + "'"
     }
 
     // MARK: - Internals
@@ -234,7 +234,7 @@ public final class PostgresConnection {
 
     /// Options are split on spaces by the server; a backslash keeps one in a value.
     private static func escapeOption(_ value: String) -> String {
-        value.replacingAll("\\", with: "\\\\").replacingAll(" ", with: "\\ ")
+        value.replacing("\\", with: "\\\\").replacing(" ", with: "\\ ")
     }
 
     private static func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

@@ -24,25 +24,13 @@ public struct Redactor: Sendable, Equatable {
     public func redact(_ text: String) -> String {
         var result = text
         for secret in secrets where result.contains(secret) {
-            result = result.replacingAll(secret, with: "***")
+            result = result.replacing(secret, with: "***")
         }
         return result
     }
 }
 
 extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
-    }
 
     func addingPercentEncodingForURL() -> String? {
         var out = ""

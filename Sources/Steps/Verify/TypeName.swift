@@ -4,9 +4,9 @@ enum TypeName {
     static func normalised(_ type: String) -> String {
         var text = type.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for punctuation in ["(", ")", ","] {
-            text = text.replacingAll(" " + punctuation, with: punctuation)
+            text = text.replacing(" " + punctuation, with: punctuation)
         }
-        text = text.replacingAll(", ", with: ",").replacingAll("( ", with: "(")
+        text = text.replacing(", ", with: ",").replacing("( ", with: "(")
         let (base, modifier, array) = split(text)
         let canonical = aliases[base] ?? base
         // `timestamp(3) with time zone` keeps its precision before the zone, as format_type does.
@@ -41,17 +41,6 @@ enum TypeName {
 }
 
 extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
 
     func trimmingCharacters() -> String {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
