@@ -17,7 +17,7 @@ enum SQLLiteral {
         case .string(let text): string(text)
         case .int(let number): String(number)
         case .bool(let flag): flag ? "true" : "false"
-        case .duration(let duration): string(Units.format(duration))
+        case .duration(let duration): string(Units.postgresFormat(duration))
         case .size(let size): string(Units.format(size))
         case .list: nil
         }

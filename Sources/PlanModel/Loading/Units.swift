@@ -43,6 +43,13 @@ public enum Units {
         return "\(microseconds)us"
     }
 
+    /// A duration as PostgreSQL reads it both as a setting (`SET lock_timeout = '2min'`) and as
+    /// an interval: plan's spelling, except that minutes are `min` (PostgreSQL's `m` is not).
+    public static func postgresFormat(_ duration: Duration) -> String {
+        let text = format(duration)
+        return text.hasSuffix("m") && !text.hasSuffix("ms") ? text + "in" : text
+    }
+
     /// A duration as PostgreSQL reads it in SET and set_config: whole milliseconds (its `m` is
     /// not minutes, so plan's own spelling cannot be passed through).
     public static func postgresMilliseconds(_ duration: Duration) -> String {
