@@ -264,3 +264,36 @@ struct LostConnectionRetryTests {
         #expect(try monitor.execute("SELECT count(*) FROM attempts").scalar == "1")
     }
 }
+
+/// SPEC §4: the dry-run exits 1 when something certainly would fail, so CI can gate on it.
+@Suite("plan run --dry-run as a CI gate")
+struct DryRunGateTests {
+    @Test func anUnresolvedFailedMigrationOrDriftFailsTheDryRun() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);"), ("2_bad", "CREATE TABLE b (id nosuchtype);")])
+        defer { project.remove() }
+        try project.directory.write("release.plan.yaml", "plan: 1\nname: gate\nsteps:\n  - migrate: {}\n")
+        #expect(try PlanProcess.run(["run", "release.plan.yaml", "--database-url", database.url], directory: project.root).status == 1)
+
+        let failed = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--dry-run", "--database-url", database.url], directory: project.root)
+        #expect(failed.status == 1, "\(failed.all)")
+        #expect(failed.stderr.contains("migration 2_bad failed earlier"))
+        #expect(failed.stdout.contains("would fail"))
+
+        try project.add("2_bad", "CREATE TABLE b (id int);")
+        #expect(
+            try PlanProcess.run(["resolve", "--rolled-back", "2_bad", "--database-url", database.url], directory: project.root).status == 0)
+        try project.add("1_a", "CREATE TABLE a (id bigint);")
+        let drifted = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--dry-run", "--database-url", database.url], directory: project.root)
+        #expect(drifted.status == 1, "\(drifted.all)")
+        #expect(drifted.stderr.contains("was changed after it was applied"))
+
+        try project.add("1_a", "CREATE TABLE a (id int);")
+        let clean = try PlanProcess.run(["run", "release.plan.yaml", "--dry-run", "--database-url", database.url], directory: project.root)
+        #expect(clean.status == 0, "pending work alone is not a failure: \(clean.all)")
+        #expect(clean.stdout.contains("1 pending migration(s) would be applied"))
+    }
+}
