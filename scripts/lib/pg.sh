@@ -52,7 +52,8 @@ pg_start() {
     || { cat "$PG_DATA.initdb.log" >&2; return 1; }
   local port
   port=$(free_port)
-  local fsync="-c fsync=off"
+  # Test clusters: no fsync (speed) and no autovacuum (its WAL would blur the no-write checks).
+  local fsync="-c fsync=off -c autovacuum=off"
   [[ ${PLAN_PG_DURABLE:-0} == 1 ]] && fsync=""
   as_pg_user "$PLAN_PG_BIN/pg_ctl" -D "$PG_DATA/data" -l "$PG_DATA/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories= $fsync -c max_connections=200 -c shared_buffers=256MB" \
