@@ -26,7 +26,7 @@ import Testing
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin", "SECRET_URL": "postgres://u:pw-123@h/db"]
+        process.environment = ["PATH": "/usr/bin:/bin", "SECRET_URL": "postgres://u:secret-pw-123@h/db"]
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -58,7 +58,7 @@ import Testing
         let result = try run(["show", "--format", "json", "good.plan.yaml"], files: ["good.plan.yaml": good])
         #expect(result.status == 0)
         #expect(result.stdout.contains("\"database_url\": \"***\""))
-        #expect(!result.stdout.contains("pw-123"))
+        #expect(!result.stdout.contains("secret-pw-123"))
     }
 
     @Test func showRejectsAMalformedSet() throws {

@@ -84,22 +84,8 @@ struct ConcurrencyAndCrashTests {
             ("1_slow", "CREATE TABLE slow (id int);\nSELECT pg_sleep(2);\nCREATE TABLE after_sleep (id int);\n")
         ])
         defer { project.remove() }
-        let process = try PlanProcess.start(
-            ["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
         let monitor = try database.connect()
-        try waitUntil {
-            try monitor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
-            ).scalar == "1"
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        // The server ends the orphaned transaction once it notices the client is gone.
-        try waitUntil {
-            try monitor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
-            ).scalar == "0"
-        }
+        try killMigrateWhileItSleeps(database, project, monitor: monitor)
         #expect(try monitor.execute("SELECT to_regclass('slow') IS NULL").scalar == "t")
         let history = try monitor.execute("SELECT count(*) FROM _prisma_migrations WHERE migration_name = '1_slow'").scalar
         #expect(history == nil || history == "0")
@@ -124,21 +110,8 @@ struct ConcurrencyAndCrashTests {
             )
         ])
         defer { project.remove() }
-        let process = try PlanProcess.start(
-            ["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
         let monitor = try database.connect()
-        try waitUntil {
-            try monitor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
-            ).scalar == "1"
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try waitUntil {
-            try monitor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
-            ).scalar == "0"
-        }
+        try killMigrateWhileItSleeps(database, project, monitor: monitor)
 
         #expect(
             try monitor.execute("SELECT applied_steps_count, finished_at IS NULL, logs IS NULL FROM _prisma_migrations").rows == [
@@ -154,6 +127,19 @@ struct ConcurrencyAndCrashTests {
         #expect(try monitor.execute("SELECT count(*) FROM items").scalar == "1")
         #expect(try monitor.execute("SELECT applied_steps_count, finished_at IS NOT NULL FROM _prisma_migrations").rows == [["3", "t"]])
     }
+}
+
+/// Starts `plan migrate`, waits until the server runs its `pg_sleep(2)`, SIGKILLs the runner, and
+/// waits until the server has noticed and ended the orphaned session.
+func killMigrateWhileItSleeps(_ database: TestDatabase, _ project: MigrationsFixture, monitor: PostgresConnection) throws {
+    let sleeping =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()"
+    let process = try PlanProcess.start(
+        ["migrate", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/kill")
+    try waitUntil { try monitor.execute(sleeping).scalar == "1" }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    try waitUntil { try monitor.execute(sleeping).scalar == "0" }
 }
 
 /// Polls `condition` every 50 ms for up to `seconds`.

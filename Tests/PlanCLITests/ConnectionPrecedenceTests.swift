@@ -35,7 +35,7 @@ struct ConnectionPrecedenceTests {
         defer { project.remove() }
         try project.directory.write(
             "release.plan.yaml", "plan: 1\nname: p\nsettings:\n  database_url: ${{ env.PLAN_DB }}\nsteps:\n  - migrate: {}\n")
-        let environment = ["PLAN_DB": planDatabase.url, "DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"]
+        let environment = ["PLAN_DB": planDatabase.url, "DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:1/none"]
 
         let viaPlan = try PlanProcess.run(["run", "release.plan.yaml"], environment: environment, directory: project.root)
         #expect(viaPlan.status == 0, "\(viaPlan.all)")

@@ -81,7 +81,7 @@ struct ReliabilityHostileInputTests {
             "nul.plan.yaml",
             "plan: 1\nname: nul\nparams:\n  text: { type: string, default: \"a\\0b\" }\n  ident: { type: identifier, default: \"t\\0\" }\nsteps:\n  - sql: SELECT ${{ params.text }} FROM ${{ params.ident }}\n"
         )
-        for command in [["check", "nul.plan.yaml"], ["run", "nul.plan.yaml", "--database-url", "postgresql://u:p@127.0.0.1:1/x"]] {
+        for command in [["check", "nul.plan.yaml"], ["run", "nul.plan.yaml", "--database-url", "postgresql://u:secret@127.0.0.1:1/x"]] {
             let output = try PlanProcess.run(command, directory: project.root)
             #expect(output.status == 1 || output.status == 2, "\(command): \(output.all)")
             #expect(output.all.lowercased().contains("nul") || output.all.contains("\\0") || output.all.contains("U+0000"), "\(output.all)")
@@ -125,7 +125,7 @@ struct ReliabilityHostileInputTests {
         try project.directory.write("big.plan.yaml", "plan: 1\nname: big\nsteps:\n  - sql:\n      file: huge.sql\n")
         let started = Date()
         let output = try PlanProcess.run(
-            ["run", "big.plan.yaml", "--database-url", "postgresql://u:p@127.0.0.1:1/x"], directory: project.root)
+            ["run", "big.plan.yaml", "--database-url", "postgresql://u:secret@127.0.0.1:1/x"], directory: project.root)
         #expect(output.status == 1 || output.status == 2, "\(output.all.prefix(500))")
         #expect(output.all.contains("huge.sql"), "\(output.all.prefix(500))")
         #expect(Date().timeIntervalSince(started) < 30)

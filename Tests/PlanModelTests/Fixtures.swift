@@ -11,7 +11,7 @@ enum Fixtures {
 
     /// The process environment the loader sees in fixture tests: fixed, so golden files are stable.
     static let environment = [
-        "DATABASE_URL": "postgres://app:s3cret-pw@db.internal:5432/app",
+        "DATABASE_URL": "postgres://app:secret-pw@db.internal:5432/app",
         "DEPLOY_ENV": "production",
         "APP_REGION": "eu-west-1",
     ]

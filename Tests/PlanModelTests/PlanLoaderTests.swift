@@ -54,9 +54,9 @@ import Testing
                   run: [deploy, "--token=${{ env.TOKEN }}"]
                   env: { URL: "${{ env.DATABASE_URL }}" }
             """
-        let environment = ["DATABASE_URL": "postgres://u:hunter2@h/db", "TOKEN": "tok-123"]
+        let environment = ["DATABASE_URL": "postgres://u:secret-hunter2@h/db", "TOKEN": "tok-123"]
         let plan = try #require(load(["p.plan.yaml": text], environment: environment).plan)
-        #expect(plan.settings.databaseURL?.revealed == "postgres://u:hunter2@h/db")
+        #expect(plan.settings.databaseURL?.revealed == "postgres://u:secret-hunter2@h/db")
         #expect(plan.settings.databaseURL?.description == "***")
         guard case .exec(let exec) = plan.steps[0].action else {
             Issue.record("not exec")
@@ -65,7 +65,7 @@ import Testing
         #expect(exec.command == .argv(["deploy", "--token=tok-123"]))
         for format in [PlanRenderer.Format.yaml, .json] {
             let shown = PlanRenderer().render(plan, as: format)
-            #expect(!shown.contains("hunter2"))
+            #expect(!shown.contains("secret-hunter2"))
             #expect(!shown.contains("tok-123"))
             #expect(shown.contains("***"))
         }

@@ -26,7 +26,7 @@ import Testing
         let plan = try #require(Fixtures.load(path).plan)
         for format in [PlanRenderer.Format.yaml, .json] {
             let rendered = PlanRenderer().render(plan, as: format)
-            #expect(!rendered.contains("s3cret-pw"))
+            #expect(!rendered.contains("secret-pw"))
         }
     }
 }

@@ -126,19 +126,19 @@ struct PostgresConnectionTests {
         #expect(authError?.message.contains("password authentication failed") == true)
         #expect(authError?.message.contains("Secret-Wrong-Pass") == false)
 
-        let refused = "postgresql://postgres:Refused-Pass@127.0.0.1:1/postgres"
+        let refused = "postgresql://postgres:Refused-secret@127.0.0.1:1/postgres"
         let refusedError = #expect(throws: PostgresError.self) {
             _ = try PostgresConnection(target: ConnectionTarget(url: refused))
         }
         #expect(refusedError?.kind == .connection)
-        #expect(refusedError?.message.contains("Refused-Pass") == false)
+        #expect(refusedError?.message.contains("Refused-secret") == false)
 
-        let malformed = "postgresql://postgres:Malformed-Pass@127.0.0.1:notaport/postgres"
+        let malformed = "postgresql://postgres:Malformed-secret@127.0.0.1:notaport/postgres"
         let malformedError = #expect(throws: PostgresError.self) {
             _ = try PostgresConnection(target: ConnectionTarget(url: malformed))
         }
-        #expect(malformedError?.message.contains("Malformed-Pass") == false)
-        #expect(ConnectionTarget(url: malformed).displayString.contains("Malformed-Pass") == false)
+        #expect(malformedError?.message.contains("Malformed-secret") == false)
+        #expect(ConnectionTarget(url: malformed).displayString.contains("Malformed-secret") == false)
     }
 
     @Test func serverMessagesEchoingThePasswordAreRedacted() throws {
@@ -156,20 +156,20 @@ struct PostgresConnectionTests {
 @Suite("ConnectionTarget")
 struct ConnectionTargetTests {
     @Test(arguments: [
-        ("postgresql://u:p@db.example.com:6543/app", "port 6543 is the usual transaction-pooler port"),
-        ("postgresql://u:p@ep-cool-pooler.neon.tech/app", "the host name contains '-pooler'"),
-        ("postgresql://u:p@db/app?pgbouncer=true", "the URL says pgbouncer=true"),
+        ("postgresql://u:secret@db.example.com:6543/app", "port 6543 is the usual transaction-pooler port"),
+        ("postgresql://u:secret@ep-cool-pooler.neon.tech/app", "the host name contains '-pooler'"),
+        ("postgresql://u:secret@db/app?pgbouncer=true", "the URL says pgbouncer=true"),
     ])
     func warnsAboutTransactionPoolers(url: String, warning: String) {
         #expect(ConnectionTarget(url: url).poolerWarning == warning)
     }
 
     @Test func directURLsGetNoPoolerWarning() {
-        #expect(ConnectionTarget(url: "postgresql://u:p@db:5432/app").poolerWarning == nil)
+        #expect(ConnectionTarget(url: "postgresql://u:secret@db:5432/app").poolerWarning == nil)
     }
 
     @Test func displayStringHidesThePassword() {
-        let target = ConnectionTarget(url: "postgres://admin:s3cr%40t@db:5432/app?schema=x")
+        let target = ConnectionTarget(url: "postgres://admin:secret%40t@db:5432/app?schema=x")
         #expect(target.displayString == "postgres://admin:***@db:5432/app")
     }
 }

@@ -28,7 +28,7 @@ public indirect enum RenderNode: Sendable, Equatable {
     private func writeJSON(to output: inout String, indent: String) {
         let inner = indent + "  "
         switch self {
-        case .string(let text): output += Self.jsonString(text)
+        case .string(let text): output += JSONString.quoted(text)
         case .int(let number): output += String(number)
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
@@ -51,33 +51,12 @@ public indirect enum RenderNode: Sendable, Equatable {
             }
             output += "{\n"
             for (index, entry) in entries.enumerated() {
-                output += inner + Self.jsonString(entry.key) + ": "
+                output += inner + JSONString.quoted(entry.key) + ": "
                 entry.value.writeJSON(to: &output, indent: inner)
                 output += index == entries.count - 1 ? "\n" : ",\n"
             }
             output += indent + "}"
         }
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
     }
 
     // MARK: YAML
@@ -143,7 +122,7 @@ public indirect enum RenderNode: Sendable, Equatable {
     }
 
     private static func yamlKey(_ key: String) -> String {
-        plainIsSafe(key) ? key : jsonString(key)
+        plainIsSafe(key) ? key : JSONString.quoted(key)
     }
 
     private static func yamlScalar(_ node: RenderNode, indent: String) -> String {
@@ -151,7 +130,7 @@ public indirect enum RenderNode: Sendable, Equatable {
         case .string(let text):
             if plainIsSafe(text) { return text }
             if let block = literalBlock(text, indent: indent) { return block }
-            return jsonString(text)
+            return JSONString.quoted(text)
         case .int(let number): return String(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"

@@ -1,3 +1,5 @@
+import PlanModel
+
 /// A minimal JSON writer for event lines: ordered keys, no Foundation round trip at start-up.
 public enum JSONValue: Sendable, Equatable {
     case string(String)
@@ -49,23 +51,6 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += JSONString.quoted(text)
     }
 }
