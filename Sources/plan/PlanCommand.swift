@@ -3,7 +3,7 @@ import Foundation
 import Runner
 
 @main
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Run PostgreSQL release procedures written as declarative plan files.",
@@ -16,26 +16,38 @@ struct PlanCommand: AsyncParsableCommand {
 
     /// Argument errors exit 2 (the plan or the command line is invalid), not argument-parser's 64,
     /// so scripts can tell a bad invocation from a failed step.
-    static func main() async {
-        // `plan --version` answers before argument-parser builds every subcommand's argument
-        // set by reflection (a third of the command's start-up instructions).
-        if CommandLine.arguments.dropFirst() == ["--version"] {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `plan --version` answers before argument-parser builds any argument set by reflection.
+        if arguments == ["--version"] {
             print(PlanVersion.current)
             return
         }
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            var command = try quickParse(arguments) ?? parseAsRoot(arguments)
+            try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardError.write(fullMessage(for: error) + "\n")
                 Foundation.exit(ExitStatus.invalidInput)
             }
             exit(withError: error)
         }
+    }
+
+    /// `plan <subcommand> …` with valid arguments, parsed by the subcommand alone: parsing from
+    /// the root first builds every subcommand's argument set by reflection (to look for a
+    /// completion-script request), which was ~2.5 ms of every invocation. Anything this path
+    /// does not accept — help, a typo, a missing argument — goes through the full parser, so
+    /// messages and usage lines are argument-parser's own.
+    private static func quickParse(_ arguments: [String]) -> (any ParsableCommand)? {
+        guard let name = arguments.first,
+            let subcommand = configuration.subcommands.first(where: { $0._commandName == name })
+        else { return nil }
+        let rest = arguments.dropFirst()
+        if rest.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--generate-completion") }) {
+            return nil
+        }
+        return try? subcommand.parse(Array(rest)) as? any ParsableCommand
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import PlanModel
 import Steps
 
-struct CheckCommand: AsyncParsableCommand {
+struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Parse, resolve and type-check plan files without a database.",
@@ -19,7 +19,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var binding: PlanBindingOptions
 
-    func run() async throws {
+    func run() throws {
         let loader = binding.loader()
         let overrides = try binding.overrides()
         var failed = false

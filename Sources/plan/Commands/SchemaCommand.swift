@@ -1,12 +1,12 @@
 import ArgumentParser
 import PlanModel
 
-struct SchemaCommand: AsyncParsableCommand {
+struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Print the JSON Schema (draft 2020-12) of plan files, for editors and CI.")
 
-    func run() async throws {
+    func run() throws {
         print(PlanSchema.json, terminator: "")
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import PlanModel
 
-struct ShowCommand: AsyncParsableCommand {
+struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Print the resolved plan: includes expanded, params bound, secrets as ***.")
@@ -14,7 +14,7 @@ struct ShowCommand: AsyncParsableCommand {
     @Option(help: "yaml or json.")
     var format: ShowFormat = .yaml
 
-    func run() async throws {
+    func run() throws {
         let result = binding.loader().load(file: file, env: binding.environment, overrides: try binding.overrides())
         let renderer = DiagnosticRenderer(showsSource: StandardError.isTerminal, sources: result.sources)
         StandardError.write(renderer.render(result.diagnostics))
