@@ -48,6 +48,6 @@ struct PlanCommand: ParsableCommand {
         if rest.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--generate-completion") }) {
             return nil
         }
-        return try? subcommand.parse(Array(rest)) as? any ParsableCommand
+        return try? subcommand.parse(Array(rest))
     }
 }

@@ -22,6 +22,9 @@ public struct LockHolder: Sendable, Equatable, CustomStringConvertible {
 public enum AdvisoryLock {
     public static let prismaKey: Int64 = 72_707_369
 
+    /// One attempt: a query whose single value is `t` when the lock was taken.
+    public static let attempt = "SELECT pg_try_advisory_lock(\(prismaKey))"
+
     public enum Failure: Error, Sendable, Equatable {
         case timedOut(after: Duration, holder: LockHolder?)
         case database(PostgresError)
@@ -39,7 +42,7 @@ public enum AdvisoryLock {
         while true {
             let taken: Bool
             do {
-                taken = try connection.execute("SELECT pg_try_advisory_lock(\(prismaKey))").scalar == "t"
+                taken = try connection.execute(attempt).scalar == "t"
             } catch { throw .database(error) }
             if taken { return }
             let holder = try? currentHolder(on: connection)

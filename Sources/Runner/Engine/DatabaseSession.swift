@@ -29,50 +29,14 @@ public final class DatabaseSession {
 
     /// The connection, connecting on first call.
     public func connect() throws(StepFailure) -> PostgresConnection {
-        if let connection {
-            if connection.isConnected { return connection }
-            // The server ended the session (a restart, pg_terminate_backend): a retried step
-            // gets a new one, and the lock, which went with the old session, is taken again.
-            self.connection = nil
-            holdsLock = false
-            cancellation.set(nil)
-        }
-        if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
-        do throws(PostgresError) {
-            let opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
-            if let warning = target.poolerWarning {
-                reporter.say(
-                    nil, .warning,
-                    "this URL looks like a transaction pooler (\(warning)): session advisory locks and concurrent index builds need a direct connection (Prisma's directUrl)"
-                )
-            }
-            // A message already sent runs to its end even if the client dies; with this check
-            // (PostgreSQL 14+) the server notices a dead runner within a second and rolls its
-            // transaction back, so a killed deploy stops instead of finishing unattended.
-            var statements: [String] = []
-            if opened.serverVersionNumber >= 140000 { statements.append("SET client_connection_check_interval = '1s'") }
-            for setting in settings {
-                statements.append(
-                    "SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)"
-                )
-            }
-            if !statements.isEmpty {
-                let outcome = opened.runScript(statements.joined(separator: "; "))
-                if let error = outcome.error { throw error }
-            }
-            connection = opened
-            cancellation.set(opened.cancelHandle())
-            return opened
-        } catch {
-            connectionError = error
-            throw StepFailure(error, doing: "could not connect to \(target.displayString)")
-        }
+        try open(tryingLock: false).connection
     }
 
     /// Connects if needed and takes the migration lock once per run. A dry-run never locks: it
     /// writes nothing and must not hold up a real deploy.
     public func connectLocked() throws(StepFailure) -> PostgresConnection {
-        let connection = try connect()
+        let (connection, lockTaken) = try open(tryingLock: !readOnly && !holdsLock)
+        if lockTaken { holdsLock = true }
         guard !readOnly, !holdsLock else { return connection }
         do {
             try AdvisoryLock.acquire(on: connection, timeout: lockTimeout) { holder in
@@ -92,6 +56,54 @@ public final class DatabaseSession {
         }
         holdsLock = true
         return connection
+    }
+
+    /// The connection, opening it if needed. A new connection's settings travel in one message
+    /// and, with `tryingLock`, so does a first attempt at the lock: a nothing-pending run is
+    /// mostly round trips.
+    private func open(tryingLock: Bool) throws(StepFailure) -> (connection: PostgresConnection, lockTaken: Bool) {
+        if let connection {
+            if connection.isConnected { return (connection, false) }
+            // The server ended the session (a restart, pg_terminate_backend): a retried step
+            // gets a new one, and the lock, which went with the old session, is taken again.
+            self.connection = nil
+            holdsLock = false
+            cancellation.set(nil)
+        }
+        if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
+        let opened: PostgresConnection
+        var lockTaken = false
+        do throws(PostgresError) {
+            opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
+            if let warning = target.poolerWarning {
+                reporter.say(
+                    nil, .warning,
+                    "this URL looks like a transaction pooler (\(warning)): session advisory locks and concurrent index builds need a direct connection (Prisma's directUrl)"
+                )
+            }
+            // A message already sent runs to its end even if the client dies; with this check
+            // (PostgreSQL 14+) the server notices a dead runner within a second and rolls its
+            // transaction back, so a killed deploy stops instead of finishing unattended.
+            var statements: [String] = []
+            if opened.serverVersionNumber >= 140000 { statements.append("SET client_connection_check_interval = '1s'") }
+            for setting in settings {
+                statements.append(
+                    "SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)"
+                )
+            }
+            if tryingLock { statements.append(AdvisoryLock.attempt) }
+            if !statements.isEmpty {
+                // One message; the server stops at the first error, which is what comes back.
+                let last = try opened.execute(statements.joined(separator: "; "))
+                lockTaken = tryingLock && last.scalar == "t"
+            }
+        } catch {
+            connectionError = error
+            throw StepFailure(error, doing: "could not connect to \(target.displayString)")
+        }
+        connection = opened
+        cancellation.set(opened.cancelHandle())
+        return (opened, lockTaken)
     }
 
     /// Releases the lock and closes the connection.

@@ -90,21 +90,27 @@ struct CheckEvaluator {
     }
 
     private func noInvalidIndexes(_ schema: String?) throws(PostgresError) -> CheckResult {
+        // One row per INVALID index, or one row of NULLs: the schema's name comes back either way.
         let result = try connection.query(
             """
-            SELECT n.nspname, c.relname, t.relname, current_schema()
-            FROM pg_catalog.pg_index i
-            JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-            JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
-            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT (i.indisvalid AND i.indisready) AND n.nspname = coalesce($1, current_schema())
-            ORDER BY c.relname
+            SELECT coalesce($1, current_schema()), invalid.index, invalid.table
+            FROM (SELECT 1) AS always
+            LEFT JOIN (
+                SELECT c.relname AS index, t.relname AS table
+                FROM pg_catalog.pg_index i
+                JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+                JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE NOT (i.indisvalid AND i.indisready) AND n.nspname = coalesce($1, current_schema())
+            ) AS invalid ON true
+            ORDER BY invalid.index
             """, [schema])
-        let schemaName = schema ?? ((try? connection.execute("SELECT current_schema()").scalar) ?? nil) ?? "(current)"
-        guard !result.rows.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
-        let listed = result.rows.map { "\($0[1] ?? "") (on \($0[2] ?? ""))" }.joined(separator: ", ")
+        let schemaName = result.rows.first?[0] ?? "(current)"
+        let invalid = result.rows.filter { $0[1] != nil }
+        guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
+        let listed = invalid.map { "\($0[1] ?? "") (on \($0[2] ?? ""))" }.joined(separator: ", ")
         return .failed(
-            "\(result.rows.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
+            "\(invalid.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
         )
     }
 
