@@ -21,9 +21,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
-        .systemLibrary(
-            name: "CLibPQ", pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        // Headers only: the runner opens libpq.so.5 when a command connects (Runner's LibPQ.swift)
+        // rather than linking it, so no pkg-config: its `-lpq` would load libpq at every start.
+        .systemLibrary(name: "CLibPQ"),
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes.
         .target(name: "PlanModel", dependencies: ["CLibYAML"], exclude: ["README.md"], swiftSettings: swiftSettings),

@@ -23,6 +23,7 @@ struct PlanCommand: ParsableCommand {
             print(PlanVersion.current)
             return
         }
+        if let name = arguments.first, connectingCommands.contains(name) { PostgresConnection.preloadLibrary() }
         do {
             var command = try quickParse(arguments) ?? parseAsRoot(arguments)
             try command.run()
@@ -34,6 +35,9 @@ struct PlanCommand: ParsableCommand {
             exit(withError: error)
         }
     }
+
+    /// The subcommands that talk to a database.
+    private static let connectingCommands: Set<String> = ["run", "status", "migrate", "resolve", "verify"]
 
     /// `plan <subcommand> …` with valid arguments, parsed by the subcommand alone: parsing from
     /// the root first builds every subcommand's argument set by reflection (to look for a

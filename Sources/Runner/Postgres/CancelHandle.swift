@@ -5,15 +5,19 @@ internal import CLibPQ
 /// type Sendable while the connection is not.
 public final class CancelHandle: @unchecked Sendable {
     private let cancel: OpaquePointer
+    private let pq: LibPQ
 
-    init(_ cancel: OpaquePointer) { self.cancel = cancel }
+    init(_ cancel: OpaquePointer, pq: LibPQ) {
+        self.cancel = cancel
+        self.pq = pq
+    }
 
-    deinit { PQfreeCancel(cancel) }
+    deinit { pq.freeCancel(cancel) }
 
     /// Sends the cancel request; returns false if it could not be sent.
     @discardableResult
     public func cancelRunningQuery() -> Bool {
         var buffer = [CChar](repeating: 0, count: 256)
-        return PQcancel(cancel, &buffer, Int32(buffer.count)) == 1
+        return pq.cancel(cancel, &buffer, Int32(buffer.count)) == 1
     }
 }

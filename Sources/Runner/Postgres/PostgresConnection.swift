@@ -8,7 +8,8 @@ import Foundation
 /// may do is cancel the running query, through `cancelHandle()`.
 public final class PostgresConnection {
     private let conn: OpaquePointer
-    private let notices = NoticeCollector()
+    private let pq: LibPQ
+    private let notices: NoticeCollector
     public let redactor: Redactor
     public let target: ConnectionTarget
 
@@ -17,6 +18,9 @@ public final class PostgresConnection {
         target: ConnectionTarget, applicationName: String = "plan/\(PlanVersion.current)",
         readOnly: Bool = false, redactor: Redactor = Redactor()
     ) throws(PostgresError) {
+        let pq = try LibPQ.load()
+        self.pq = pq
+        notices = NoticeCollector(pq: pq)
         var redactor = redactor
         for secret in target.secrets { redactor.add(secret) }
         if let password = ProcessInfo.processInfo.environment["PGPASSWORD"] { redactor.add(password) }
@@ -42,35 +46,40 @@ public final class PostgresConnection {
         }
         let connection = Self.withCStringArray(keywords) { keywordPointers in
             Self.withCStringArray(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
+                pq.connectdbParams(keywordPointers, valuePointers, 1)
             }
         }
         guard let connection else {
             throw PostgresError(kind: .connection, message: "out of memory while connecting")
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = redactor.redact(Self.trimmed(String(cString: PQerrorMessage(connection))))
-            PQfinish(connection)
+        guard pq.status(connection) == CONNECTION_OK else {
+            let message = redactor.redact(Self.trimmed(LibPQ.string(pq.errorMessage(connection))))
+            pq.finish(connection)
             throw PostgresError(kind: .connection, message: message)
         }
         conn = connection
-        PQsetNoticeReceiver(
+        _ = pq.setNoticeReceiver(
             conn,
             { context, result in
                 guard let context, let result else { return }
                 let collector = Unmanaged<NoticeCollector>.fromOpaque(context).takeUnretainedValue()
+                let field = { (code: Int32) in PostgresConnection.field(result, code, pq: collector.pq) }
                 collector.append(
                     ServerNotice(
-                        severity: PostgresConnection.field(result, plan_diag_severity_nonlocalized) ?? "NOTICE",
-                        message: PostgresConnection.field(result, plan_diag_message_primary) ?? "",
-                        sqlState: PostgresConnection.field(result, plan_diag_sqlstate)))
+                        severity: field(plan_diag_severity_nonlocalized) ?? "NOTICE",
+                        message: field(plan_diag_message_primary) ?? "",
+                        sqlState: field(plan_diag_sqlstate)))
             },
             Unmanaged.passUnretained(notices).toOpaque())
     }
 
     deinit {
-        PQfinish(conn)
+        pq.finish(conn)
     }
+
+    /// Starts loading libpq on another thread, for a command that will connect: the loading
+    /// (~3 ms, see LibPQ) then overlaps the work done before the first connection.
+    public static func preloadLibrary() { LibPQ.startLoading() }
 
     // MARK: - Queries
 
@@ -79,7 +88,7 @@ public final class PostgresConnection {
     @discardableResult
     public func execute(_ sql: String) throws(PostgresError) -> QueryResult {
         try checkNoNul(sql)
-        let result = ResultHandle(PQexec(conn, sql))
+        let result = ResultHandle(pq.exec(conn, sql), pq: pq)
         return try convert(result)
     }
 
@@ -90,7 +99,7 @@ public final class PostgresConnection {
         try checkNoNul(sql)
         for case let parameter? in parameters { try checkNoNul(parameter) }
         let result = Self.withOptionalCStringArray(parameters) { pointers in
-            ResultHandle(PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0))
+            ResultHandle(pq.execParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0), pq: pq)
         }
         return try convert(result)
     }
@@ -99,14 +108,14 @@ public final class PostgresConnection {
     /// server's answer for each: how many statements succeeded, and the first error.
     public func runScript(_ sql: String) -> ScriptOutcome {
         do { try checkNoNul(sql) } catch { return ScriptOutcome(completedStatements: 0, error: error) }
-        guard PQsendQuery(conn, sql) == 1 else {
+        guard pq.sendQuery(conn, sql) == 1 else {
             return ScriptOutcome(completedStatements: 0, error: lastConnectionError())
         }
         var completed = 0
         var firstError: PostgresError?
-        while let raw = PQgetResult(conn) {
-            let result = ResultHandle(raw)
-            switch PQresultStatus(result.pointer) {
+        while let raw = pq.getResult(conn) {
+            let result = ResultHandle(raw, pq: pq)
+            switch pq.resultStatus(result.pointer) {
             case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
                 if firstError == nil { completed += 1 }
             default:
@@ -121,7 +130,7 @@ public final class PostgresConnection {
     public enum TransactionState: Sendable, Equatable { case idle, active, inTransaction, failedTransaction, unknown }
 
     public var transactionState: TransactionState {
-        switch PQtransactionStatus(conn) {
+        switch pq.transactionStatus(conn) {
         case PQTRANS_IDLE: .idle
         case PQTRANS_ACTIVE: .active
         case PQTRANS_INTRANS: .inTransaction
@@ -130,17 +139,17 @@ public final class PostgresConnection {
         }
     }
 
-    public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
+    public var isConnected: Bool { pq.status(conn) == CONNECTION_OK }
     /// e.g. 180006 for 18.6.
-    public var serverVersionNumber: Int { Int(PQserverVersion(conn)) }
-    public var backendPID: Int { Int(PQbackendPID(conn)) }
+    public var serverVersionNumber: Int { Int(pq.serverVersion(conn)) }
+    public var backendPID: Int { Int(pq.backendPID(conn)) }
 
     /// Notices received since the last call.
     public func takeNotices() -> [ServerNotice] { notices.take() }
 
     /// A handle another thread may use to cancel the query running on this connection.
     public func cancelHandle() -> CancelHandle? {
-        PQgetCancel(conn).map(CancelHandle.init)
+        pq.getCancel(conn).map { CancelHandle($0, pq: pq) }
     }
 
     // MARK: - Quoting
@@ -170,29 +179,29 @@ public final class PostgresConnection {
     }
 
     private func convert(_ result: ResultHandle) throws(PostgresError) -> QueryResult {
-        switch PQresultStatus(result.pointer) {
+        switch pq.resultStatus(result.pointer) {
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return QueryResult(commandTag: String(cString: PQcmdStatus(result.pointer)))
+            return QueryResult(commandTag: LibPQ.string(pq.cmdStatus(result.pointer)))
         case PGRES_TUPLES_OK:
-            let rowCount = Int(PQntuples(result.pointer))
-            let columnCount = Int(PQnfields(result.pointer))
-            let columns = (0..<columnCount).map { String(cString: PQfname(result.pointer, Int32($0))) }
+            let rowCount = Int(pq.ntuples(result.pointer))
+            let columnCount = Int(pq.nfields(result.pointer))
+            let columns = (0..<columnCount).map { LibPQ.string(pq.fname(result.pointer, Int32($0))) }
             var rows: [[String?]] = []
             rows.reserveCapacity(rowCount)
             for row in 0..<rowCount {
                 var values: [String?] = []
                 values.reserveCapacity(columnCount)
                 for column in 0..<columnCount {
-                    if PQgetisnull(result.pointer, Int32(row), Int32(column)) == 1 {
+                    if pq.getisnull(result.pointer, Int32(row), Int32(column)) == 1 {
                         values.append(nil)
                     } else {
-                        values.append(String(cString: PQgetvalue(result.pointer, Int32(row), Int32(column))))
+                        values.append(LibPQ.string(pq.getvalue(result.pointer, Int32(row), Int32(column))))
                     }
                 }
                 rows.append(values)
             }
             return QueryResult(
-                columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result.pointer)))
+                columns: columns, rows: rows, commandTag: LibPQ.string(pq.cmdStatus(result.pointer)))
         default:
             throw error(from: result)
         }
@@ -200,31 +209,35 @@ public final class PostgresConnection {
 
     private func error(from result: ResultHandle) -> PostgresError {
         let pointer = result.pointer
-        guard pointer != nil, let message = Self.field(pointer, plan_diag_message_primary) else {
+        guard pointer != nil, let message = field(pointer, plan_diag_message_primary) else {
             return lastConnectionError()
         }
-        let lost = PQstatus(conn) != CONNECTION_OK
+        let lost = pq.status(conn) != CONNECTION_OK
         return PostgresError(
             kind: lost ? .connectionLost : .server,
             message: redactor.redact(message),
-            sqlState: Self.field(pointer, plan_diag_sqlstate),
-            severity: Self.field(pointer, plan_diag_severity_nonlocalized),
-            detail: Self.field(pointer, plan_diag_message_detail).map(redactor.redact),
-            hint: Self.field(pointer, plan_diag_message_hint).map(redactor.redact),
-            position: Self.field(pointer, plan_diag_statement_position).flatMap { Int($0) },
-            context: Self.field(pointer, plan_diag_context).map(redactor.redact))
+            sqlState: field(pointer, plan_diag_sqlstate),
+            severity: field(pointer, plan_diag_severity_nonlocalized),
+            detail: field(pointer, plan_diag_message_detail).map(redactor.redact),
+            hint: field(pointer, plan_diag_message_hint).map(redactor.redact),
+            position: field(pointer, plan_diag_statement_position).flatMap { Int($0) },
+            context: field(pointer, plan_diag_context).map(redactor.redact))
     }
 
     private func lastConnectionError() -> PostgresError {
-        let message = Self.trimmed(String(cString: PQerrorMessage(conn)))
-        let lost = PQstatus(conn) != CONNECTION_OK
+        let message = Self.trimmed(LibPQ.string(pq.errorMessage(conn)))
+        let lost = pq.status(conn) != CONNECTION_OK
         return PostgresError(
             kind: lost ? .connectionLost : .server,
             message: redactor.redact(message.isEmpty ? "the server closed the connection" : message))
     }
 
-    fileprivate static func field(_ result: OpaquePointer?, _ code: Int32) -> String? {
-        guard let result, let value = PQresultErrorField(result, code) else { return nil }
+    private func field(_ result: OpaquePointer?, _ code: Int32) -> String? {
+        Self.field(result, code, pq: pq)
+    }
+
+    fileprivate static func field(_ result: OpaquePointer?, _ code: Int32, pq: LibPQ) -> String? {
+        guard let result, let value = pq.resultErrorField(result, code) else { return nil }
         return String(cString: value)
     }
 
@@ -270,13 +283,19 @@ public struct ScriptOutcome: Sendable, Equatable {
 /// Owns one `PGresult` and clears it when the copy is done.
 final class ResultHandle {
     let pointer: OpaquePointer?
-    init(_ pointer: OpaquePointer?) { self.pointer = pointer }
-    deinit { if let pointer { PQclear(pointer) } }
+    private let pq: LibPQ
+    init(_ pointer: OpaquePointer?, pq: LibPQ) {
+        self.pointer = pointer
+        self.pq = pq
+    }
+    deinit { if let pointer { pq.clear(pointer) } }
 }
 
 /// Collects notices from libpq's callback, which runs on the thread using the connection.
 final class NoticeCollector {
+    let pq: LibPQ
     private var notices: [ServerNotice] = []
+    init(pq: LibPQ) { self.pq = pq }
     func append(_ notice: ServerNotice) { notices.append(notice) }
     func take() -> [ServerNotice] {
         defer { notices.removeAll() }

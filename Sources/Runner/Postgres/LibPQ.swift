@@ -1,0 +1,106 @@
+internal import CLibPQ
+import Glibc
+
+/// libpq, loaded the first time a command needs it instead of by the dynamic loader at every
+/// start of `plan`. Debian's libpq.so.5 pulls in 24 libraries (GnuTLS, Kerberos, LDAP, …, all
+/// bound eagerly), ~3 ms of loading that `plan check`, `plan show` and `--version` never need.
+/// Commands that connect call `PostgresConnection.preloadLibrary()` first thing, so the loading
+/// runs on another core while arguments are parsed and the plan is loaded.
+///
+/// The function types come from libpq-fe.h (CLibPQ's shim.h), so a call through this table is
+/// checked by the compiler exactly as a direct call would be.
+struct LibPQ: Sendable {
+    let connectdbParams: plan_PQconnectdbParams_fn
+    let status: plan_PQstatus_fn
+    let errorMessage: plan_PQerrorMessage_fn
+    let finish: plan_PQfinish_fn
+    let setNoticeReceiver: plan_PQsetNoticeReceiver_fn
+    let exec: plan_PQexec_fn
+    let execParams: plan_PQexecParams_fn
+    let sendQuery: plan_PQsendQuery_fn
+    let getResult: plan_PQgetResult_fn
+    let resultStatus: plan_PQresultStatus_fn
+    let transactionStatus: plan_PQtransactionStatus_fn
+    let serverVersion: plan_PQserverVersion_fn
+    let backendPID: plan_PQbackendPID_fn
+    let getCancel: plan_PQgetCancel_fn
+    let cmdStatus: plan_PQcmdStatus_fn
+    let ntuples: plan_PQntuples_fn
+    let nfields: plan_PQnfields_fn
+    let fname: plan_PQfname_fn
+    let getisnull: plan_PQgetisnull_fn
+    let getvalue: plan_PQgetvalue_fn
+    let resultErrorField: plan_PQresultErrorField_fn
+    let clear: plan_PQclear_fn
+    let freeCancel: plan_PQfreeCancel_fn
+    let cancel: plan_PQcancel_fn
+
+    /// A string libpq returns; through a function pointer the header's "never NULL" is lost,
+    /// so NULL (which libpq returns only for out-of-range requests) reads as empty.
+    static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// The soname every libpq since PostgreSQL 8.3 has carried.
+    static let soname = "libpq.so.5"
+
+    /// Loaded once per process, by whichever thread asks first; a thread that asks while another
+    /// is loading waits for it (Swift runs a global's initializer once).
+    private static let loading: Result<LibPQ, PostgresError> = Result { () throws(PostgresError) in try LibPQ() }
+
+    static func load() throws(PostgresError) -> LibPQ { try loading.get() }
+
+    /// Starts loading on a detached thread and returns at once.
+    static func startLoading() {
+        var thread = pthread_t()
+        let started = pthread_create(
+            &thread, nil,
+            { _ in
+                _ = LibPQ.loading
+                return nil
+            }, nil)
+        if started == 0 { pthread_detach(thread) }
+    }
+
+    private init() throws(PostgresError) {
+        guard let handle = dlopen(Self.soname, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "not found"
+            throw PostgresError(
+                kind: .connection,
+                message:
+                    "could not load PostgreSQL's client library \(Self.soname) (\(reason)); install it (Debian and Ubuntu: apt-get install libpq5)"
+            )
+        }
+        func symbol<Function>(_ name: String) throws(PostgresError) -> Function {
+            guard let address = dlsym(handle, name) else {
+                throw PostgresError(
+                    kind: .connection, message: "\(Self.soname) does not export \(name): it is not a usable libpq; reinstall libpq5")
+            }
+            return unsafeBitCast(address, to: Function.self)
+        }
+        connectdbParams = try symbol("PQconnectdbParams")
+        status = try symbol("PQstatus")
+        errorMessage = try symbol("PQerrorMessage")
+        finish = try symbol("PQfinish")
+        setNoticeReceiver = try symbol("PQsetNoticeReceiver")
+        exec = try symbol("PQexec")
+        execParams = try symbol("PQexecParams")
+        sendQuery = try symbol("PQsendQuery")
+        getResult = try symbol("PQgetResult")
+        resultStatus = try symbol("PQresultStatus")
+        transactionStatus = try symbol("PQtransactionStatus")
+        serverVersion = try symbol("PQserverVersion")
+        backendPID = try symbol("PQbackendPID")
+        getCancel = try symbol("PQgetCancel")
+        cmdStatus = try symbol("PQcmdStatus")
+        ntuples = try symbol("PQntuples")
+        nfields = try symbol("PQnfields")
+        fname = try symbol("PQfname")
+        getisnull = try symbol("PQgetisnull")
+        getvalue = try symbol("PQgetvalue")
+        resultErrorField = try symbol("PQresultErrorField")
+        clear = try symbol("PQclear")
+        freeCancel = try symbol("PQfreeCancel")
+        cancel = try symbol("PQcancel")
+    }
+}
