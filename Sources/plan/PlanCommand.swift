@@ -23,7 +23,13 @@ struct PlanCommand: ParsableCommand {
             print(PlanVersion.current)
             return
         }
-        if let name = arguments.first, connectingCommands.contains(name) { PostgresConnection.preloadLibrary() }
+        if let name = arguments.first, connectingCommands.contains(name) {
+            // Signal handling first: its dispatch thread must exist before libpq starts loading,
+            // because glibc makes a new thread wait for a running dlopen (the TLS lock), which
+            // stalled the main thread for the whole load.
+            Interruption.shared.installSignalHandlers()
+            PostgresConnection.preloadLibrary()
+        }
         do {
             var command = try quickParse(arguments) ?? parseAsRoot(arguments)
             try command.run()
