@@ -63,7 +63,8 @@ struct LibPQ: Sendable {
     }
 
     private init() throws(PostgresError) {
-        guard let handle = dlopen(Self.soname, RTLD_NOW | RTLD_LOCAL) else {
+        // Lazy: most of libpq's dependencies bind eagerly anyway (BIND_NOW), the others need not.
+        guard let handle = dlopen(Self.soname, RTLD_LAZY | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
             throw PostgresError(
                 kind: .connection,
