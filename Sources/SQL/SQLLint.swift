@@ -112,7 +112,7 @@ public enum SQLLint {
         return index
     }
 
-    private static func qualifiedName(_ reader: inout TokenReader) -> QualifiedName? {
+    static func qualifiedName(_ reader: inout TokenReader) -> QualifiedName? {
         var parts: [String] = []
         while let token = reader.peek(), let part = reader.tokens.identifier(token) {
             _ = reader.next()
@@ -142,12 +142,9 @@ public enum SQLLint {
                     return
                 }
                 var scan = TokenReader(reader.tokens.bytes)
-                if scan.skip("alter") && scan.skip("type"), let type = qualifiedName(&scan), scan.skip("add"), scan.skip("value") {
-                    if scan.skip("if") { _ = scan.skip("not") && scan.skip("exists") }
-                    if let label = scan.next().flatMap(scan.tokens.stringValue),
-                        !createdTypes.contains(where: { $0.mayNameSameRelation(as: type) })
-                    {
-                        added.append((type, label, statement))
+                if let addition = EnumValueAddition.read(&scan) {
+                    if let label = addition.label, !createdTypes.contains(where: { $0.mayNameSameRelation(as: addition.type) }) {
+                        added.append((addition.type, label, statement))
                     }
                     return
                 }
@@ -197,7 +194,7 @@ public enum SQLLint {
         }
     }
 
-    private static func withTokens(_ statement: SQLStatement, _ body: (inout TokenReader) -> Void) {
+    static func withTokens(_ statement: SQLStatement, _ body: (inout TokenReader) -> Void) {
         var text = statement.text
         text.withUTF8 { bytes in
             var reader = TokenReader(bytes)

@@ -125,6 +125,12 @@ public struct MigrateRunner: StepRunner {
             for migration in prepared {
                 if migration.isTransactional {
                     batch.append(migration)
+                    // A value added by ALTER TYPE … ADD VALUE cannot be used before its
+                    // transaction commits, and a later migration usually does use it.
+                    if migration.addsEnumValue {
+                        try migrator.applyAtomically(batch)
+                        batch.removeAll()
+                    }
                     continue
                 }
                 if !batch.isEmpty {

@@ -280,6 +280,25 @@ struct MigrateCommandTests {
         #expect(status.stderr.contains("Following migration(s) have not yet been applied:\n      3_c\n"), "\(status.all)")
     }
 
+    @Test func transactionAllCommitsAfterAMigrationThatAddsAnEnumValue() throws {
+        // Prisma histories add a value in one migration and use it in the next; in one
+        // transaction PostgreSQL refuses the use ("unsafe use of new value", 55P04).
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([
+            ("1_enum", "CREATE TYPE \"Status\" AS ENUM ('OPEN');\nCREATE TABLE t (s \"Status\");"),
+            ("2_add", "ALTER TYPE \"Status\" ADD VALUE 'DONE';"),
+            ("3_use", "INSERT INTO t VALUES ('DONE');"),
+            ("4_more", "CREATE TABLE u (id int);"),
+        ])
+        defer { project.remove() }
+        let applied = try PlanProcess.run(["migrate", "--transaction", "all", "--database-url", database.url], directory: project.root)
+        #expect(applied.status == 0, "\(applied.all)")
+        let connection = try database.connect()
+        #expect(try connection.execute("SELECT s FROM t").scalar == "DONE")
+        #expect(try connection.execute("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL").scalar == "4")
+    }
+
     @Test func transactionAllAppliesEverythingOrNothing() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

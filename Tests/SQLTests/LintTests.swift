@@ -44,6 +44,18 @@ struct LintTests {
             ])
     }
 
+    @Test func statementsThatAddAnEnumValueAreRecognised() throws {
+        let statements = try SQLSplitter.split(
+            """
+            ALTER TYPE "Status" ADD VALUE 'DONE';
+            alter type app.mood add value if not exists 'ok' before 'sad';
+            ALTER TYPE mood RENAME VALUE 'a' TO 'b';
+            ALTER TABLE t ADD VALUE int;
+            SELECT 'ALTER TYPE x ADD VALUE';
+            """, file: testFile)
+        #expect(statements.map(\.addsEnumValue) == [true, true, false, false, false])
+    }
+
     @Test func newEnumValueInALaterTransactionIsFine() {
         let sql = """
             ALTER TYPE mood ADD VALUE 'happy';

@@ -83,6 +83,7 @@ def fingerprint(db):
 
 AUTHOR_TX = re.compile(r"^\s*(BEGIN|COMMIT|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)\s*;\s*$", re.I | re.M)
 CONCURRENTLY = re.compile(r"\bCONCURRENTLY\s+", re.I)
+ENUM_VALUE_ADDED = re.compile(r"\bALTER\s+TYPE\s+[^;]*?\bADD\s+VALUE\b", re.I | re.S)
 
 
 def migrations_of(folder):
@@ -105,13 +106,20 @@ def prepare(name, folder):
     dbm = os.path.join(work, "dbmate")
     os.makedirs(dbm)
     nontx = 0
+    commits = 0
     for i, (n, sql) in enumerate(migs):
         concurrent = bool(CONCURRENTLY.search(sql))
         author = bool(AUTHOR_TX.search(sql))
         nontx += concurrent or author
         # The floor: one transaction cannot hold CONCURRENTLY (same build, transactional) or the
         # files' own BEGIN/COMMIT (their statements run inside the one transaction instead).
-        floor.append(f"-- {n}\n" + AUTHOR_TX.sub("", CONCURRENTLY.sub("", sql)))
+        # A file may end without a semicolon (Prisma runs files one by one): end each one.
+        floor.append(f"-- {n}\n" + AUTHOR_TX.sub("", CONCURRENTLY.sub("", sql)) + "\n;")
+        if ENUM_VALUE_ADDED.search(sql):
+            # A value added to an enum cannot be used before a commit ("unsafe use of new
+            # value"), and later migrations do use it: even the floor must commit here.
+            floor.append("COMMIT;\nBEGIN;")
+            commits += 1
         files.append((os.path.join(folder, n, "migration.sql"), not (concurrent or author)))
         version = n.split("_", 1)[0]
         if not version.isdigit():
@@ -123,7 +131,7 @@ def prepare(name, folder):
     with open(floor_path, "w") as f:
         f.write("\n".join(floor))
     size = sum(len(s) for _, s in migs)
-    return {"name": name, "folder": folder, "count": len(migs), "nontx": nontx, "bytes": size,
+    return {"name": name, "folder": folder, "count": len(migs), "nontx": nontx, "bytes": size, "commits": commits,
             "floor": floor_path, "files": files, "dbmate": dbm}
 
 
@@ -347,7 +355,9 @@ def history_tables(args, results):
         L.append("")
         L.append(f"{h['count']} migrations, {h['bytes'] / 1024:.0f} KiB of SQL, {h['nontx']} of them not transactional as a whole "
                  f"(CREATE INDEX CONCURRENTLY, or the file's own BEGIN … COMMIT); builds {fp}. "
-                 f"{args.runs} runs; load average {loads[0]} → {loads[1]}.")
+                 + (f"{h['commits']} of them add an enum value, which later ones use: the floor commits after each of those "
+                    "(one transaction cannot use a value it added), as plan's `--transaction all` does. " if h.get("commits") else "")
+                 + f"{args.runs} runs; load average {loads[0]} → {loads[1]}.")
         L.append("")
         L.append("| runner | median | min | max | × floor | target |")
         L.append("|---|---:|---:|---:|---:|---|")

@@ -24,7 +24,8 @@ lib.PQsetNoticeProcessor.argtypes = [ctypes.c_void_p, NOTICE, ctypes.c_void_p]
 _quiet = NOTICE(lambda arg, msg: None)
 
 url, path = sys.argv[1], sys.argv[2]
-sql = open(path, "rb").read()
+# An explicit block, as psql -1 has: the floor file may commit and begin again inside it.
+sql = b"BEGIN;\n" + open(path, "rb").read() + b"\n;\nCOMMIT;"
 conn = lib.PQconnectdb(url.encode())
 if lib.PQstatus(conn) != 0:
     sys.exit("connect: " + lib.PQerrorMessage(conn).decode())

@@ -13,6 +13,10 @@ struct PreparedMigration {
         units.allSatisfy { if case .transaction = $0 { true } else { false } }
     }
 
+    /// Adds a value to an enum type: a migration after it may use the value only once this one
+    /// has committed.
+    var addsEnumValue: Bool { statements.contains(where: \.addsEnumValue) }
+
     static func prepare(_ migration: LocalMigration) throws(StepFailure) -> PreparedMigration {
         guard let script = migration.script else {
             throw StepFailure(MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description)
