@@ -121,9 +121,9 @@ def prepare(name, folder):
             floor.append("COMMIT;\nBEGIN;")
             commits += 1
         files.append((os.path.join(folder, n, "migration.sql"), not (concurrent or author)))
-        version = n.split("_", 1)[0]
-        if not version.isdigit():
-            version = f"{i + 1:014d}"
+        # dbmate keys migrations by their numeric prefix, which real histories sometimes repeat;
+        # the position keeps Prisma's order and is unique.
+        version = f"{i + 1:014d}"
         head = "-- migrate:up transaction:false" if (concurrent or author) else "-- migrate:up"
         with open(os.path.join(dbm, f"{version}_{n.split('_', 1)[-1]}.sql"), "w") as f:
             f.write(f"{head}\n{sql}\n-- migrate:down\n")
