@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import PlanModel
 import Runner
 import Steps
@@ -39,6 +40,6 @@ enum RunWiring {
             target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeoutDuration, reporter: reporter,
             settings: sessionSettings)
         let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
-        Foundation.exit(summary.exitCode)
+        Glibc.exit(summary.exitCode)
     }
 }
