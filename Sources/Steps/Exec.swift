@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 public import PlanModel
 public import Runner
 
@@ -52,9 +53,7 @@ public struct ExecRunner: StepRunner {
         } catch {
             throw StepFailure("could not start `\(launch.displayed)`: \(error.description)")
         }
-        let output = OutputLines()
-        output.read(child.stdout, as: .stdout)
-        output.read(child.stderr, as: .stderr)
+        let output = child.output
 
         // Ctrl-C / SIGTERM reach the program (it runs in its own process group, away from the
         // terminal's), which gets the same grace as on a timeout; then the run stops with 130/143.
@@ -91,7 +90,7 @@ public struct ExecRunner: StepRunner {
         var killed = false
         var ended: (termination: ChildProcess.Termination, at: ContinuousClock.Instant)?
         while true {
-            let batch = output.take(waitingAtMost: 0.1)
+            let batch = output.take(waitingAtMost: .milliseconds(100))
             for line in batch.lines {
                 context.say(line.stream == .stdout ? .info : .warning, line.text)
             }
@@ -137,8 +136,8 @@ public struct ExecRunner: StepRunner {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in step.environment { environment[key] = value }
         let directory = step.workingDirectory ?? FileManager.default.currentDirectoryPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory else {
             throw StepFailure("the exec step's working directory \(directory) does not exist or is not a folder; fix its `cwd:`")
         }
         switch step.command {

@@ -1,4 +1,5 @@
-public import Foundation
+public import FoundationEssentials
+import Glibc
 public import PlanModel
 public import Runner
 
@@ -80,9 +81,9 @@ public struct GenerateRunner: StepRunner {
         let contents = try sourceBytes()
         let folder = step.migrations
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         let folderExists = manager.fileExists(atPath: folder, isDirectory: &isDirectory)
-        if folderExists, !isDirectory.boolValue {
+        if folderExists, !isDirectory {
             throw StepFailure("\(folder) is a file, not a folder: point the generate step's `migrations:` at the migrations folder")
         }
         var existing: Existing?
@@ -122,7 +123,7 @@ public struct GenerateRunner: StepRunner {
                     "the generate step takes its SQL from step `\(id)`, but that step's SQL is not known before it runs: point it at an index-concurrently step, or use `sql:` or `file:`"
                 )
             }
-            var statement = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            var statement = sql.trimmingWhitespace()
             if !statement.hasSuffix(";") { statement += ";" }
             return Array((statement + "\n").utf8)
         }
@@ -138,7 +139,7 @@ public struct GenerateRunner: StepRunner {
         let folder = step.migrations
         do {
             try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let parent = (folder as NSString).deletingLastPathComponent
+            let parent = Paths.directory(of: folder)
             let scratch = (parent.isEmpty ? "." : parent) + "/.plan-generate-" + UUID().uuidString
             try manager.createDirectory(atPath: scratch, withIntermediateDirectories: false)
             defer { try? manager.removeItem(atPath: scratch) }
@@ -148,7 +149,7 @@ public struct GenerateRunner: StepRunner {
                 try Data(MigrationLockFile.contents.utf8).write(to: URL(fileURLWithPath: plan.lockFilePath), options: .atomic)
             }
         } catch {
-            throw StepFailure("could not write \(plan.scriptPath): \(error.localizedDescription); check that \(folder) is writable")
+            throw StepFailure("could not write \(plan.scriptPath): \(error.fileErrorReason); check that \(folder) is writable")
         }
     }
 
@@ -157,13 +158,17 @@ public struct GenerateRunner: StepRunner {
             + "give the step a new `name:`, or delete that directory if it was never applied anywhere"
     }
 
+    /// `yyyyMMddHHmmss` in UTC, Prisma's migration prefix; a fraction of a second is dropped.
     static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.dateFormat = "yyyyMMddHHmmss"
-        return formatter.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var utc = tm()
+        gmtime_r(&seconds, &utc)
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return digits(utc.tm_year + 1900, 4) + digits(utc.tm_mon + 1, 2) + digits(utc.tm_mday, 2) + digits(utc.tm_hour, 2)
+            + digits(utc.tm_min, 2) + digits(utc.tm_sec, 2)
     }
 
     private static func endingInNewline(_ text: String) -> String {

@@ -1,4 +1,3 @@
-import Foundation
 public import PlanModel
 public import Runner
 
@@ -218,6 +217,6 @@ public struct IndexConcurrentlyRunner: StepRunner {
 
     static func format(_ duration: Duration) -> String {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
+        return seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : Units.fixed(seconds, fractionDigits: 2) + " s"
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 public import PlanModel
 public import Runner
 import SQL
@@ -206,7 +205,9 @@ public struct MigrateRunner: StepRunner {
                 text += ".\nTo continue from unit \(committed + 1), add `on_failed: resume` to the migrate step."
             }
             if let logs = failed.logs, !logs.isEmpty {
-                text += "\nIts error: " + (logs.components(separatedBy: "Database error:\n").last ?? logs)
+                text +=
+                    "\nIts error: "
+                    + (logs.split(separator: "Database error:\n", omittingEmptySubsequences: false).last.map(String.init) ?? logs)
             } else {
                 text += "\nNo error was recorded: the run that applied it was interrupted."
             }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import Runner
 
 @main
@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 StandardError.write(fullMessage(for: error) + "\n")
-                Foundation.exit(ExitStatus.invalidInput)
+                Glibc.exit(ExitStatus.invalidInput)
             }
             exit(withError: error)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PlanModel
@@ -42,6 +43,26 @@ import Testing
         #expect(Units.format(ByteSize(bytes: 1536)) == "1536B")
     }
 
+    /// The fixed-point formatter replaced `String(format:)` in timings and progress: the same
+    /// bytes, rounding of exact binary values (1.005 is below the tie), ties to even, padding.
+    @Test func fixedPointMatchesPrintf() {
+        let values: [Double] = [
+            0, -0.0, 1, 0.125, 0.375, 1.005, 2.675, 1.995, 12.345, -1.005, -0.004, 0.995, 999.995, 1e15 + 0.3, 0.5, 1.5, 2.5,
+            99.5, 100, 42, 7.25e-3, -7, .infinity, -.infinity, .nan, 1.7976931348623157e308,
+        ]
+        for value in values {
+            #expect(Units.fixed(value, fractionDigits: 2) == String(format: "%.2f", value), "\(value)")
+            #expect(Units.fixed(value, fractionDigits: 0, width: 3) == String(format: "%3.0f", value), "\(value)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let value = Double.random(in: -10_000...10_000, using: &generator)
+            #expect(Units.fixed(value, fractionDigits: 2) == String(format: "%.2f", value), "\(value)")
+        }
+        #expect(Units.fixed(1.5, fractionDigits: 2) + " s" == "1.50 s")
+        #expect(Units.fixed(7, fractionDigits: 0, width: 3) + "%" == "  7%")
+    }
+
     @Test(arguments: [("migrat", "migrate"), ("tabel", "table"), ("rolled-back", "rolled_back"), ("ivflat", "ivfflat")])
     func nearMissesAreSuggested(_ typo: String, suggestion: String) {
         #expect(Suggestion.closest(to: typo, in: ["migrate", "table", "rolled_back", "ivfflat", "verify"]) == suggestion)
@@ -57,5 +78,14 @@ import Testing
         #expect(Paths.resolve("/abs/x", against: "a") == "/abs/x")
         #expect(Paths.resolve("../../x", against: "a") == "../x")
         #expect(Paths.resolve("x", against: Paths.directory(of: "top.plan.yaml")) == "x")
+    }
+
+    /// What NSString's deletingLastPathComponent gave, which it replaced for a folder's parent
+    /// (not compared with it here: swift-corelibs-foundation's traps on some of these inputs).
+    @Test(arguments: [
+        ("a/b.yaml", "a"), ("/a/b/", "/a"), ("b", ""), ("/a", "/"), ("/", "/"), ("prisma/migrations/", "prisma"),
+    ])
+    func directoryOfAPathIgnoresATrailingSlash(_ path: String, directory: String) {
+        #expect(Paths.directory(of: path) == directory)
     }
 }

@@ -161,13 +161,13 @@ struct FileContext {
             }
             return typed(.identifier(text))
         case .int:
-            guard let number = Int(text.trimmingSpaces) else {
+            guard let number = Int(text.trimmingWhitespace()) else {
                 report(.wrongValue(what, expected: type.expectation, found: shown), at: location)
                 return nil
             }
             return typed(.int(number))
         case .bool:
-            switch text.trimmingSpaces.lowercased() {
+            switch text.trimmingWhitespace().lowercased() {
             case "true": return typed(.bool(true))
             case "false": return typed(.bool(false))
             case "yes", "no", "on", "off", "y", "n", "1", "0":

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Where the loader gets file bytes from. Tests pass an in-memory or rooted file system; the CLI
 /// uses the real one. Reading is the loader's only effect, so this is its only seam.
@@ -14,28 +14,50 @@ public enum FileReadError: Error, Sendable, Equatable {
 }
 
 /// The real file system; relative paths are relative to the process's working directory.
+/// Plain POSIX calls: FileHandle would bring Foundation's full runtime (and ICU) into every
+/// start of the binary.
 public struct LocalFileSystem: FileReading {
     public init() {}
 
     public func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .notFound }
-        guard !isDirectory.boolValue else { throw .unreadable(reason: "it is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(reason: "permission denied") }
-        defer { try? handle.close() }
-        // Read one byte past the limit instead of trusting the size from stat: pipes and
-        // /proc files report 0.
-        let data: Data
-        do {
-            data = try handle.read(upToCount: limit + 1) ?? Data()
-        } catch {
-            throw .unreadable(reason: "\(error.localizedDescription)")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.failure(errno: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw Self.failure(errno: errno) }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw .unreadable(reason: "it is a directory") }
+        let reportedSize = Int(info.st_size)
+        guard reportedSize <= limit else { throw .tooLarge(bytes: reportedSize) }
+        // Read until end of file or one byte past the limit rather than trusting the size from
+        // stat: pipes, /dev/zero and /proc files report 0.
+        var bytes = [UInt8](repeating: 0, count: min(limit, reportedSize) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                guard count <= limit else { throw .tooLarge(bytes: max(reportedSize, count)) }
+                bytes.append(contentsOf: repeatElement(0, count: min(max(count, 4096), limit + 1 - count)))
+            }
+            let received = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+            }
+            if received < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure(errno: errno)
+            }
+            if received == 0 { break }
+            count += received
         }
-        if data.count > limit {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? data.count
-            throw .tooLarge(bytes: size)
+        guard count <= limit else { throw .tooLarge(bytes: max(reportedSize, count)) }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
+    private static func failure(errno code: Int32) -> FileReadError {
+        switch code {
+        case ENOENT, ENOTDIR: .notFound
+        case EACCES, EPERM: .unreadable(reason: "permission denied")
+        default: .unreadable(reason: String(cString: strerror(code)))
         }
-        return [UInt8](data)
     }
 }
 

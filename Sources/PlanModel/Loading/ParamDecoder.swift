@@ -138,7 +138,7 @@ extension FileContext {
         guard declaration.type == .list else { return convert(text, isSecret: false, to: declaration.type, what: what, at: location) }
         var items: [Value] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let item = convert(String(part).trimmingSpaces, isSecret: false, to: declaration.itemType, what: what, at: location)
+            guard let item = convert(String(part).trimmingWhitespace(), isSecret: false, to: declaration.itemType, what: what, at: location)
             else { return nil }
             items.append(item.value)
         }

@@ -1,10 +1,14 @@
 /// Lexical path arithmetic (no file system access): plan files name paths relative to
 /// themselves, and the resolved plan carries paths relative to where the loader was pointed.
-enum Paths {
-    static func directory(of file: String) -> String {
-        guard let slash = file.lastIndex(of: "/") else { return "" }
-        if slash == file.startIndex { return "/" }
-        return String(file[..<slash])
+public enum Paths {
+    /// The folder `path` is in: `a/b.yaml` → `a`, `/a/b/` → `/a`, `b` → `` (the working
+    /// directory), `/a` → `/`.
+    public static func directory(of path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
     }
 
     /// `path` as seen from `directory`: absolute paths stay, relative ones are joined and tidied.

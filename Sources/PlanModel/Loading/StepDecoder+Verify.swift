@@ -157,7 +157,7 @@ extension FileContext {
 
     /// `>= 0.5.0`, `= 0.7.4`, or a bare version meaning `=`.
     static func versionConstraint(_ text: String) -> (VerifyCheck.Comparison, String)? {
-        let trimmed = text.trimmingSpaces
+        let trimmed = text.trimmingWhitespace()
         let operators: [(String, VerifyCheck.Comparison)] = [
             (">=", .greaterOrEqual), ("<=", .lessOrEqual), ("!=", .notEqual), ("==", .equal), (">", .greater),
             ("<", .less), ("=", .equal),
@@ -166,7 +166,7 @@ extension FileContext {
         var version = trimmed
         for (symbol, op) in operators where trimmed.hasPrefix(symbol) {
             comparison = op
-            version = String(trimmed.dropFirst(symbol.count)).trimmingSpaces
+            version = String(trimmed.dropFirst(symbol.count)).trimmingWhitespace()
             break
         }
         guard !version.isEmpty, version.first?.isNumber == true,

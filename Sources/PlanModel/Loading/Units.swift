@@ -1,3 +1,5 @@
+import Glibc
+
 /// Durations and sizes as plan files write them. Sizes use PostgreSQL's units, where
 /// 1 kB = 1024 bytes, so `maintenance_work_mem: 64MB` means what the server means by it.
 public enum Units {
@@ -12,7 +14,7 @@ public enum Units {
     /// `500ms`, `5s`, `2m`/`2min`, `1h`, `1d`, `1.5s`; a bare `0` means none. Other bare numbers
     /// are refused: PostgreSQL would read them as milliseconds, a person usually means seconds.
     public static func duration(_ text: String) -> Duration? {
-        let trimmed = text.trimmingSpaces
+        let trimmed = text.trimmingWhitespace()
         if trimmed == "0" { return .zero }
         guard let (number, suffix) = splitNumber(trimmed),
             let unit = durationUnits.first(where: { $0.suffix == suffix })
@@ -23,7 +25,7 @@ public enum Units {
 
     /// `512kB`, `64MB`, `1GB`, `8192B`; a bare `0` is zero bytes.
     public static func size(_ text: String) -> ByteSize? {
-        let trimmed = text.trimmingSpaces
+        let trimmed = text.trimmingWhitespace()
         if trimmed == "0" { return ByteSize(bytes: 0) }
         guard let (number, suffix) = splitNumber(trimmed),
             let unit = sizeUnits.first(where: { $0.suffix == suffix }),
@@ -65,6 +67,19 @@ public enum Units {
         return "\(size.bytes)B"
     }
 
+    /// `value` with `fractionDigits` digits after the point, right-aligned in `width` columns:
+    /// printf's `%*.*f` itself, so rounding (of the exact binary value, ties to even) and
+    /// negatives come out byte for byte as they did from Foundation's `String(format:)`.
+    public static func fixed(_ value: Double, fractionDigits: Int, width: Int = 0) -> String {
+        // The longest finite Double has 309 integer digits; sign, point and padding on top.
+        let capacity = 320 + max(0, fractionDigits) + max(0, width)
+        var buffer = [CChar](repeating: 0, count: capacity)
+        _ = withVaList([Int32(width), Int32(fractionDigits), value]) { arguments in
+            vsnprintf(&buffer, capacity, "%*.*f", arguments)
+        }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
     public static func microseconds(of duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
@@ -72,7 +87,7 @@ public enum Units {
 
     private static func splitNumber(_ text: String) -> (number: String, suffix: String)? {
         let number = text.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-        let suffix = text.dropFirst(number.count).trimmingSpaces
+        let suffix = text.dropFirst(number.count).trimmingWhitespace()
         guard !number.isEmpty, !suffix.isEmpty else { return nil }
         return (String(number), suffix)
     }
@@ -92,16 +107,5 @@ public enum Units {
         let (fractionScaled, overflow2) = fraction.multipliedReportingOverflow(by: unit)
         guard !overflow2, fractionScaled % divisor == 0 else { return nil }
         return product + fractionScaled / divisor
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        let characters = Array(self)
-        var start = 0
-        var end = characters.count
-        while start < end, characters[start].isWhitespace { start += 1 }
-        while end > start, characters[end - 1].isWhitespace { end -= 1 }
-        return String(characters[start..<end])
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Who holds the migration lock, as far as pg_locks and pg_stat_activity tell.
 public struct LockHolder: Sendable, Equatable, CustomStringConvertible {
     public var pid: Int
@@ -51,7 +49,7 @@ public enum AdvisoryLock {
                 lastHolder = .some(holder)
             }
             if clock.now >= deadline { throw .timedOut(after: timeout, holder: holder) }
-            Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds))
+            blockingSleep(for: pause)
             pause = min(pause * 2, .milliseconds(250))
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlanModel
 
 /// Which URL a run uses, by SPEC §4's precedence: `--database-url`, else the plan's
 /// `database_url`, else `DATABASE_URL` (from the environment, or like Prisma ≤ 6 from `.env` or
@@ -31,18 +32,18 @@ public enum DotEnv {
     public static func parse(_ text: String) -> [(String, String)] {
         var pairs: [(String, String)] = []
         for rawLine in text.split(whereSeparator: \.isNewline) {
-            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            var line = rawLine.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)) }
             guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingSpaces()
+            var value = line[line.index(after: equals)...].trimmingSpaces()
             if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, let close = value.dropFirst().firstIndex(of: quote)
             {
                 value = String(value[value.index(after: value.startIndex)..<close])
-                if quote == "\"" { value = value.replacingOccurrences(of: "\\n", with: "\n") }
-            } else if let hash = value.range(of: " #") {
-                value = value[..<hash.lowerBound].trimmingCharacters(in: .whitespaces)
+                if quote == "\"" { value = value.replacing("\\n", with: "\n") }
+            } else if let hash = value.firstRange(of: " #") {
+                value = value[..<hash.lowerBound].trimmingSpaces()
             }
             guard !key.isEmpty else { continue }
             pairs.append((key, value))

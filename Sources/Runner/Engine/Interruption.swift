@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import Glibc
 
 /// Ctrl-C and SIGTERM, turned into an orderly stop. While a step runs a cancellable operation
 /// (an index build), a signal cancels that query through its `CancelHandle`; the step then
@@ -13,7 +14,7 @@ public final class Interruption: @unchecked Sendable {
     /// The process-wide instance the CLI installs signal handlers for.
     public static let shared = Interruption(exitsWhenUnhandled: true)
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private let exitsWhenUnhandled: Bool
     private var sources: [any DispatchSourceSignal] = []
     private var received: Int32?

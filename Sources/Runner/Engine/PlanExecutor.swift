@@ -1,4 +1,3 @@
-import Foundation
 public import PlanModel
 
 /// A step ready to run: its common keys and the runner for its kind.
@@ -104,7 +103,7 @@ public enum PlanExecutor {
                 guard attempt < attempts, let postgres = error.postgres, postgres.isSafeToRetry else { throw error }
                 let backoff = step.retry?.backoff ?? .seconds(1)
                 context.say(.warning, "attempt \(attempt) of \(attempts) failed (\(postgres.message)); retrying in \(backoff)")
-                Thread.sleep(forTimeInterval: seconds(backoff * attempt))
+                blockingSleep(for: backoff * attempt)
                 attempt += 1
             }
         }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Receives run events. Renderers (text, JSON lines, Markdown) conform.
 public protocol EventSink: AnyObject {
     func receive(_ event: RunEvent)
@@ -20,7 +18,7 @@ extension EventSink {
 public final class Reporter: @unchecked Sendable {
     private var sinks: [any EventSink]
     public var redactor: Redactor
-    private let delivery = NSLock()
+    private let delivery = Lock()
 
     public init(sinks: [any EventSink], redactor: Redactor = Redactor()) {
         self.sinks = sinks

@@ -1,10 +1,10 @@
-import Foundation
+import Dispatch
 
 /// A step's `timeout:`: when it passes, the query the step is running is cancelled (the server
 /// rolls its transaction back) and the step fails saying why. Steps that run no SQL enforce
 /// their own (exec stops its process group).
 final class StepDeadline: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var fired = false
     private var work: DispatchWorkItem?
 
@@ -26,7 +26,7 @@ final class StepDeadline: @unchecked Sendable {
 
 /// The session connection's cancel handle, reachable from other threads (a deadline's timer).
 public final class SessionCancellation: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var handle: CancelHandle?
 
     func set(_ handle: CancelHandle?) { lock.withLock { self.handle = handle } }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// `--summary FILE`: a Markdown report for a CI step summary or a PR comment, written at the end
 /// of the run (appended, as GitHub's $GITHUB_STEP_SUMMARY expects).
@@ -47,14 +47,12 @@ public final class MarkdownSummary: EventSink {
     }
 
     public func finish() {
-        let text = render()
-        if let handle = FileHandle(forWritingAtPath: path) {
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            try? handle.close()
-        } else {
-            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        }
+        // Appended (created if missing), as GitHub's $GITHUB_STEP_SUMMARY expects; a summary
+        // that cannot be written is not worth failing the run for.
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        OutputStream(fileDescriptor: descriptor).write(render())
     }
 
     public func render() -> String {
@@ -114,8 +112,8 @@ public final class MarkdownSummary: EventSink {
         case .error: marker = "❌ "
         }
         let location = message.level == .info ? "" : message.location.map { "`\($0)`: " } ?? ""
-        return "- " + marker + location + message.text.replacingOccurrences(of: "\n", with: "\n  ")
+        return "- " + marker + location + message.text.replacing("\n", with: "\n  ")
     }
 
-    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    private static func cell(_ text: String) -> String { text.replacing("|", with: "\\|") }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Where renderers write. Unbuffered writes to the file descriptor, so lines interleave with a
 /// child process's output in order.
@@ -16,7 +16,7 @@ public final class OutputStream: @unchecked Sendable {
         text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 { return }
                 offset += written
             }

@@ -1,4 +1,4 @@
-import Foundation
+import PlanModel
 
 /// Human output: one line per step start and end, its messages indented beneath. Colour only on
 /// a terminal and without NO_COLOR; a progress bar redraws one line on a terminal only.
@@ -36,7 +36,7 @@ public final class TextRenderer: EventSink {
             }
             // A location helps find a problem; on every passing line it is noise.
             let location = message.level == .info ? "" : message.location.map { $0 + ": " } ?? ""
-            let text = prefix + location + message.text.replacingOccurrences(of: "\n", with: "\n      ") + "\n"
+            let text = prefix + location + message.text.replacing("\n", with: "\n      ") + "\n"
             if message.level == .error { err.write(text) } else { out.write(text) }
             if let sql = message.sql {
                 let indented = sql.split(separator: "\n", omittingEmptySubsequences: false)
@@ -74,7 +74,7 @@ public final class TextRenderer: EventSink {
     }
 
     static func format(_ seconds: Double) -> String {
-        seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : String(format: "%.2f s", seconds)
+        seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : Units.fixed(seconds, fractionDigits: 2) + " s"
     }
 
     private func bar(_ progress: Progress) -> String {
@@ -83,7 +83,7 @@ public final class TextRenderer: EventSink {
         let width = 24
         let filled = max(0, min(width, Int((percent / 100 * Double(width)).rounded())))
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
-            + String(format: "%3.0f%% ", percent) + progress.phase + detail
+            + Units.fixed(percent, fractionDigits: 0, width: 3) + "% " + progress.phase + detail
     }
 
     private func clearProgress() {

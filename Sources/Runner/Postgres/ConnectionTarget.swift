@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where to connect, prepared for libpq: a Prisma-style URL has Prisma's own query parameters
 /// taken out (libpq would reject them: "invalid URI query parameter"), and their meaning kept.
 public struct ConnectionTarget: Sendable, Equatable {
@@ -45,7 +43,7 @@ public struct ConnectionTarget: Sendable, Equatable {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            let value = parts.count > 1 ? (parts[1].removingPercentEncodingForURL() ?? String(parts[1])) : ""
             if Self.prismaParameters.contains(key) {
                 if key == "schema" { schema = value }
                 if key == "pgbouncer", value == "true" { pgbouncer = true }
@@ -58,7 +56,7 @@ public struct ConnectionTarget: Sendable, Equatable {
         var secrets: [String] = []
         if let password = authority.password {
             secrets.append(password)
-            if let decoded = password.removingPercentEncoding { secrets.append(decoded) }
+            if let decoded = password.removingPercentEncodingForURL() { secrets.append(decoded) }
         }
         var warning: String?
         if pgbouncer {
@@ -86,7 +84,7 @@ public struct ConnectionTarget: Sendable, Equatable {
     }
 
     private static func authority(of base: String) -> (password: String?, hostPort: String) {
-        guard let schemeEnd = base.range(of: "://") else { return (nil, "") }
+        guard let schemeEnd = base.firstRange(of: "://") else { return (nil, "") }
         let rest = base[schemeEnd.upperBound...]
         let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         guard let at = authority.lastIndex(of: "@") else { return (nil, String(authority)) }
@@ -98,7 +96,7 @@ public struct ConnectionTarget: Sendable, Equatable {
     }
 
     private static func keywordValue(_ keyword: String, in conninfo: String) -> String? {
-        guard let range = conninfo.range(of: keyword + "=") else { return nil }
+        guard let range = conninfo.firstRange(of: keyword + "=") else { return nil }
         let rest = conninfo[range.upperBound...]
         if rest.first == "'" {
             return rest.dropFirst().split(separator: "'", maxSplits: 1).first.map(String.init)

@@ -1,5 +1,7 @@
 internal import CLibPQ
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlanModel
 
 /// One libpq session. It owns its `PGconn` and frees it in `deinit`; results are copied into
 /// `QueryResult` values before the `PGresult` is cleared, so no C handle escapes.
@@ -249,7 +251,7 @@ public final class PostgresConnection {
     }
 
     private static func trimmed(_ message: String) -> String {
-        message.trimmingCharacters(in: .whitespacesAndNewlines)
+        message.trimmingWhitespace()
     }
 
     /// Options are split on spaces by the server; a backslash keeps one in a value.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Replaces known secrets (a URL's password, `PGPASSWORD`, values read from `env`) in any text
 /// before it is shown. Every message that may carry user input passes through one of these.
 public struct Redactor: Sendable, Equatable {
@@ -16,7 +14,8 @@ public struct Redactor: Sendable, Equatable {
         secrets.append(secret)
         // Longest first, so a secret that contains another is replaced whole.
         secrets.sort { $0.count > $1.count }
-        if let encoded = secret.addingPercentEncodingForURL(), encoded != secret {
+        let encoded = secret.addingPercentEncodingForURL()
+        if encoded != secret {
             secrets.append(encoded)
         }
     }
@@ -27,27 +26,5 @@ public struct Redactor: Sendable, Equatable {
             result = result.replacing(secret, with: "***")
         }
         return result
-    }
-}
-
-extension String {
-
-    func addingPercentEncodingForURL() -> String? {
-        var out = ""
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(Character(UnicodeScalar(byte)))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
-    }
-
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -19,8 +17,8 @@ struct ChildProcess {
     }
 
     let pid: pid_t
-    let stdout: FileHandle
-    let stderr: FileHandle
+    /// The child's stdout and stderr, whose pipes it owns.
+    let output: OutputLines
 
     /// Starts `executable` with `arguments` (argv[0] first). stdin is /dev/null.
     static func spawn(
@@ -86,9 +84,7 @@ struct ChildProcess {
             close(errPipe[0])
             throw SpawnError(code: result)
         }
-        return ChildProcess(
-            pid: pid, stdout: FileHandle(fileDescriptor: outPipe[0], closeOnDealloc: true),
-            stderr: FileHandle(fileDescriptor: errPipe[0], closeOnDealloc: true))
+        return ChildProcess(pid: pid, output: OutputLines(stdout: outPipe[0], stderr: errPipe[0]))
     }
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+, macOS 10.15+), looked up at run time

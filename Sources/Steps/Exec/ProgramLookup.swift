@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Finds the program of an argv as a shell would, so a missing one is reported by name before
 /// anything starts instead of as a launch error.
@@ -14,8 +14,8 @@ enum ProgramLookup {
         for entry in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
             let folder = entry.isEmpty ? directory : (entry.hasPrefix("/") ? String(entry) : directory + "/" + entry)
             let candidate = folder + "/" + program
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+            var isDirectory = false
+            if manager.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory,
                 manager.isExecutableFile(atPath: candidate)
             {
                 return candidate
@@ -34,6 +34,6 @@ enum ShellQuoting {
     static func quote(_ word: String) -> String {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
         if !word.isEmpty, word.allSatisfy({ safe.contains($0) }) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

@@ -1,3 +1,4 @@
+import PlanModel
 import Runner
 
 /// The `<name>` of `<UTC YYYYMMDDHHMMSS>_<name>`, checked as Prisma's `migrate dev --name` would
@@ -9,7 +10,7 @@ enum MigrationName {
     static let timestampLength = 14
 
     static func normalised(_ name: String) throws(StepFailure) -> String {
-        let trimmed = name.trimmingCharacters()
+        let trimmed = name.trimmingWhitespace()
         let normalised = String(trimmed.map { $0 == " " || $0 == "-" ? "_" : $0 })
         guard !normalised.isEmpty else {
             throw StepFailure("the generate step's `name:` is empty: give the migration a name, e.g. add_memories_embedding_index")

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import PlanModel
 import Runner
 
 /// Watches a running index build from a second connection, on its own thread, and reports
@@ -10,16 +11,15 @@ final class IndexBuildProgressMonitor: @unchecked Sendable {
     private let target: ConnectionTarget
     private let redactor: Redactor
     private let builderPID: Int
-    private let interval: TimeInterval
+    private let interval: Duration
     private let report: @Sendable (Runner.Progress) -> Void
     /// Called on every tick, e.g. to repeat a cancel request that arrived before the query did.
     private let onTick: @Sendable () -> Void
-    private let condition = NSCondition()
-    private var stopping = false
-    private var finished = false
+    private let stopRequested = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
 
     init(
-        target: ConnectionTarget, redactor: Redactor, builderPID: Int, interval: TimeInterval = 0.5,
+        target: ConnectionTarget, redactor: Redactor, builderPID: Int, interval: Duration = .milliseconds(500),
         report: @escaping @Sendable (Runner.Progress) -> Void, onTick: @escaping @Sendable () -> Void = {}
     ) {
         self.target = target
@@ -31,32 +31,18 @@ final class IndexBuildProgressMonitor: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            poll()
-            condition.withLock {
-                finished = true
-                condition.broadcast()
-            }
-        }
-        thread.name = "plan index progress"
-        thread.start()
+        DispatchQueue(label: "plan index progress").async(group: finished) { [self] in poll() }
     }
 
     /// Stops polling and waits for the thread to let go of its connection.
     func stop() {
-        condition.withLock {
-            stopping = true
-            condition.broadcast()
-            while !finished { condition.wait() }
-        }
+        stopRequested.signal()
+        finished.wait()
     }
 
+    /// Waits one interval; false when asked to stop meanwhile.
     private func waitInterval() -> Bool {
-        condition.withLock {
-            let deadline = Date(timeIntervalSinceNow: interval)
-            while !stopping, condition.wait(until: deadline) {}
-            return !stopping
-        }
+        stopRequested.wait(timeout: .now() + .microseconds(Int(Units.microseconds(of: interval)))) == .timedOut
     }
 
     private func poll() {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Runner
 
 /// What the catalog says about the table, its columns, pgvector and an existing index of the

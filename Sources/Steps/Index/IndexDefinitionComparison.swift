@@ -1,4 +1,3 @@
-import Foundation
 import PlanModel
 
 /// Whether an existing index is the one the step asks for, compared fact by fact from the
@@ -78,7 +77,7 @@ enum IndexDefinitionComparison {
 
     /// `name=value`, lowercased, with PostgreSQL's boolean spellings made one.
     static func normaliseOption(_ option: String) -> String {
-        let parts = option.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let parts = option.split(separator: "=", maxSplits: 1).map { $0.trimmingSpaces().lowercased() }
         guard parts.count == 2 else { return option.lowercased() }
         var value = parts[1]
         if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 { value = String(value.dropFirst().dropLast()) }

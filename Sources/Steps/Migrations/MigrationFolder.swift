@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import PlanModel
 
 /// One migration on disk: `<folder>/<name>/migration.sql`.
 public struct LocalMigration: Sendable, Equatable {
@@ -24,17 +26,17 @@ public struct MigrationFolder: Sendable {
 
     public static func load(_ path: String) throws(MigrationError) -> MigrationFolder {
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             // Prisma treats a missing folder as an empty history.
             return MigrationFolder(path: path, migrations: [], warnings: [])
         }
-        guard isDirectory.boolValue else { throw .notAFolder(path) }
+        guard isDirectory else { throw .notAFolder(path) }
         try checkLockFile(in: path)
 
         let entries: [String]
         do { entries = try manager.contentsOfDirectory(atPath: path) } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+            throw .unreadable(path: path, reason: error.fileErrorReason)
         }
         var names: [String] = []
         for entry in entries {
@@ -66,25 +68,21 @@ public struct MigrationFolder: Sendable {
         migrations.first { $0.name == name }
     }
 
+    /// The bounded read plan files get too: /dev/zero, FIFOs and /proc files report 0 bytes in
+    /// stat and are not read without end.
     private static func readScript(_ path: String) throws(MigrationError) -> [UInt8]? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .unreadable(path: path, reason: "permission denied")
+        do throws(FileReadError) {
+            return try LocalFileSystem().read(path, limit: maximumScriptSize)
+        } catch {
+            switch error {
+            case .notFound:
+                return nil
+            case .tooLarge:
+                throw .unreadable(path: path, reason: "the file is over \(maximumScriptSize / 1_048_576) MB; larger migrations are refused")
+            case .unreadable(let reason):
+                throw .unreadable(path: path, reason: reason)
+            }
         }
-        defer { try? handle.close() }
-        let tooLarge = MigrationError.unreadable(
-            path: path, reason: "the file is over \(maximumScriptSize / 1_048_576) MB; larger migrations are refused")
-        var info = stat()
-        let size = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : 0
-        guard size <= maximumScriptSize else { throw tooLarge }
-        // Read one byte past the limit rather than trusting stat: /dev/zero, FIFOs and /proc files
-        // report 0 bytes and would otherwise be read without end.
-        let data: Data
-        do { data = try handle.read(upToCount: maximumScriptSize + 1) ?? Data() } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
-        }
-        guard data.count <= maximumScriptSize else { throw tooLarge }
-        return Array(data)
     }
 
     private static func isDirectoryNotFollowingLinks(_ path: String) -> Bool {
@@ -99,11 +97,13 @@ public struct MigrationFolder: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else { return }
         let text = String(decoding: data, as: UTF8.self)
         guard let line = text.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("provider") }) else { return }
-        var value = line.dropFirst("provider".count).trimmingCharacters(in: .whitespaces)
-        if value.hasPrefix("=") { value = value.dropFirst().trimmingCharacters(in: .whitespaces) }
-        let provider = value.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        var value = line.dropFirst("provider".count).trimmingSpaces()
+        if value.hasPrefix("=") { value = value.dropFirst().trimmingSpaces() }
+        var provider = Substring(value)
+        while provider.hasPrefix("\"") { provider.removeFirst() }
+        while provider.hasSuffix("\"") { provider.removeLast() }
         guard provider == "postgresql" || provider == "postgres" else {
-            throw .wrongProvider(path: path, provider: provider)
+            throw .wrongProvider(path: path, provider: String(provider))
         }
     }
 }

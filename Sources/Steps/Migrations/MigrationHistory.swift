@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import Runner
 
 /// One row of `_prisma_migrations`.

@@ -1,4 +1,3 @@
-import Foundation
 import PlanModel
 import Runner
 import SQL
@@ -177,7 +176,7 @@ struct Migrator {
         else { return nil }
         var index = String(indexPart)
         if index.hasPrefix("\"") {
-            index = String(index.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+            index = String(index.dropFirst().dropLast()).replacing("\"\"", with: "\"")
         } else {
             index = index.lowercased()
         }

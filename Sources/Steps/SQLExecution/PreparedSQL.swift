@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PlanModel
 import Runner
 import SQL
@@ -38,20 +38,19 @@ struct PreparedSQL {
     }
 
     private static func readFile(_ path: String) throws(StepFailure) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory else {
             throw StepFailure(
                 "SQL file \(path) does not exist (relative paths are resolved against the plan file); check the `file:` of the sql step")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= maximumFileSize else {
+        do throws(FileReadError) {
+            return try LocalFileSystem().read(path, limit: maximumFileSize)
+        } catch .tooLarge(let size) {
             throw StepFailure(
                 "SQL file \(path) is \(size / 1_048_576) MB; files over \(maximumFileSize / 1_048_576) MB are refused: split it")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        } catch {
             throw StepFailure("SQL file \(path) cannot be read (permission denied?)")
         }
-        return Array(data)
     }
 
     /// Inline SQL is split as if it were a file of its own; its positions become positions in the

@@ -1,4 +1,3 @@
-import Foundation
 import PlanModel
 import Runner
 import SQL

@@ -1,4 +1,3 @@
-import Foundation
 import PlanModel
 
 /// Compares a server setting with the value a plan expects, as PostgreSQL itself reads values:
@@ -75,10 +74,10 @@ struct SettingComparison {
 
     /// `64MB` → (67108864, memory); `30s` → (30000, time); `100` → in `defaultUnit`.
     static func quantity(_ text: String, defaultUnit: String?) -> (value: Double, kind: UnitKind)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         let numberEnd = trimmed.firstIndex { !($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") } ?? trimmed.endIndex
         guard let number = Double(trimmed[..<numberEnd]) else { return nil }
-        let unitText = trimmed[numberEnd...].trimmingCharacters(in: .whitespaces)
+        let unitText = trimmed[numberEnd...].trimmingSpaces()
         if unitText.isEmpty {
             return (number * (defaultUnit.flatMap(factor) ?? 1), kind(ofUnit: defaultUnit))
         }

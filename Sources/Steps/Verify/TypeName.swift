@@ -1,3 +1,5 @@
+import PlanModel
+
 /// A column type as `format_type` prints it, so `int`, `INT4` and `integer` are one type and a
 /// plan can say `varchar(20)` for `character varying(20)`.
 enum TypeName {
@@ -10,7 +12,7 @@ enum TypeName {
         let (base, modifier, array) = split(text)
         let canonical = aliases[base] ?? base
         // `timestamp(3) with time zone` keeps its precision before the zone, as format_type does.
-        if let modifier, let zone = canonical.range(of: " with") {
+        if let modifier, let zone = canonical.firstRange(of: " with") {
             return String(canonical[..<zone.lowerBound]) + modifier + String(canonical[zone.lowerBound...]) + array
         }
         return canonical + (modifier ?? "") + array
@@ -27,7 +29,7 @@ enum TypeName {
             return (String(rest), nil, array)
         }
         let base = String(rest[..<open]) + String(rest[rest.index(after: close)...])
-        return (base.trimmingCharacters(), String(rest[open...close]), array)
+        return (base.trimmingWhitespace(), String(rest[open...close]), array)
     }
 
     private static let aliases: [String: String] = [
@@ -38,11 +40,4 @@ enum TypeName {
         "timetz": "time with time zone", "time": "time without time zone", "varbit": "bit varying",
         "serial": "integer", "bigserial": "bigint", "serial4": "integer", "serial8": "bigint",
     ]
-}
-
-extension String {
-
-    func trimmingCharacters() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
 }

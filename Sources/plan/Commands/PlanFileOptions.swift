@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PlanModel
+import Runner
 
 /// How a plan file is bound: the environment and `--set` overrides, shared by the commands
 /// that load a plan.
@@ -33,9 +34,9 @@ struct PlanBindingOptions: ParsableArguments {
 
 enum StandardError {
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        OutputStream.standardError.write(text)
     }
 
     /// Source lines and carets only for a person at a terminal.
-    static var isTerminal: Bool { isatty(2) == 1 }
+    static var isTerminal: Bool { OutputStream.standardError.isTerminal }
 }
