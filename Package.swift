@@ -35,11 +35,13 @@ let package = Package(
             swiftSettings: swiftSettings),
         // One file per step type, built on the engine.
         .target(name: "Steps", dependencies: ["Runner", "PlanModel", "SQL"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        // Starts loading libpq before Swift's main, for the subcommands that connect.
+        .target(name: "PlanStartup"),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "plan",
             dependencies: [
-                "Steps", "Runner", "PlanModel", "SQL",
+                "Steps", "Runner", "PlanModel", "SQL", "PlanStartup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

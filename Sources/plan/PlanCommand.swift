@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import PlanStartup
 import Runner
 
 @main
@@ -23,13 +24,6 @@ struct PlanCommand: ParsableCommand {
             print(PlanVersion.current)
             return
         }
-        if let name = arguments.first, connectingCommands.contains(name) {
-            // Signal handling first: its dispatch thread must exist before libpq starts loading,
-            // because glibc makes a new thread wait for a running dlopen (the TLS lock), which
-            // stalled the main thread for the whole load.
-            Interruption.shared.installSignalHandlers()
-            PostgresConnection.preloadLibrary()
-        }
         do {
             var command = try quickParse(arguments) ?? parseAsRoot(arguments)
             try command.run()
@@ -41,9 +35,6 @@ struct PlanCommand: ParsableCommand {
             exit(withError: error)
         }
     }
-
-    /// The subcommands that talk to a database.
-    private static let connectingCommands: Set<String> = ["run", "status", "migrate", "resolve", "verify"]
 
     /// `plan <subcommand> …` with valid arguments, parsed by the subcommand alone: parsing from
     /// the root first builds every subcommand's argument set by reflection (to look for a

@@ -4,8 +4,8 @@ import Glibc
 /// libpq, loaded the first time a command needs it instead of by the dynamic loader at every
 /// start of `plan`. Debian's libpq.so.5 pulls in 24 libraries (GnuTLS, Kerberos, LDAP, …, all
 /// bound eagerly), ~3 ms of loading that `plan check`, `plan show` and `--version` never need.
-/// Commands that connect call `PostgresConnection.preloadLibrary()` first thing, so the loading
-/// runs on another core while arguments are parsed and the plan is loaded.
+/// For the subcommands that connect, the executable's PlanStartup target starts loading it on
+/// another thread before Swift's main runs; `load()` then finds it loaded, or waits for it.
 ///
 /// The function types come from libpq-fe.h (CLibPQ's shim.h), so a call through this table is
 /// checked by the compiler exactly as a direct call would be.
@@ -49,18 +49,6 @@ struct LibPQ: Sendable {
     private static let loading: Result<LibPQ, PostgresError> = Result { () throws(PostgresError) in try LibPQ() }
 
     static func load() throws(PostgresError) -> LibPQ { try loading.get() }
-
-    /// Starts loading on a detached thread and returns at once.
-    static func startLoading() {
-        var thread = pthread_t()
-        let started = pthread_create(
-            &thread, nil,
-            { _ in
-                _ = LibPQ.loading
-                return nil
-            }, nil)
-        if started == 0 { pthread_detach(thread) }
-    }
 
     private init() throws(PostgresError) {
         // Lazy: most of libpq's dependencies bind eagerly anyway (BIND_NOW), the others need not.

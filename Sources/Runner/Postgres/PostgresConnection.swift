@@ -79,10 +79,6 @@ public final class PostgresConnection {
         pq.finish(conn)
     }
 
-    /// Starts loading libpq on another thread, for a command that will connect: the loading
-    /// (~3 ms, see LibPQ) then overlaps the work done before the first connection.
-    public static func preloadLibrary() { LibPQ.startLoading() }
-
     // MARK: - Queries
 
     /// Sends SQL and returns without reading the outcome: for the last statement before the
