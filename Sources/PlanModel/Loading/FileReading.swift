@@ -46,6 +46,8 @@ public struct LocalFileSystem: FileReading {
             }
             if received == 0 { break }
             count += received
+            // A regular file read up to the size fstat gave is read: no extra read(2) to see its end.
+            if info.st_mode & S_IFMT == S_IFREG, count < bytes.count, count == reportedSize { break }
         }
         guard count <= limit else { throw .tooLarge(bytes: max(reportedSize, count)) }
         bytes.removeSubrange(count...)
