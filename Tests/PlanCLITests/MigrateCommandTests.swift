@@ -299,6 +299,21 @@ struct MigrateCommandTests {
         #expect(try connection.execute("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL").scalar == "4")
     }
 
+    @Test func aFailureInTheMiddleOfTransactionAllSaysWhatRolledBackAndWhatNeverRan() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([
+            ("1_a", "CREATE TABLE a (id int);"), ("2_b", "CREATE TABLE b (id int) oops;"), ("3_c", "CREATE TABLE c (id int);"),
+        ])
+        defer { project.remove() }
+        let failed = try PlanProcess.run(["migrate", "--transaction", "all", "--database-url", database.url], directory: project.root)
+        #expect(failed.status == 1)
+        #expect(
+            failed.stderr.contains(
+                "The 1 migration(s) before it in this transaction were rolled back too. The 1 after it did not run."),
+            "\(failed.all)")
+    }
+
     @Test func transactionAllAppliesEverythingOrNothing() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
@@ -309,6 +324,8 @@ struct MigrateCommandTests {
         let failed = try PlanProcess.run(["migrate", "--transaction", "all", "--database-url", database.url], directory: project.root)
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("migration 3_c failed"), "\(failed.all)")
+        #expect(failed.stderr.contains("The 2 migration(s) before it in this transaction were rolled back too."), "\(failed.all)")
+        #expect(!failed.stderr.contains("after it did not run"), "\(failed.all)")
         let connection = try database.connect()
         #expect(try connection.execute("SELECT count(*) FROM pg_tables WHERE tablename IN ('a','b','c')").scalar == "0")
         #expect(try connection.execute("SELECT string_agg(migration_name, ',') FROM _prisma_migrations").scalar == "3_c")

@@ -2,8 +2,9 @@ internal import CLibPQ
 import Glibc
 
 /// libpq, loaded the first time a command needs it instead of by the dynamic loader at every
-/// start of `plan`. Debian's libpq.so.5 pulls in 24 libraries (GnuTLS, Kerberos, LDAP, …, all
-/// bound eagerly), ~3 ms of loading that `plan check`, `plan show` and `--version` never need.
+/// start of `plan`. Debian's libpq.so.5 pulls in 24 libraries (GnuTLS, Kerberos, LDAP, …,
+/// most bound eagerly), 4–6 ms of loading that `plan check`, `plan show` and `--version` never
+/// need.
 /// For the subcommands that connect, the executable's PlanStartup target starts loading it on
 /// another thread before Swift's main runs; `load()` then finds it loaded, or waits for it.
 ///
@@ -52,6 +53,7 @@ struct LibPQ: Sendable {
 
     private init() throws(PostgresError) {
         // Lazy: most of libpq's dependencies bind eagerly anyway (BIND_NOW), the others need not.
+        // Never closed: libpq stays loaded for the life of the process.
         guard let handle = dlopen(Self.soname, RTLD_LAZY | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
             throw PostgresError(

@@ -63,7 +63,14 @@ struct Migrator {
             let statement = failedMigration.statements[placement.statement]
             location = ErrorLocation.locate(error, in: statement, scriptOffset: placement.offset)
         }
-        let others = batch.count > 1 ? " The other \(batch.count - 1) migration(s) of this transaction were rolled back too." : ""
+        let failedPosition = placement?.migration ?? 0
+        var others = ""
+        if failedPosition > 0 {
+            others += " The \(failedPosition) migration(s) before it in this transaction were rolled back too."
+        }
+        if batch.count - failedPosition - 1 > 0 {
+            others += " The \(batch.count - failedPosition - 1) after it did not run."
+        }
         let logs = Self.prismaLogs(name: failedMigration.migration.name, error: error)
         if connection.isConnected {
             do {
