@@ -18,11 +18,17 @@ public struct ExecRunner: StepRunner {
     public let timeout: Duration?
     /// How long a program may take to exit after SIGTERM before it is killed.
     public let terminationGrace: Duration
+    /// Folders this run has read: the program may change files, so they are read again after it.
+    let folders: MigrationFolderCache
 
-    public init(_ step: ExecStep, timeout: Duration? = nil, terminationGrace: Duration = .seconds(5)) {
+    public init(
+        _ step: ExecStep, timeout: Duration? = nil, terminationGrace: Duration = .seconds(5),
+        folders: MigrationFolderCache = MigrationFolderCache()
+    ) {
         self.step = step
         self.timeout = timeout
         self.terminationGrace = terminationGrace
+        self.folders = folders
     }
 
     /// Says what would run; never runs it (a program's effects cannot be previewed).
@@ -43,6 +49,7 @@ public struct ExecRunner: StepRunner {
     }
 
     public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        folders.forget()
         let launch = try resolve()
         if launch.missingProgram != nil { throw StepFailure(missingProgramMessage(launch)) }
         let child: ChildProcess

@@ -16,11 +16,17 @@ public struct GenerateRunner: StepRunner {
     public let stepSQL: String?
     /// The clock for the timestamp; injectable so tests can pin it.
     public let now: @Sendable () -> Date
+    /// Folders this run has read: this step adds a migration, so they are read again after it.
+    let folders: MigrationFolderCache
 
-    public init(_ step: GenerateStep, stepSQL: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        _ step: GenerateStep, stepSQL: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        folders: MigrationFolderCache = MigrationFolderCache()
+    ) {
         self.step = step
         self.stepSQL = stepSQL
         self.now = now
+        self.folders = folders
     }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
@@ -44,6 +50,7 @@ public struct GenerateRunner: StepRunner {
     }
 
     public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+        folders.forget()
         let plan = try makePlan()
         switch plan.existing {
         case .identical(let path):

@@ -5,8 +5,13 @@ import SQL
 /// `migrate`: apply pending migrations, Prisma-compatible (SPEC §3).
 public struct MigrateRunner: StepRunner {
     public let step: MigrateStep
+    /// Folders this run has read, shared with its other steps.
+    let folders: MigrationFolderCache
 
-    public init(_ step: MigrateStep) { self.step = step }
+    public init(_ step: MigrateStep, folders: MigrationFolderCache = MigrationFolderCache()) {
+        self.step = step
+        self.folders = folders
+    }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let folder = try loadFolder(context)
@@ -156,7 +161,7 @@ public struct MigrateRunner: StepRunner {
 
     private func loadFolder(_ context: StepContext) throws(StepFailure) -> MigrationFolder {
         let folder: MigrationFolder
-        do { folder = try MigrationFolder.load(step.migrations) } catch { throw StepFailure(error.description) }
+        do { folder = try folders.folder(at: step.migrations) } catch { throw StepFailure(error.description) }
         for warning in folder.warnings { context.say(.warning, warning) }
         return folder
     }

@@ -4,20 +4,25 @@ public import Runner
 /// Maps each step of a resolved plan to the runner for its kind: the one place that knows
 /// every step type.
 public enum StepCatalog {
-    public static func executable(_ step: Step, in plan: Plan) -> ExecutableStep {
-        ExecutableStep(
-            name: step.displayName, kind: step.action.kind.rawValue, enabled: step.enabled, retry: step.retry,
-            timeout: step.action.kind == .exec ? nil : step.timeout, runner: runner(for: step, in: plan))
+    /// The runners for `steps` of `plan`, run in order by one run: they share what they read of
+    /// the migrations folders (see MigrationFolderCache).
+    public static func executables(_ steps: [Step], in plan: Plan) -> [ExecutableStep] {
+        let folders = MigrationFolderCache()
+        return steps.map { step in
+            ExecutableStep(
+                name: step.displayName, kind: step.action.kind.rawValue, enabled: step.enabled, retry: step.retry,
+                timeout: step.action.kind == .exec ? nil : step.timeout, runner: runner(for: step, in: plan, folders: folders))
+        }
     }
 
-    static func runner(for step: Step, in plan: Plan) -> any StepRunner {
+    static func runner(for step: Step, in plan: Plan, folders: MigrationFolderCache) -> any StepRunner {
         switch step.action {
-        case .migrate(let migrate): MigrateRunner(migrate)
+        case .migrate(let migrate): MigrateRunner(migrate, folders: folders)
         case .resolve(let resolve): ResolveRunner(resolve)
-        case .verify(let verify): VerifyRunner(verify)
+        case .verify(let verify): VerifyRunner(verify, folders: folders)
         case .sql(let sql): SQLStepRunner(sql, transaction: step.transaction)
-        case .exec(let exec): ExecRunner(exec, timeout: step.timeout)
-        case .generate(let generate): GenerateRunner(generate, stepSQL: sql(of: generate, in: plan))
+        case .exec(let exec): ExecRunner(exec, timeout: step.timeout, folders: folders)
+        case .generate(let generate): GenerateRunner(generate, stepSQL: sql(of: generate, in: plan), folders: folders)
         case .indexConcurrently(let index): IndexConcurrentlyRunner(index)
         }
     }

@@ -11,8 +11,13 @@ public import Runner
 /// and settings still fail the dry-run.
 public struct VerifyRunner: StepRunner {
     public let step: VerifyStep
+    /// Folders this run has read, shared with its other steps.
+    let folders: MigrationFolderCache
 
-    public init(_ step: VerifyStep) { self.step = step }
+    public init(_ step: VerifyStep, folders: MigrationFolderCache = MigrationFolderCache()) {
+        self.step = step
+        self.folders = folders
+    }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let connection: PostgresConnection
@@ -72,7 +77,7 @@ public struct VerifyRunner: StepRunner {
     /// savepoint taken at the start lets the others run. The checks write nothing, so one
     /// savepoint serves them all, and a passing check costs its queries' round trips only.
     private func evaluateAll(on connection: PostgresConnection) throws(StepFailure) -> [CheckResult] {
-        let evaluator = CheckEvaluator(connection: connection)
+        let evaluator = CheckEvaluator(connection: connection, folders: folders)
         var results: [CheckResult] = []
         do {
             try connection.execute(

@@ -61,6 +61,34 @@ struct RunCommandTests {
     }
 
     /// `--format json`: every line parses, every step starts and finishes, the summary is last.
+    /// verify's `migrations` check reuses the folder the migrate step read, except after a step
+    /// that may have changed files: an exec step that edits an applied migration is noticed.
+    @Test func verifyAfterAnExecStepSeesTheFilesAsTheyAreNow() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        try project.directory.write(
+            "release.plan.yaml",
+            """
+            plan: 1
+            name: edit
+            steps:
+              - migrate: {}
+              - verify:
+                  - migrations: up-to-date
+              - exec:
+                  run: [/bin/sh, -c, "echo '-- edited' >> prisma/migrations/1_a/migration.sql"]
+              - verify:
+                  - migrations: up-to-date
+
+            """)
+        let output = try PlanProcess.run(["run", "release.plan.yaml", "--database-url", database.url], directory: project.root)
+        #expect(output.status == 1, "\(output.all)")
+        #expect(output.stdout.contains("✓ migrations in prisma/migrations: up to date (1 applied)"), "\(output.all)")
+        #expect(output.all.contains("changed after they were applied (checksum differs): 1_a"), "\(output.all)")
+    }
+
     @Test func jsonOutputOfAFullRunHasEveryStepsStartAndFinish() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

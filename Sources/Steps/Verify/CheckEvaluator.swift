@@ -6,6 +6,7 @@ import SQL
 /// check reads the catalogs (or runs the author's query) and says what it observed.
 struct CheckEvaluator {
     let connection: PostgresConnection
+    let folders: MigrationFolderCache
 
     func evaluate(_ kind: VerifyCheck.Kind) throws(PostgresError) -> CheckResult {
         switch kind {
@@ -41,7 +42,7 @@ struct CheckEvaluator {
     private func migrationsUpToDate(_ migrations: String) throws(PostgresError) -> CheckResult {
         let label = "migrations in \(migrations)"
         let folder: MigrationFolder
-        do { folder = try MigrationFolder.load(migrations) } catch { return .failed("\(label): \(error.description)") }
+        do { folder = try folders.folder(at: migrations) } catch { return .failed("\(label): \(error.description)") }
         let (hasTable, rows) = try MigrationHistory.read(from: connection)
         let diagnosis = HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable)
         if diagnosis.isUpToDate {

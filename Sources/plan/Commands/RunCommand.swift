@@ -21,7 +21,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let plan = try PlanLoading.load(file, binding: binding)
         try RunWiring.run(
-            plan: plan.name, file: file, steps: plan.steps.map { StepCatalog.executable($0, in: plan) }, options: connection,
+            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection,
             settings: plan.settings, dryRun: dryRun, extraSecrets: plan.secretValues)
     }
 }

@@ -21,7 +21,7 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode(ExitStatus.invalidInput)
         }
         try RunWiring.run(
-            plan: plan.name, file: file, steps: checks.map { StepCatalog.executable($0, in: plan) }, options: connection,
+            plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan), options: connection,
             settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
     }
 }
