@@ -26,7 +26,7 @@ public struct HistoryDiagnosis: Sendable {
             guard let script = migration.script,
                 let applied = live[migration.name]?.first(where: \.isApplied)
             else { return false }
-            return !MigrationChecksum.matches(applied.checksum, bytes: script)
+            return !MigrationChecksum.matches(applied.checksum, bytes: script, digest: migration.checksum)
         }
     }
 

@@ -4,17 +4,15 @@
 public enum MigrationChecksum {
     public static func of(_ bytes: [UInt8]) -> String { SHA256.hexDigest(bytes) }
 
-    public static func matches(_ stored: String, bytes: [UInt8]) -> Bool {
+    /// `digest`, when given, is `of(bytes)` already computed.
+    public static func matches(_ stored: String, bytes: [UInt8], digest: String? = nil) -> Bool {
         let stored = stored.lowercased()
         // Rows written by Prisma before prisma-engines#1887 hold hex without zero padding.
         let legacy = !stored.isEmpty && stored.count != 64
-        func matches(_ candidate: [UInt8]) -> Bool {
-            let digest = of(candidate)
-            return digest == stored || (legacy && unpadded(digest) == stored)
-        }
+        func matches(_ digest: String) -> Bool { digest == stored || (legacy && unpadded(digest) == stored) }
         // The converted copies are made only when the file as is does not match (the usual
         // case needs one hash and no copy).
-        return matches(bytes) || matches(crlfToLF(bytes)) || matches(lfToCRLF(bytes))
+        return matches(digest ?? of(bytes)) || matches(of(crlfToLF(bytes))) || matches(of(lfToCRLF(bytes)))
     }
 
     /// The old `{:x}`-per-byte format: each byte's leading zero dropped.

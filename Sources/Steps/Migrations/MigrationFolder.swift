@@ -4,13 +4,22 @@ import PlanModel
 
 /// One migration on disk: `<folder>/<name>/migration.sql`.
 public struct LocalMigration: Sendable, Equatable {
-    public var name: String
-    public var directory: String
+    public let name: String
+    public let directory: String
     /// The exact bytes of migration.sql, or nil when the directory has none (Prisma's P3015).
-    public var script: [UInt8]?
+    public let script: [UInt8]?
+    /// Prisma's checksum of `script`, computed once: a run compares it with the history in
+    /// several places (migrate, verify, status).
+    public let checksum: String?
+
+    public init(name: String, directory: String, script: [UInt8]?) {
+        self.name = name
+        self.directory = directory
+        self.script = script
+        checksum = script.map(MigrationChecksum.of)
+    }
 
     public var scriptPath: String { directory + "/migration.sql" }
-    public var checksum: String? { script.map(MigrationChecksum.of) }
 }
 
 /// A Prisma-layout migrations folder, listed as Prisma lists it: directories directly under the

@@ -29,7 +29,8 @@ struct PreparedMigration {
         } catch {
             throw StepFailure("\(error.message); nothing was applied", location: "\(error.file):\(error.line):\(error.column)")
         }
-        return PreparedMigration(migration: migration, checksum: MigrationChecksum.of(script), statements: statements, units: units)
+        return PreparedMigration(
+            migration: migration, checksum: migration.checksum ?? MigrationChecksum.of(script), statements: statements, units: units)
     }
 
     static func reason(_ statement: SQLStatement) -> String {
