@@ -290,6 +290,14 @@ def measure_noop(h):
 
     both("plan run examples/billing-service/release.plan.yaml (migrate + verify, 2 applied)", run_env("noop_billing"),
          target=0.015, cwd=billing)
+    lean = os.path.join(os.path.dirname(PG_BIN), "lib", "libpq.so.5")
+    if os.path.realpath(PSQL) != os.path.realpath(DEBIAN_PSQL) and os.path.exists(lean):
+        # The same run on the wheel's libpq (PLAN_LIBPQ), built without OpenSSL, Kerberos or LDAP:
+        # what a lean client library would give. No TLS, so informational: no target here.
+        def lean_env(url_for):
+            argv, env = run_env("noop_billing")(url_for)
+            return argv, dict(env, PLAN_LIBPQ=lean)
+        both("… the same with `PLAN_LIBPQ` = the wheel's libpq (no OpenSSL, Kerberos, LDAP: no TLS)", lean_env, cwd=billing)
     both(f"plan run of migrate + verify ({h['count']} applied)", run_env("noop_steady"), target=0.015, cwd=TMP)
     both(f"plan migrate ({h['count']} applied)",
          lambda u: ([PLAN, "migrate", "--database-url", u("noop_steady"), "--migrations", h["folder"]], None))

@@ -45,6 +45,13 @@ struct LibPQ: Sendable {
     /// The soname every libpq since PostgreSQL 8.3 has carried.
     static let soname = "libpq.so.5"
 
+    /// `PLAN_LIBPQ` names another libpq to use: a newer one, or one built without Kerberos and
+    /// LDAP, which loads in a fraction of the time (docs/BENCHMARKS.md). PlanStartup reads it too.
+    static var path: String {
+        guard let value = getenv("PLAN_LIBPQ").map({ String(cString: $0) }), !value.isEmpty else { return soname }
+        return value
+    }
+
     /// Loaded once per process, by whichever thread asks first; a thread that asks while another
     /// is loading waits for it (Swift runs a global's initializer once).
     private static let loading: Result<LibPQ, PostgresError> = Result { () throws(PostgresError) in try LibPQ() }
@@ -54,18 +61,19 @@ struct LibPQ: Sendable {
     private init() throws(PostgresError) {
         // Lazy: most of libpq's dependencies bind eagerly anyway (BIND_NOW), the others need not.
         // Never closed: libpq stays loaded for the life of the process.
-        guard let handle = dlopen(Self.soname, RTLD_LAZY | RTLD_LOCAL) else {
+        let path = Self.path
+        guard let handle = dlopen(path, RTLD_LAZY | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            throw PostgresError(
-                kind: .connection,
-                message:
-                    "could not load PostgreSQL's client library \(Self.soname) (\(reason)); install it (Debian and Ubuntu: apt-get install libpq5)"
-            )
+            let remedy =
+                path == Self.soname
+                ? "install it (Debian and Ubuntu: apt-get install libpq5)"
+                : "PLAN_LIBPQ names it: point PLAN_LIBPQ at a libpq.so.5, or unset it to use the system's"
+            throw PostgresError(kind: .connection, message: "could not load PostgreSQL's client library \(path) (\(reason)); \(remedy)")
         }
         func symbol<Function>(_ name: String) throws(PostgresError) -> Function {
             guard let address = dlsym(handle, name) else {
                 throw PostgresError(
-                    kind: .connection, message: "\(Self.soname) does not export \(name): it is not a usable libpq; reinstall libpq5")
+                    kind: .connection, message: "\(path) does not export \(name): it is not a usable libpq")
             }
             return unsafeBitCast(address, to: Function.self)
         }
