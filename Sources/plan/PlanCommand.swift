@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import PlanStartup
+import PlanStartup  // a C constructor: starts loading libpq before main for the commands that connect
 import Runner
 
 @main
