@@ -32,6 +32,31 @@ struct TerminalAndSignalTests {
         #expect(output.contains("was stopped by SIGTERM"))
     }
 
+    /// SIGTERM during a step that does not handle interruption itself (a long query) ends the
+    /// run at once with 143 — an exit status, not a death by signal — and the server ends the
+    /// query when the connection goes.
+    @Test func sigtermDuringAQueryExits143AndTheServerStopsTheQuery() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "sleep.plan.yaml",
+            "plan: 1\nname: sleep\nsteps:\n  - sql: SELECT pg_sleep(30), 'plan sleep test'\n")
+        let process = try PlanProcess.start(
+            ["run", "sleep.plan.yaml", "--database-url", database.url], directory: directory.path,
+            outputPrefix: directory.path + "/run")
+        let watcher = try database.connect()
+        let sleeping =
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%plan sleep test%' AND pid <> pg_backend_pid()"
+        try waitUntil { (try? watcher.execute(sleeping).scalar) == "1" }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 143)
+        try waitUntil { (try? watcher.execute(sleeping).scalar) == "0" }
+    }
+
     /// Colour only on a terminal, and never with NO_COLOR (run under a pseudo-terminal).
     @Test(arguments: [false, true])
     func colourOnlyOnATerminalWithoutNoColor(noColor: Bool) throws {
