@@ -314,6 +314,20 @@ struct MigrateCommandTests {
             "\(failed.all)")
     }
 
+    /// A dry-run shows the SQL a step would write line by line, also from a file with CRLFs.
+    @Test func aPreviewOfWindowsLineEndedSQLShowsItsLines() throws {
+        let project = try MigrationsFixture([])
+        defer { project.remove() }
+        try project.directory.write("seed.sql", "CREATE TABLE a (id int);\r\nCREATE TABLE b (id int);\r\n")
+        try project.directory.write(
+            "gen.plan.yaml",
+            "plan: 1\nname: gen\nsettings:\n  migrations: prisma/migrations\nsteps:\n  - generate: { name: seed, file: seed.sql }\n")
+        let preview = try PlanProcess.run(["run", "gen.plan.yaml", "--dry-run"], directory: project.root)
+        #expect(preview.status == 0, "\(preview.all)")
+        #expect(preview.stdout.contains("      CREATE TABLE a (id int);\n      CREATE TABLE b (id int);\n"), "\(preview.all)")
+        #expect(!preview.stdout.contains("\r"))
+    }
+
     @Test func transactionAllAppliesEverythingOrNothing() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

@@ -185,6 +185,21 @@ import Testing
             ])
     }
 
+    @Test func githubAnnotationsEscapeBothHalvesOfACRLF() {
+        let diagnostic = Diagnostic(
+            message: "from a Windows file:\r\nline two", location: SourceLocation(file: "a:b.yaml", line: 1, column: 1))
+        #expect(
+            DiagnosticRenderer(format: .github).render(diagnostic)
+                == "::error file=a%3Ab.yaml,line=1,col=1::from a Windows file:%0D%0Aline two\n")
+    }
+
+    @Test func linesBreakAtLFAndCRLF() {
+        #expect("a\r\nb\nc".lines() == ["a", "b", "c"])
+        #expect("one\n".lines() == ["one", ""])
+        #expect("".lines() == [""])
+        #expect("lone\rcr".lines() == ["lone\rcr"])
+    }
+
     @Test func githubAnnotationsEscapeAndFoldNotes() {
         let diagnostic = Diagnostic(
             message: "bad: 100% wrong\nreally", location: SourceLocation(file: "a,b.yaml", line: 3, column: 5),

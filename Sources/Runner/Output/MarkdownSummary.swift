@@ -77,7 +77,7 @@ public final class MarkdownSummary: EventSink {
                 if let sql = message.sql {
                     lines.append("")
                     lines.append("  ```sql")
-                    for line in sql.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("  " + line) }
+                    for line in sql.lines() { lines.append("  " + line) }
                     lines.append("  ```")
                 }
             }
@@ -112,7 +112,7 @@ public final class MarkdownSummary: EventSink {
         case .error: marker = "❌ "
         }
         let location = message.level == .info ? "" : message.location.map { "`\($0)`: " } ?? ""
-        return "- " + marker + location + message.text.replacing("\n", with: "\n  ")
+        return "- " + marker + location + message.text.lines().joined(separator: "\n  ")
     }
 
     private static func cell(_ text: String) -> String { text.replacing("|", with: "\\|") }

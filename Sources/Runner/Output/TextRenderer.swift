@@ -36,11 +36,10 @@ public final class TextRenderer: EventSink {
             }
             // A location helps find a problem; on every passing line it is noise.
             let location = message.level == .info ? "" : message.location.map { $0 + ": " } ?? ""
-            let text = prefix + location + message.text.replacing("\n", with: "\n      ") + "\n"
+            let text = prefix + location + message.text.lines().joined(separator: "\n      ") + "\n"
             if message.level == .error { err.write(text) } else { out.write(text) }
             if let sql = message.sql {
-                let indented = sql.split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { "      " + paint(String($0), .dim) }.joined(separator: "\n")
+                let indented = sql.lines().map { "      " + paint($0, .dim) }.joined(separator: "\n")
                 out.write(indented + "\n")
             }
         case .progress(_, let progress):
