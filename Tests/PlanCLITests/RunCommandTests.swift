@@ -61,6 +61,23 @@ struct RunCommandTests {
     }
 
     /// `--format json`: every line parses, every step starts and finishes, the summary is last.
+    /// When plan exits the migration lock is already free: a deploy started right after does not
+    /// find it held (the unlock's reply is awaited before the connection closes).
+    @Test func theLockIsFreeTheMomentPlanExits() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        let monitor = try database.connect()
+        let held =
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        for _ in 1...5 {
+            let run = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
+            #expect(run.status == 0, "\(run.all)")
+            #expect(try monitor.execute(held).scalar == "0")
+        }
+    }
+
     /// verify's `migrations` check reuses the folder the migrate step read, except after a step
     /// that may have changed files: an exec step that edits an applied migration is noticed.
     @Test func verifyAfterAnExecStepSeesTheFilesAsTheyAreNow() throws {

@@ -55,11 +55,11 @@ public enum AdvisoryLock {
     }
 
     /// Releases the lock explicitly rather than leaving it to the session's end (a pooler or a
-    /// lingering connection would otherwise keep it, as Prisma users on RDS have seen), as the
-    /// last thing sent before the connection closes: the server runs it before it reads the
-    /// goodbye, so there is no reply to wait for.
-    public static func releaseBeforeClosing(_ connection: PostgresConnection) {
-        connection.sendWithoutWaiting("SELECT pg_advisory_unlock(\(prismaKey))")
+    /// lingering connection would otherwise keep it, as Prisma users on RDS have seen). It waits
+    /// for the server's reply: when plan exits, the lock is free, and a deploy started right
+    /// after does not find it held.
+    public static func release(on connection: PostgresConnection) {
+        _ = try? connection.execute("SELECT pg_advisory_unlock(\(prismaKey))")
     }
 
     public static func currentHolder(on connection: PostgresConnection) throws(PostgresError) -> LockHolder? {

@@ -108,7 +108,7 @@ public final class DatabaseSession {
 
     /// Releases the lock and closes the connection.
     public func close() {
-        if holdsLock, let connection { AdvisoryLock.releaseBeforeClosing(connection) }
+        if holdsLock, let connection { AdvisoryLock.release(on: connection) }
         holdsLock = false
         cancellation.set(nil)
         connection = nil

@@ -81,13 +81,6 @@ public final class PostgresConnection {
 
     // MARK: - Queries
 
-    /// Sends SQL and returns without reading the outcome: for the last statement before the
-    /// connection is closed, whose reply nobody would read.
-    public func sendWithoutWaiting(_ sql: String) {
-        guard !sql.utf8.contains(0) else { return }
-        _ = pq.sendQuery(conn, sql)
-    }
-
     /// Runs SQL with the simple query protocol (several statements allowed) and returns the last
     /// statement's rows.
     @discardableResult
