@@ -199,7 +199,7 @@ public struct IndexConcurrentlyRunner: StepRunner {
                 "CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it"
             )
         }
-        context.say(.info, "built index \(label) in \(Self.format(elapsed))")
+        context.say(.info, "built index \(label) in \(Units.elapsed(seconds: Units.seconds(of: elapsed)))")
         _ = try record(connection, context)
         return .done
     }
@@ -213,10 +213,5 @@ public struct IndexConcurrentlyRunner: StepRunner {
     private func record(_ connection: PostgresConnection, _ context: StepContext) throws(StepFailure) -> Bool {
         guard let name = step.recordAs else { return false }
         return try IndexMigrationRecord.markApplied(name, folder: step.migrations, on: connection, context: context)
-    }
-
-    static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : Units.fixed(seconds, fractionDigits: 2) + " s"
     }
 }

@@ -62,3 +62,13 @@ public struct TestDatabase: Sendable {
         return userInfo.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
     }
 }
+
+extension PostgresConnection {
+    /// How many sessions hold the migration lock (Prisma's advisory key) in this connection's
+    /// database, as a count from pg_locks; tests share the server, so other databases don't count.
+    public func migrationLockHolders() throws -> String? {
+        try execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = \(AdvisoryLock.prismaKey) AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).scalar ?? nil
+    }
+}

@@ -66,7 +66,7 @@ public enum PlanExecutor {
                     reporter.say(index, .error, error.message, location: error.location)
                 }
             }
-            let seconds = seconds(clock.now - stepStart)
+            let seconds = Units.seconds(of: clock.now - stepStart)
             reporter.emit(.stepFinished(index: index, name: step.name, kind: step.kind, outcome: outcome, seconds: seconds))
             switch outcome {
             case .done: summary.done += 1
@@ -85,7 +85,7 @@ public enum PlanExecutor {
         }
         if let status = interruption.exitStatus { summary.exitCode = status }
         session.close()
-        summary.seconds = seconds(clock.now - runStart)
+        summary.seconds = Units.seconds(of: clock.now - runStart)
         reporter.emit(.runFinished(summary))
         reporter.finish()
         return summary
@@ -107,9 +107,5 @@ public enum PlanExecutor {
                 attempt += 1
             }
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

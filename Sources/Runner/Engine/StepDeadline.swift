@@ -1,4 +1,5 @@
 import Dispatch
+import PlanModel
 
 /// A step's `timeout:`: when it passes, the query the step is running is cancelled (the server
 /// rolls its transaction back) and the step fails saying why. Steps that run no SQL enforce
@@ -16,7 +17,7 @@ final class StepDeadline: @unchecked Sendable {
             cancellation.cancelRunningQuery()
         }
         work = item
-        DispatchQueue.global().asyncAfter(deadline: .now() + PlanExecutor.seconds(timeout), execute: item)
+        DispatchQueue.global().asyncAfter(deadline: .now() + Units.seconds(of: timeout), execute: item)
     }
 
     var hasPassed: Bool { lock.withLock { fired } }

@@ -1,4 +1,5 @@
 import Glibc
+import PlanModel
 
 /// `--summary FILE`: a Markdown report for a CI step summary or a PR comment, written at the end
 /// of the run (appended, as GitHub's $GITHUB_STEP_SUMMARY expects).
@@ -65,7 +66,7 @@ public final class MarkdownSummary: EventSink {
         lines.append("|---|------|---------|------|")
         for step in steps {
             let outcome = step.outcome.map(Self.label) ?? "not finished"
-            lines.append("| \(step.index) | \(Self.cell(step.name)) | \(outcome) | \(TextRenderer.format(step.seconds)) |")
+            lines.append("| \(step.index) | \(Self.cell(step.name)) | \(outcome) | \(Units.elapsed(seconds: step.seconds)) |")
         }
         lines.append("")
         for message in runMessages { lines.append(Self.bullet(message)) }

@@ -56,7 +56,7 @@ public final class TextRenderer: EventSink {
             case .wouldRun: mark = paint("→ would run", .cyan)
             case .wouldFail: mark = paint("✗ would fail", .red)
             }
-            out.write("    \(mark) \(name) in \(Self.format(seconds))\n")
+            out.write("    \(mark) \(name) in \(Units.elapsed(seconds: seconds))\n")
         case .runFinished(let summary):
             var parts: [String] = []
             if summary.dryRun {
@@ -68,12 +68,8 @@ public final class TextRenderer: EventSink {
             }
             parts.append("\(summary.skipped) skipped")
             let verdict = summary.exitCode == 0 ? paint("ok", .green) : paint("failed", .red)
-            out.write("\(verdict): " + parts.joined(separator: ", ") + " in \(Self.format(summary.seconds))\n")
+            out.write("\(verdict): " + parts.joined(separator: ", ") + " in \(Units.elapsed(seconds: summary.seconds))\n")
         }
-    }
-
-    static func format(_ seconds: Double) -> String {
-        seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : Units.fixed(seconds, fractionDigits: 2) + " s"
     }
 
     private func bar(_ progress: Progress) -> String {
