@@ -18,7 +18,7 @@ struct PreparedMigration {
     var addsEnumValue: Bool { statements.contains(where: \.addsEnumValue) }
 
     static func prepare(_ migration: LocalMigration) throws(StepFailure) -> PreparedMigration {
-        guard let script = migration.script else {
+        guard let script = migration.script, let checksum = migration.checksum else {
             throw StepFailure(MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description)
         }
         let statements: [SQLStatement]
@@ -30,7 +30,7 @@ struct PreparedMigration {
             throw StepFailure("\(error.message); nothing was applied", location: "\(error.file):\(error.line):\(error.column)")
         }
         return PreparedMigration(
-            migration: migration, checksum: migration.checksum ?? MigrationChecksum.of(script), statements: statements, units: units)
+            migration: migration, checksum: checksum, statements: statements, units: units)
     }
 
     static func reason(_ statement: SQLStatement) -> String {
