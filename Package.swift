@@ -31,12 +31,15 @@ let package = Package(
         .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
         .target(
-            name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"], exclude: ["README.md"],
+            name: "Runner", dependencies: ["CLibPQ", "LibPQLocation", "PlanModel", "SQL"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
         // One file per step type, built on the engine.
         .target(name: "Steps", dependencies: ["Runner", "PlanModel", "SQL"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        // Which libpq.so.5 to open (PLAN_LIBPQ, the one installed with plan, the system's), in C
+        // because PlanStartup asks before Swift's runtime is up.
+        .target(name: "LibPQLocation"),
         // Starts loading libpq before Swift's main, for the subcommands that connect.
-        .target(name: "PlanStartup"),
+        .target(name: "PlanStartup", dependencies: ["LibPQLocation"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "plan",

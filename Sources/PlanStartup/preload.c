@@ -2,29 +2,26 @@
    that connect. Debian's libpq brings 24 libraries (GnuTLS, Kerberos, LDAP…) whose loading takes
    4-6 ms; begun here, it overlaps the Swift runtime's start, argument parsing and plan loading
    instead of following them. Runner's LibPQ opens the same library later: dlopen returns the
-   handle this thread loaded, waiting for it if it is still loading.
+   handle this thread loaded, waiting for it if it is still loading; both ask LibPQLocation which
+   library that is.
 
    glibc calls constructors with the program's arguments, which is how this knows the subcommand
    without parsing anything else. */
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
-static const char *libpq_path = "libpq.so.5";
+#include "LibPQLocation.h"
 
 static void *load_libpq(void *unused) {
     (void)unused;
-    dlopen(libpq_path, RTLD_LAZY | RTLD_LOCAL);
+    dlopen(plan_libpq_locate().path, RTLD_LAZY | RTLD_LOCAL);
     return NULL;
 }
 
 __attribute__((constructor)) static void plan_start_loading_libpq(int argc, char **argv, char **envp) {
     (void)envp;
     if (argc < 2 || argv == NULL || argv[1] == NULL) return;
-    /* The library Runner's LibPQ will open: PLAN_LIBPQ when set, as there. */
-    const char *chosen = getenv("PLAN_LIBPQ");
-    if (chosen != NULL && chosen[0] != '\0') libpq_path = chosen;
     static const char *const connecting[] = {"run", "status", "migrate", "resolve", "verify"};
     for (unsigned i = 0; i < sizeof connecting / sizeof connecting[0]; i++) {
         if (strcmp(argv[1], connecting[i]) == 0) {

@@ -2,9 +2,96 @@ import Foundation
 import TestSupport
 import Testing
 
-/// libpq is opened only by the subcommands that connect, and PLAN_LIBPQ chooses which one.
+/// libpq is opened only by the subcommands that connect; PLAN_LIBPQ chooses which one, else the one
+/// installed beside plan (scripts/install), else the system's.
 @Suite("the client library")
 struct ClientLibraryTests {
+    /// plan laid out as scripts/install does: PREFIX/bin/plan and PREFIX/lib/plan/libpq.so.5.
+    struct Installation {
+        let prefix: TemporaryDirectory
+        var executable: String { prefix.path + "/bin/plan" }
+        var library: String { prefix.path + "/lib/plan/libpq.so.5" }
+
+        init(library contents: URL) throws {
+            prefix = try TemporaryDirectory()
+            let files = FileManager.default
+            try files.createDirectory(atPath: prefix.path + "/bin", withIntermediateDirectories: true)
+            try files.createDirectory(atPath: prefix.path + "/lib/plan", withIntermediateDirectories: true)
+            let built = URL(fileURLWithPath: PlanProcess.binary).absoluteURL
+            // A hard link where the file system allows it: the debug binary is large.
+            do { try files.linkItem(at: built, to: URL(fileURLWithPath: executable)) } catch {
+                try files.copyItem(at: built, to: URL(fileURLWithPath: executable))
+            }
+            try files.copyItem(at: contents, to: URL(fileURLWithPath: library))
+        }
+    }
+
+    /// The lean libpq scripts/libpq builds (OpenSSL, no Kerberos or LDAP); scripts/test exports it.
+    static var leanLibrary: URL {
+        guard let path = ProcessInfo.processInfo.environment["PLAN_TEST_LEAN_LIBPQ"], !path.isEmpty else {
+            fatalError("PLAN_TEST_LEAN_LIBPQ is not set: run the tests with scripts/test, which builds it with scripts/libpq")
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    @Test func anInstalledPlanConnectsThroughTheLibpqInstalledBesideIt() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        let installation = try Installation(library: Self.leanLibrary)
+        defer { installation.prefix.remove() }
+        // The exec step's parent is plan: its memory map names the libpq it loaded.
+        try project.directory.write(
+            "release.plan.yaml",
+            """
+            plan: 1
+            name: r
+            steps:
+              - migrate: {}
+              - exec:
+                  run: [/bin/sh, -c, 'grep -o "/.*libpq.so.5" /proc/$PPID/maps | sort -u > libpq-in-use.txt']
+              - verify:
+                  checks:
+                    - migrations: up-to-date
+
+            """)
+
+        let run = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", database.url], directory: project.root,
+            executable: installation.executable)
+        #expect(run.status == 0, "\(run.all)")
+        let inUse = try String(contentsOfFile: project.root + "/libpq-in-use.txt", encoding: .utf8)
+        #expect(inUse == installation.library + "\n", "plan loaded \(inUse)")
+
+        // PLAN_LIBPQ still wins over the installed one.
+        let chosen = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", database.url], environment: ["PLAN_LIBPQ": "libpq.so.5"],
+            directory: project.root, executable: installation.executable)
+        #expect(chosen.status == 0, "\(chosen.all)")
+        let system = try String(contentsOfFile: project.root + "/libpq-in-use.txt", encoding: .utf8)
+        #expect(!system.contains(installation.prefix.path) && system.hasSuffix("libpq.so.5\n"), "plan loaded \(system)")
+    }
+
+    @Test func anInstalledLibpqThatCannotBeLoadedIsNamedWithWhatToDo() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        try project.directory.write("release.plan.yaml", "plan: 1\nname: r\nsteps:\n  - migrate: {}\n")
+        try project.directory.write("not-a-library", "this is not an ELF file\n")
+        let installation = try Installation(library: URL(fileURLWithPath: project.root + "/not-a-library"))
+        defer { installation.prefix.remove() }
+
+        let run = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", database.url], directory: project.root,
+            executable: installation.executable)
+        #expect(run.status == 3, "\(run.all)")
+        #expect(run.stderr.contains("could not load PostgreSQL's client library \(installation.library)"), "\(run.all)")
+        #expect(run.stderr.contains("or set PLAN_LIBPQ=libpq.so.5 to use the system's"), "\(run.all)")
+        #expect(try database.connect().execute("SELECT to_regclass('a') IS NULL").scalar == "t")
+    }
+
     @Test func plansAreCheckedWithoutLoadingLibpqAndAConnectingCommandNamesTheOneItCouldNotLoad() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

@@ -23,10 +23,10 @@ public struct PlanProcess {
     @discardableResult
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
-        inheritEnvironment: Bool = true, stdin: String? = nil
+        inheritEnvironment: Bool = true, stdin: String? = nil, executable: String? = nil
     ) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary).absoluteURL
+        process.executableURL = URL(fileURLWithPath: executable ?? binary).absoluteURL
         process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
         env.removeValue(forKey: "DATABASE_URL")

@@ -1,10 +1,12 @@
 internal import CLibPQ
 import Glibc
+internal import LibPQLocation
 
 /// libpq, loaded the first time a command needs it instead of by the dynamic loader at every
 /// start of `plan`. Debian's libpq.so.5 pulls in 24 libraries (GnuTLS, Kerberos, LDAP, …,
 /// most bound eagerly), 4–6 ms of loading that `plan check`, `plan show` and `--version` never
-/// need.
+/// need. Which library is LibPQLocation's decision: `PLAN_LIBPQ`, else the lean build installed
+/// beside plan (scripts/install), else the system's.
 /// For the subcommands that connect, the executable's PlanStartup target starts loading it on
 /// another thread before Swift's main runs; `load()` then finds it loaded, or waits for it.
 ///
@@ -42,14 +44,17 @@ struct LibPQ: Sendable {
         pointer.map { String(cString: $0) } ?? ""
     }
 
-    /// The soname every libpq since PostgreSQL 8.3 has carried.
-    static let soname = "libpq.so.5"
-
-    /// `PLAN_LIBPQ` names another libpq to use: a newer one, or one built without Kerberos and
-    /// LDAP, which loads in a fraction of the time (docs/BENCHMARKS.md). PlanStartup reads it too.
-    static var path: String {
-        guard let value = getenv("PLAN_LIBPQ").map({ String(cString: $0) }), !value.isEmpty else { return soname }
-        return value
+    /// What to do when the library could not be loaded depends on who chose it.
+    private static func remedy(for origin: plan_libpq_origin) -> String {
+        switch origin {
+        case plan_libpq_from_environment:
+            "PLAN_LIBPQ names it: point PLAN_LIBPQ at a libpq.so.5, or unset it to use the system's"
+        case plan_libpq_installed_with_plan:
+            "it was installed with plan (scripts/install): install plan again, "
+                + "or set PLAN_LIBPQ=libpq.so.5 to use the system's"
+        default:
+            "install it (Debian and Ubuntu: apt-get install libpq5)"
+        }
     }
 
     /// Loaded once per process, by whichever thread asks first; a thread that asks while another
@@ -61,14 +66,13 @@ struct LibPQ: Sendable {
     private init() throws(PostgresError) {
         // Lazy: most of libpq's dependencies bind eagerly anyway (BIND_NOW), the others need not.
         // Never closed: libpq stays loaded for the life of the process.
-        let path = Self.path
-        guard let handle = dlopen(path, RTLD_LAZY | RTLD_LOCAL) else {
+        let location = plan_libpq_locate()
+        let path = String(cString: location.path)
+        guard let handle = dlopen(location.path, RTLD_LAZY | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            let remedy =
-                path == Self.soname
-                ? "install it (Debian and Ubuntu: apt-get install libpq5)"
-                : "PLAN_LIBPQ names it: point PLAN_LIBPQ at a libpq.so.5, or unset it to use the system's"
-            throw PostgresError(kind: .connection, message: "could not load PostgreSQL's client library \(path) (\(reason)); \(remedy)")
+            throw PostgresError(
+                kind: .connection,
+                message: "could not load PostgreSQL's client library \(path) (\(reason)); \(Self.remedy(for: location.origin))")
         }
         func symbol<Function>(_ name: String) throws(PostgresError) -> Function {
             guard let address = dlsym(handle, name) else {
