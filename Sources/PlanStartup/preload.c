@@ -5,6 +5,12 @@
    handle this thread loaded, waiting for it if it is still loading; both ask LibPQLocation which
    library that is.
 
+   With a libpq on OpenSSL, the thread then runs one PBKDF2 round: OpenSSL sets its providers and
+   algorithm tables up on first use (~0.9 ms), which would otherwise happen inside the SCRAM
+   handshake, on the connection's critical path. With the lean libpq installed beside plan the
+   load ends early enough for this to finish before the main thread connects; with Debian's
+   libpq it did not (docs/BENCHMARKS.md).
+
    glibc calls constructors with the program's arguments, which is how this knows the subcommand
    without parsing anything else. */
 #include <dlfcn.h>
@@ -13,9 +19,21 @@
 
 #include "LibPQLocation.h"
 
+/* OpenSSL's EVP_sha256 and PKCS5_PBKDF2_HMAC, found through libpq's handle (its dependencies):
+   plan neither links nor includes OpenSSL. */
+typedef const void *(*digest_fn)(void);
+typedef int (*pbkdf2_fn)(const char *, int, const unsigned char *, int, int, const void *, int, unsigned char *);
+
 static void *load_libpq(void *unused) {
     (void)unused;
-    dlopen(plan_libpq_locate().path, RTLD_LAZY | RTLD_LOCAL);
+    void *libpq = dlopen(plan_libpq_locate().path, RTLD_LAZY | RTLD_LOCAL);
+    if (libpq == NULL) return NULL;
+    digest_fn sha256 = (digest_fn)dlsym(libpq, "EVP_sha256");
+    pbkdf2_fn pbkdf2 = (pbkdf2_fn)dlsym(libpq, "PKCS5_PBKDF2_HMAC");
+    if (sha256 != NULL && pbkdf2 != NULL) {
+        unsigned char out[32];
+        pbkdf2("k", 1, (const unsigned char *)"s", 1, 1, sha256(), sizeof out, out);
+    }
     return NULL;
 }
 

@@ -64,6 +64,16 @@ struct ClientLibraryTests {
         let inUse = try String(contentsOfFile: project.root + "/libpq-in-use.txt", encoding: .utf8)
         #expect(inUse == installation.library + "\n", "plan loaded \(inUse)")
 
+        // The installed libpq computes SCRAM's proof itself (scripts/libpq-patches/scram-pbkdf2):
+        // the right password got in above, a wrong one must not.
+        let wrongPassword = database.url.replacingOccurrences(of: ":\(database.password)@", with: ":not-the-password@")
+        #expect(wrongPassword != database.url)
+        let refused = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", wrongPassword], directory: project.root,
+            executable: installation.executable)
+        #expect(refused.status == 3, "\(refused.all)")
+        #expect(refused.stderr.contains("password authentication failed"), "\(refused.all)")
+
         // PLAN_LIBPQ still wins over the installed one.
         let chosen = try PlanProcess.run(
             ["run", "release.plan.yaml", "--database-url", database.url], environment: ["PLAN_LIBPQ": "libpq.so.5"],
