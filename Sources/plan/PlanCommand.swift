@@ -46,6 +46,7 @@ struct PlanCommand: ParsableCommand {
             let subcommand = configuration.subcommands.first(where: { $0._commandName == name })
         else { return nil }
         let rest = arguments.dropFirst()
+        if name == RunCommand._commandName, let command = RunCommand.parsingCommonShape(rest) { return command }
         if rest.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--generate-completion") }) {
             return nil
         }

@@ -8,16 +8,19 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Options every command that talks to a database takes (SPEC §4).
 struct ConnectionOptions: ParsableArguments {
+    static let defaultLockTimeout = "30s"
+    static let defaultFormat = OutputFormat.text
+
     @Option(
         name: .customLong("database-url"),
         help: "PostgreSQL URL (default: the plan's database_url, then DATABASE_URL, then libpq's PG* variables).")
     var databaseURL: String?
 
     @Option(name: .customLong("lock-timeout"), help: "How long to wait for the migration lock, e.g. 30s, 2m.")
-    var lockTimeout: String = "30s"
+    var lockTimeout: String = Self.defaultLockTimeout
 
     @Option(help: "Output format: text or json (one event per line).")
-    var format: OutputFormat = .text
+    var format: OutputFormat = Self.defaultFormat
 
     @Option(help: "Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
     var summary: String?
