@@ -13,6 +13,9 @@ public import Runner
 /// A `timeout` stops the program's whole process group with SIGTERM, then SIGKILL after
 /// `terminationGrace`.
 public struct ExecRunner: StepRunner {
+    /// A plan may run this before its database is up.
+    public var connectsToTheDatabase: Bool { false }
+
     public let step: ExecStep
     /// The step's `timeout:`; nil waits as long as the program runs.
     public let timeout: Duration?

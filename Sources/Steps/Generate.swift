@@ -10,6 +10,9 @@ public import Runner
 /// same name with the same SQL means there is nothing to do; with different SQL the step fails
 /// rather than overwrite what may already be applied somewhere.
 public struct GenerateRunner: StepRunner {
+    /// Writes files only.
+    public var connectsToTheDatabase: Bool { false }
+
     public let step: GenerateStep
     /// For a `.step(id)` source: the SQL that step would run, resolved by whoever builds the plan's
     /// runners (e.g. an index-concurrently step's CREATE INDEX statement).

@@ -13,6 +13,8 @@ public import Runner
 /// `IndexBuildProgressMonitor`, `IndexMigrationRecord` (`record_as:`). Facts and their sources:
 /// `shared/reference/pgvector-and-postgres.md`.
 public struct IndexConcurrentlyRunner: StepRunner {
+    public var connectsToTheDatabase: Bool { true }
+
     public let step: IndexStep
 
     public init(_ step: IndexStep) { self.step = step }

@@ -4,6 +4,8 @@ import SQL
 
 /// `migrate`: apply pending migrations, Prisma-compatible (SPEC §3).
 public struct MigrateRunner: StepRunner {
+    public var connectsToTheDatabase: Bool { true }
+
     public let step: MigrateStep
     /// Folders this run has read, shared with its other steps.
     let folders: MigrationFolderCache

@@ -4,6 +4,8 @@ public import Runner
 /// `resolve`: Prisma's `migrate resolve`. As a plan step it is idempotent: when the history
 /// already says what the step asks, it is skipped, so a plan can be re-run.
 public struct ResolveRunner: StepRunner {
+    public var connectsToTheDatabase: Bool { true }
+
     public let step: ResolveStep
     /// The CLI's `plan resolve` follows Prisma to the letter and refuses a no-op (P3008, P3012).
     public let strict: Bool

@@ -7,6 +7,8 @@ import SQL
 /// PostgreSQL refuses in a transaction alone in autocommit, the author's own blocks as written.
 /// Nothing is recorded in `_prisma_migrations`: re-running the step runs the SQL again.
 public struct SQLStepRunner: StepRunner {
+    public var connectsToTheDatabase: Bool { true }
+
     public let step: SQLStep
     /// The step's `transaction:` key: `required` refuses SQL that cannot run in one transaction
     /// and runs all of it in one; `none` sends each statement alone.

@@ -3,6 +3,8 @@ public import Runner
 /// `plan status`: like `prisma migrate status`, but it reports all four problems (Prisma hides
 /// edited and missing-locally ones) and fails unless the database is up to date. Read-only.
 public struct StatusRunner: StepRunner {
+    public var connectsToTheDatabase: Bool { true }
+
     public let migrations: String
 
     public init(migrations: String) { self.migrations = migrations }

@@ -10,6 +10,8 @@ public import Runner
 /// steps would have acted. Invalid indexes, failed or edited migrations, wrong versions, types
 /// and settings still fail the dry-run.
 public struct VerifyRunner: StepRunner {
+    public var connectsToTheDatabase: Bool { true }
+
     public let step: VerifyStep
     /// Folders this run has read, shared with its other steps.
     let folders: MigrationFolderCache

@@ -8,6 +8,7 @@ public final class DatabaseSession {
     public let reporter: Reporter
     private var connection: PostgresConnection?
     private var connectionError: PostgresError?
+    private var inAdvance: ConnectionInAdvance?
     public private(set) var holdsLock = false
     /// Cancels whatever the session's connection is running, from any thread.
     public let cancellation = SessionCancellation()
@@ -25,6 +26,19 @@ public final class DatabaseSession {
         self.lockTimeout = lockTimeout
         self.reporter = reporter
         for secret in target.secrets { reporter.redactor.add(secret) }
+    }
+
+    /// Starts opening the connection on another thread, for a run whose first step will connect
+    /// once it has read its files; the step then takes it instead of opening its own. A failure
+    /// is reported where the step asks for the connection, as if it had connected then.
+    public func startConnecting() {
+        guard connection == nil, connectionError == nil, inAdvance == nil else { return }
+        let target = target
+        let readOnly = readOnly
+        let redactor = reporter.redactor
+        inAdvance = ConnectionInAdvance { () throws(PostgresError) in
+            try PostgresConnection(target: target, readOnly: readOnly, redactor: redactor)
+        }
     }
 
     /// The connection, connecting on first call.
@@ -74,7 +88,12 @@ public final class DatabaseSession {
         let opened: PostgresConnection
         var lockTaken = false
         do throws(PostgresError) {
-            opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
+            if let inAdvance {
+                self.inAdvance = nil
+                opened = try inAdvance.take().get()
+            } else {
+                opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
+            }
             if let warning = target.poolerWarning {
                 reporter.say(
                     nil, .warning,
@@ -108,6 +127,8 @@ public final class DatabaseSession {
 
     /// Releases the lock and closes the connection.
     public func close() {
+        inAdvance?.abandon()
+        inAdvance = nil
         if holdsLock, let connection { AdvisoryLock.release(on: connection) }
         holdsLock = false
         cancellation.set(nil)

@@ -34,6 +34,7 @@ public enum PlanExecutor {
         let clock = ContinuousClock()
         let runStart = clock.now
         var summary = RunSummary(plan: plan, dryRun: dryRun)
+        if let first = steps.first(where: \.enabled), first.runner.connectsToTheDatabase { session.startConnecting() }
         reporter.emit(.runStarted(plan: plan, file: file, dryRun: dryRun, target: session.target.displayString))
         for (offset, step) in steps.enumerated() {
             // Ctrl-C / SIGTERM between steps: start nothing new; the lock is released below.

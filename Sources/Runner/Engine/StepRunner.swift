@@ -6,6 +6,10 @@ public protocol StepRunner {
     func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome
     /// Does the work. Returns `.done` or `.skipped`; throws on failure.
     func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome
+    /// Whether the step, run first, is sure to connect: the engine then starts connecting while
+    /// the step reads its files. False for steps that may run before there is a database to
+    /// connect to (a plan can start its server in an `exec` step).
+    var connectsToTheDatabase: Bool { get }
 }
 
 /// What a step runs with.
