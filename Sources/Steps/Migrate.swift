@@ -9,10 +9,16 @@ public struct MigrateRunner: StepRunner {
     public let step: MigrateStep
     /// Folders this run has read, shared with its other steps.
     let folders: MigrationFolderCache
+    /// The history this step leaves unchanged, for a verify right after it.
+    let history: MigrationHistoryCache
 
-    public init(_ step: MigrateStep, folders: MigrationFolderCache = MigrationFolderCache()) {
+    public init(
+        _ step: MigrateStep, folders: MigrationFolderCache = MigrationFolderCache(),
+        history: MigrationHistoryCache = MigrationHistoryCache()
+    ) {
         self.step = step
         self.folders = folders
+        self.history = history
     }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
@@ -120,7 +126,11 @@ public struct MigrateRunner: StepRunner {
         }
         let pending = try pendingMigrations(state.diagnosis, folder: folder)
         guard !pending.isEmpty else {
-            if resumed == 0 { context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)") }
+            if resumed == 0 {
+                // Read once, under the lock, and nothing written since.
+                if state.diagnosis.hasTable { history.remember(hasTable: true, rows: state.rows, readBy: context.index) }
+                context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)")
+            }
             return resumed > 0 ? .done : .skipped
         }
         var prepared: [PreparedMigration] = []

@@ -15,10 +15,16 @@ public struct VerifyRunner: StepRunner {
     public let step: VerifyStep
     /// Folders this run has read, shared with its other steps.
     let folders: MigrationFolderCache
+    /// The history a migrate step just before this one read and left unchanged.
+    let history: MigrationHistoryCache
 
-    public init(_ step: VerifyStep, folders: MigrationFolderCache = MigrationFolderCache()) {
+    public init(
+        _ step: VerifyStep, folders: MigrationFolderCache = MigrationFolderCache(),
+        history: MigrationHistoryCache = MigrationHistoryCache()
+    ) {
         self.step = step
         self.folders = folders
+        self.history = history
     }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
@@ -30,7 +36,7 @@ public struct VerifyRunner: StepRunner {
             }
             return .wouldRun
         }
-        let results = try evaluateAll(on: connection)
+        let results = try evaluateAll(on: connection, context: context)
         var failures = 0
         for (check, result) in zip(step.checks, results) {
             switch result {
@@ -55,7 +61,7 @@ public struct VerifyRunner: StepRunner {
 
     public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let connection = try context.session.connect()
-        let results = try evaluateAll(on: connection)
+        let results = try evaluateAll(on: connection, context: context)
         var failures: [String] = []
         for (check, result) in zip(step.checks, results) {
             switch result {
@@ -78,8 +84,8 @@ public struct VerifyRunner: StepRunner {
     /// database. A check that errors (a bad query, a write) fails alone: rolling back to the
     /// savepoint taken at the start lets the others run. The checks write nothing, so one
     /// savepoint serves them all, and a passing check costs its queries' round trips only.
-    private func evaluateAll(on connection: PostgresConnection) throws(StepFailure) -> [CheckResult] {
-        let evaluator = CheckEvaluator(connection: connection, folders: folders)
+    private func evaluateAll(on connection: PostgresConnection, context: StepContext) throws(StepFailure) -> [CheckResult] {
+        let evaluator = CheckEvaluator(connection: connection, folders: folders, history: history.unchanged(before: context.index))
         var results: [CheckResult] = []
         do {
             try connection.execute(

@@ -104,6 +104,35 @@ struct RunCommandTests {
         #expect(output.all.contains("changed after they were applied (checksum differs): 1_a"), "\(output.all)")
     }
 
+    /// verify right after a migrate that wrote nothing reuses the history migrate read; after any
+    /// other step it reads the table again: a sql step that deletes a history row is noticed.
+    @Test func verifyAfterASQLStepSeesTheHistoryAsItIsNow() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        let applied = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
+        #expect(applied.status == 0, "\(applied.all)")
+        try project.directory.write(
+            "release.plan.yaml",
+            """
+            plan: 1
+            name: forget
+            steps:
+              - migrate: {}
+              - verify:
+                  - migrations: up-to-date
+              - sql: DELETE FROM _prisma_migrations WHERE migration_name = '1_a'
+              - verify:
+                  - migrations: up-to-date
+
+            """)
+        let output = try PlanProcess.run(["run", "release.plan.yaml", "--database-url", database.url], directory: project.root)
+        #expect(output.status == 1, "\(output.all)")
+        #expect(output.stdout.contains("✓ migrations in prisma/migrations: up to date (1 applied)"), "\(output.all)")
+        #expect(output.all.contains("1 migration(s) not yet applied: 1_a"), "\(output.all)")
+    }
+
     @Test func jsonOutputOfAFullRunHasEveryStepsStartAndFinish() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

@@ -7,6 +7,8 @@ import SQL
 struct CheckEvaluator {
     let connection: PostgresConnection
     let folders: MigrationFolderCache
+    /// `_prisma_migrations` as the migrate step just before read it and left it, if it did.
+    var history: (exists: Bool, rows: [HistoryRow])? = nil
 
     func evaluate(_ kind: VerifyCheck.Kind) throws(PostgresError) -> CheckResult {
         switch kind {
@@ -43,7 +45,9 @@ struct CheckEvaluator {
         let label = "migrations in \(migrations)"
         let folder: MigrationFolder
         do { folder = try folders.folder(at: migrations) } catch { return .failed("\(label): \(error.description)") }
-        let (hasTable, rows) = try MigrationHistory.read(from: connection)
+        let read: (exists: Bool, rows: [HistoryRow])
+        if let history { read = history } else { read = try MigrationHistory.read(from: connection) }
+        let (hasTable, rows) = read
         let diagnosis = HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable)
         if diagnosis.isUpToDate {
             return .passed("\(label): up to date (\(folder.migrations.count) applied)")
