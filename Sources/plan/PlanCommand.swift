@@ -25,6 +25,10 @@ struct PlanCommand: ParsableCommand {
             return
         }
         do {
+            if arguments.first == RunInvocation.commandName, let run = RunInvocation.parsingCommonShape(arguments.dropFirst()) {
+                try run.run()
+                return
+            }
             var command = try quickParse(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch {
@@ -46,7 +50,6 @@ struct PlanCommand: ParsableCommand {
             let subcommand = configuration.subcommands.first(where: { $0._commandName == name })
         else { return nil }
         let rest = arguments.dropFirst()
-        if name == RunCommand._commandName, let command = RunCommand.parsingCommonShape(rest) { return command }
         if rest.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--generate-completion") }) {
             return nil
         }

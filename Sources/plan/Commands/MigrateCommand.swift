@@ -40,6 +40,6 @@ struct MigrateCommand: ParsableCommand {
             baseline: baseline, allowDrift: allowDrift, onFailed: resume ? .resume : .stop)
         try RunWiring.run(
             plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
-            options: connection, dryRun: dryRun)
+            options: connection.choice, dryRun: dryRun)
     }
 }

@@ -27,9 +27,20 @@ struct PlanBindingOptions: ParsableArguments {
         return overrides
     }
 
+    /// The environment and the overrides, checked: a malformed `--set` exits 2.
+    func binding() throws -> PlanBinding {
+        PlanBinding(environment: environment, overrides: try overrides())
+    }
+
     func loader() -> PlanLoader {
         PlanLoader(environment: ProcessInfo.processInfo.environment)
     }
+}
+
+/// Which environment of a plan to use and which params to override, once read from the command line.
+struct PlanBinding: Equatable {
+    var environment: String?
+    var overrides: [String: String]
 }
 
 enum StandardError {

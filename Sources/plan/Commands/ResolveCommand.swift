@@ -32,6 +32,6 @@ struct ResolveCommand: ParsableCommand {
         try RunWiring.run(
             plan: "resolve", file: nil,
             steps: [ExecutableStep(name: "resolve", kind: "resolve", runner: ResolveRunner(step, strict: true))],
-            options: connection)
+            options: connection.choice)
     }
 }

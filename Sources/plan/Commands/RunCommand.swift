@@ -5,7 +5,7 @@ import Steps
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run",
+        commandName: RunInvocation.commandName,
         abstract: "Run a plan's steps in order; with --dry-run, show what would happen and write nothing.")
 
     @Argument(help: "The plan file.")
@@ -17,6 +17,25 @@ struct RunCommand: ParsableCommand {
     var dryRun = false
 
     @OptionGroup var connection: ConnectionOptions
+
+    var invocation: RunInvocation {
+        get throws { RunInvocation(file: file, binding: try binding.binding(), dryRun: dryRun, connection: connection.choice) }
+    }
+
+    func run() throws {
+        try invocation.run()
+    }
+}
+
+/// `plan run`, read from the command line: by argument-parser (RunCommand) or, for the shapes a
+/// deploy writes, directly (RunInvocation+CommonShape).
+struct RunInvocation: Equatable {
+    static let commandName = "run"
+
+    var file: String
+    var binding: PlanBinding
+    var dryRun: Bool
+    var connection: ConnectionChoice
 
     func run() throws {
         let plan = try PlanLoading.load(file, binding: binding)

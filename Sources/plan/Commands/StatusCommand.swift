@@ -14,6 +14,6 @@ struct StatusCommand: ParsableCommand {
         try RunWiring.run(
             plan: "status", file: nil,
             steps: [ExecutableStep(name: "status", kind: "status", runner: StatusRunner(migrations: folder.migrations))],
-            options: connection, readOnly: true)
+            options: connection.choice, readOnly: true)
     }
 }

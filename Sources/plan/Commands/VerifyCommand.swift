@@ -14,14 +14,14 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let plan = try PlanLoading.load(file, binding: binding)
+        let plan = try PlanLoading.load(file, binding: binding.binding())
         let checks = plan.steps.filter { $0.action.kind == .verify }
         guard !checks.isEmpty else {
             StandardError.write("\(file): error: the plan has no verify steps\n")
             throw ExitCode(ExitStatus.invalidInput)
         }
         try RunWiring.run(
-            plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan), options: connection,
+            plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan), options: connection.choice,
             settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
     }
 }

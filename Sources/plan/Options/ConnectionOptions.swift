@@ -31,7 +31,19 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    var lockTimeoutDuration: Duration { Units.duration(lockTimeout) ?? .seconds(30) }
+    /// What was chosen, as the plain value the wiring takes.
+    var choice: ConnectionChoice {
+        ConnectionChoice(
+            databaseURL: databaseURL, lockTimeout: Units.duration(lockTimeout) ?? .seconds(30), format: format, summary: summary)
+    }
+}
+
+/// How a command connects and reports, once read from the command line.
+struct ConnectionChoice: Equatable {
+    var databaseURL: String?
+    var lockTimeout: Duration
+    var format: OutputFormat
+    var summary: String?
 }
 
 struct MigrationsOption: ParsableArguments {

@@ -9,7 +9,7 @@ import Steps
 /// steps, and turns the outcome into an exit code.
 enum RunWiring {
     static func run(
-        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionOptions, settings: Settings? = nil,
+        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, settings: Settings? = nil,
         dryRun: Bool = false, readOnly: Bool = false, extraSecrets: [String] = []
     ) throws -> Never {
         let environment = ProcessInfo.processInfo.environment
@@ -37,7 +37,7 @@ enum RunWiring {
             sessionSettings.append(("statement_timeout", Units.postgresMilliseconds(statementTimeout)))
         }
         let session = DatabaseSession(
-            target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeoutDuration, reporter: reporter,
+            target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeout, reporter: reporter,
             settings: sessionSettings)
         let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
         // Everything is written (renderers write straight to the file descriptors) and the

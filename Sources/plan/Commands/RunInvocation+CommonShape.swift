@@ -1,14 +1,15 @@
-import ArgumentParser
+import PlanModel
 
 /// `plan run` is what a deploy calls on every release, and argument-parser's reflection over its
 /// options cost ~1.3 ms of a ~12 ms nothing-pending run (docs/BENCHMARKS.md). The shapes a deploy
 /// writes — one plan file and the long options `run` takes, as `--name value` or `--name=value` —
-/// are read here directly into the same RunCommand. Anything else (help, a short or unknown option,
-/// `--`, a repeated option, an empty value or one that looks like an option, a second file, an invalid value)
-/// returns nil and goes through argument-parser, so its messages stay the only ones users see.
+/// are read here directly, without building any of argument-parser's types. Anything else (help,
+/// a short or unknown option, `--`, a repeated option, an empty value or one that looks like an
+/// option, a second file, an invalid value) returns nil and goes through argument-parser, so its
+/// messages stay the only ones users see.
 /// PlanCommandTests checks this against argument-parser on the same arguments.
-extension RunCommand {
-    static func parsingCommonShape(_ arguments: ArraySlice<String>) -> RunCommand? {
+extension RunInvocation {
+    static func parsingCommonShape(_ arguments: ArraySlice<String>) -> RunInvocation? {
         var file: String?
         var environment: String?
         var assignments: [String] = []
@@ -54,22 +55,16 @@ extension RunCommand {
             }
         }
         guard let file else { return nil }
-
-        var binding = PlanBindingOptions()
-        binding.environment = environment
-        binding.assignments = assignments
-        var connection = ConnectionOptions()
-        connection.databaseURL = databaseURL
-        connection.lockTimeout = lockTimeout ?? ConnectionOptions.defaultLockTimeout
-        connection.format = format ?? ConnectionOptions.defaultFormat
-        connection.summary = summary
-        guard (try? connection.validate()) != nil else { return nil }
-
-        var command = RunCommand()
-        command.file = file
-        command.binding = binding
-        command.dryRun = dryRun
-        command.connection = connection
-        return command
+        var overrides: [String: String] = [:]
+        for assignment in assignments {
+            // A malformed one is argument-parser's path to report.
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else { return nil }
+            overrides[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        guard let timeout = Units.duration(lockTimeout ?? ConnectionOptions.defaultLockTimeout) else { return nil }
+        return RunInvocation(
+            file: file, binding: PlanBinding(environment: environment, overrides: overrides), dryRun: dryRun,
+            connection: ConnectionChoice(
+                databaseURL: databaseURL, lockTimeout: timeout, format: format ?? ConnectionOptions.defaultFormat, summary: summary))
     }
 }

@@ -7,34 +7,6 @@ import Testing
 /// argument-parser makes of the same arguments, and hand everything else to it.
 @Suite("plan run's common argument shapes")
 struct RunCommandCommonShapeTests {
-    /// What a parsed `plan run` carries, comparable.
-    struct Reading: Equatable, CustomStringConvertible {
-        var file: String
-        var environment: String?
-        var assignments: [String]
-        var dryRun: Bool
-        var databaseURL: String?
-        var lockTimeout: String
-        var format: OutputFormat
-        var summary: String?
-
-        init(_ command: RunCommand) {
-            file = command.file
-            environment = command.binding.environment
-            assignments = command.binding.assignments
-            dryRun = command.dryRun
-            databaseURL = command.connection.databaseURL
-            lockTimeout = command.connection.lockTimeout
-            format = command.connection.format
-            summary = command.connection.summary
-        }
-
-        var description: String {
-            "\(file) env=\(environment ?? "-") set=\(assignments) dry=\(dryRun) url=\(databaseURL ?? "-") "
-                + "lock=\(lockTimeout) format=\(format) summary=\(summary ?? "-")"
-        }
-    }
-
     static let readDirectly: [[String]] = [
         ["release.plan.yaml"],
         ["plans/release.plan.yaml", "--dry-run"],
@@ -65,6 +37,8 @@ struct RunCommandCommonShapeTests {
         ["release.plan.yaml", "--env", "--dry-run"],
         ["release.plan.yaml", "--format", "yaml"],
         ["release.plan.yaml", "--lock-timeout", "soon"],
+        ["release.plan.yaml", "--set", "lists"],
+        ["release.plan.yaml", "--set", "=50"],
         ["release.plan.yaml", "--transaction", "all"],
         ["release.plan.yaml", "--databaseurl", "x"],
         ["--dry-run"],
@@ -72,13 +46,13 @@ struct RunCommandCommonShapeTests {
 
     @Test(arguments: readDirectly)
     func commonShapesAreReadAsArgumentParserReadsThem(_ arguments: [String]) throws {
-        let direct = try #require(RunCommand.parsingCommonShape(arguments[...]), "not read directly: \(arguments)")
-        let parsed = try RunCommand.parse(arguments)
-        #expect(Reading(direct) == Reading(parsed), "\(arguments)")
+        let direct = try #require(RunInvocation.parsingCommonShape(arguments[...]), "not read directly: \(arguments)")
+        let parsed = try RunCommand.parse(arguments).invocation
+        #expect(direct == parsed, "\(arguments)")
     }
 
     @Test(arguments: leftToArgumentParser)
     func everythingElseIsLeftToArgumentParser(_ arguments: [String]) {
-        #expect(RunCommand.parsingCommonShape(arguments[...]) == nil, "\(arguments)")
+        #expect(RunInvocation.parsingCommonShape(arguments[...]) == nil, "\(arguments)")
     }
 }
