@@ -41,6 +41,24 @@ struct MigrationFolderTests {
         #expect(LocaleCollation.sorted(names) == names.sorted(by: LocaleCollation.precedes))
     }
 
+    @Test func byteOrderIsTheOrderOfTheUTF8Bytes() {
+        let names = ["20240101_b", "20240101_B", "2024", "20240101", "", "é", "e", "ü_1", "z", "_", "20240101_a\u{301}"]
+        for a in names {
+            for b in names {
+                #expect(MigrationFolder.bytewisePrecedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a) < \(b)")
+            }
+        }
+    }
+
+    @Test func warnsWhenOnlyALaterPairDisagrees() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        for name in ["1_init", "2_users", "3_a", "3_B"] { try dir.write("m/\(name)/migration.sql", "SELECT 1;\n") }
+        let folder = try MigrationFolder.load(dir.path + "/m")
+        #expect(folder.migrations.map(\.name) == ["1_init", "2_users", "3_B", "3_a"])
+        #expect(folder.warnings.first?.contains("would see '3_a' where plan sees '3_B'") == true, "\(folder.warnings)")
+    }
+
     @Test func asciiFastPathGivesTheUnicodeWeights() {
         for value in UInt32(0)...0x7F {
             let scalar = Unicode.Scalar(value)!
@@ -55,5 +73,6 @@ struct MigrationFolderTests {
         #expect(MigrationChecksum.matches(MigrationChecksum.of(lf), bytes: crlf))
         #expect(MigrationChecksum.matches(MigrationChecksum.of(crlf), bytes: lf))
         #expect(!MigrationChecksum.matches(MigrationChecksum.of(lf), bytes: Array("SELECT 3;\n".utf8)))
+        #expect(MigrationChecksum.matches(MigrationChecksum.of(lf).uppercased(), bytes: lf), "stored hex is compared without case")
     }
 }

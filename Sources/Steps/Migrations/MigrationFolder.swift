@@ -50,7 +50,7 @@ public struct MigrationFolder: Sendable {
         } catch {
             throw .unreadable(path: path, reason: String(cString: strerror(error.code)))
         }
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        names.sort(by: Self.bytewisePrecedes)
 
         var migrations: [LocalMigration] = []
         migrations.reserveCapacity(names.count)
@@ -59,13 +59,28 @@ public struct MigrationFolder: Sendable {
             migrations.append(LocalMigration(name: name, directory: directory, script: try readScript(directory + "/migration.sql")))
         }
         var warnings: [String] = []
-        let collated = LocaleCollation.sorted(names)
-        if collated != names, let first = zip(names, collated).first(where: { $0 != $1 }) {
+        // The orders agree when every name precedes the next one in both: n - 1 comparisons, most
+        // settled by the first digits that differ. Only a disagreement pays for the full sort.
+        if zip(names, names.dropFirst()).contains(where: { LocaleCollation.precedes($1, $0) }),
+            let first = zip(names, LocaleCollation.sorted(names)).first(where: { $0 != $1 })
+        {
             warnings.append(
                 "migrations are applied in byte order of their names, but Prisma 6.6+ sorts with localeCompare "
                     + "and would see '\(first.1)' where plan sees '\(first.0)': rename them so both orders agree")
         }
         return MigrationFolder(path: path, migrations: migrations, warnings: warnings)
+    }
+
+    /// Byte order of the names' UTF-8, as Prisma before 6.6 sorted them, compared in place.
+    static func bytewisePrecedes(_ a: String, _ b: String) -> Bool {
+        let compared = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
+        return (compared ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     public func migration(named name: String) -> LocalMigration? {
@@ -137,8 +152,26 @@ public struct MigrationFolder: Sendable {
 /// notice when it and byte order disagree: punctuation before digits before letters, letters
 /// compared without case first, lowercase before uppercase only to break ties.
 enum LocaleCollation {
+    /// `Key(a).precedes(Key(b))`, weighing scalars only until the first difference.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        Key(a).precedes(Key(b))
+        if let order = firstDifference(a, b, LocaleCollation.primaryWeight) { return order }
+        return firstDifference(a, b, LocaleCollation.tertiaryWeight) ?? false
+    }
+
+    /// Whether `a` sorts before `b` by `weight`, or nil when their weights are equal throughout.
+    private static func firstDifference(_ a: String, _ b: String, _ weight: (Unicode.Scalar) -> UInt32) -> Bool? {
+        var left = a.unicodeScalars.makeIterator()
+        var right = b.unicodeScalars.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return nil
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let x?, let y?):
+                let (wx, wy) = (weight(x), weight(y))
+                if wx != wy { return wx < wy }
+            }
+        }
     }
 
     /// `names` sorted by `precedes`, each name's weights computed once rather than at every

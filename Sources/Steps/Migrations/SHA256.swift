@@ -25,12 +25,18 @@ struct SHA256 {
         let bitLength = UInt64(bytes.count) * 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
 
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            bytes.withUnsafeBufferPointer { message in
-                for block in 0..<wholeBlocks { compress(message.baseAddress! + block * 64, into: &h, schedule: w) }
-            }
-            tail.withUnsafeBufferPointer { padded in
-                for block in 0..<(padded.count / 64) { compress(padded.baseAddress! + block * 64, into: &h, schedule: w) }
+        // The round constants through a pointer taken once: read from the global array inside
+        // the rounds, each access paid the global's initialisation check and a bounds check.
+        k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                bytes.withUnsafeBufferPointer { message in
+                    for block in 0..<wholeBlocks { compress(message.baseAddress! + block * 64, into: &h, schedule: w, constants: k) }
+                }
+                tail.withUnsafeBufferPointer { padded in
+                    for block in 0..<(padded.count / 64) {
+                        compress(padded.baseAddress! + block * 64, into: &h, schedule: w, constants: k)
+                    }
+                }
             }
         }
         let digits = Array("0123456789abcdef".utf8)
@@ -48,7 +54,7 @@ struct SHA256 {
 
     private static func compress(
         _ block: UnsafePointer<UInt8>, into h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
-        schedule w: UnsafeMutableBufferPointer<UInt32>
+        schedule w: UnsafeMutableBufferPointer<UInt32>, constants k: UnsafeBufferPointer<UInt32>
     ) {
         for i in 0..<16 {
             w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
