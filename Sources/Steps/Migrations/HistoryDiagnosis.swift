@@ -15,18 +15,23 @@ public struct HistoryDiagnosis: Sendable {
 
     public init(folder: MigrationFolder, rows: [HistoryRow], hasTable: Bool) {
         self.hasTable = hasTable
-        var live: [String: [HistoryRow]] = [:]
-        for row in rows where row.rolledBackAt == nil { live[row.migrationName, default: []].append(row) }
+        // Names with a row that is not rolled back, and where the first applied one is: positions,
+        // not copies of the rows (500-row histories are read on every nothing-pending run).
+        var live = Set<String>(minimumCapacity: rows.count)
+        var firstApplied: [String: Int] = [:]
+        firstApplied.reserveCapacity(rows.count)
+        for (position, row) in rows.enumerated() where row.rolledBackAt == nil {
+            live.insert(row.migrationName)
+            if row.isApplied, firstApplied[row.migrationName] == nil { firstApplied[row.migrationName] = position }
+        }
         let localNames = Set(folder.migrations.map(\.name))
-        pending = folder.migrations.filter { live[$0.name] == nil }
+        pending = folder.migrations.filter { !live.contains($0.name) }
         failed = rows.filter(\.isFailed)
         missingLocally = rows.filter { $0.isApplied && !localNames.contains($0.migrationName) }
         withoutScript = folder.migrations.filter { $0.script == nil }
         edited = folder.migrations.filter { migration in
-            guard let script = migration.script,
-                let applied = live[migration.name]?.first(where: \.isApplied)
-            else { return false }
-            return !MigrationChecksum.matches(applied.checksum, bytes: script, digest: migration.checksum)
+            guard let script = migration.script, let applied = firstApplied[migration.name] else { return false }
+            return !MigrationChecksum.matches(rows[applied].checksum, bytes: script, digest: migration.checksum)
         }
     }
 

@@ -6,8 +6,9 @@ public enum MigrationChecksum {
 
     /// `digest`, when given, is `of(bytes)` already computed.
     public static func matches(_ stored: String, bytes: [UInt8], digest: String? = nil) -> Bool {
-        // Rows hold lowercase hex (what Prisma writes); lowercase a copy only when they do not.
-        let stored = stored.utf8.contains { (0x41...0x5A).contains($0) } ? stored.lowercased() : stored
+        // The usual case, a row Prisma or plan wrote for this very file: nothing to convert.
+        if let digest, digest == stored { return true }
+        let stored = stored.lowercased()
         // Rows written by Prisma before prisma-engines#1887 hold hex without zero padding.
         let legacy = !stored.isEmpty && stored.count != 64
         func matches(_ digest: String) -> Bool { digest == stored || (legacy && unpadded(digest) == stored) }
