@@ -6,7 +6,8 @@ import Dispatch
 /// the run no longer pays for both in turn (docs/BENCHMARKS.md).
 ///
 /// The connection is handed over whole: the opening thread never touches it after `take()` can
-/// see it, so libpq's one-thread-at-a-time rule holds.
+/// see it, so libpq's one-thread-at-a-time rule holds. A thread of its own rather than Dispatch's:
+/// see DetachedThread.
 final class ConnectionInAdvance: @unchecked Sendable {
     private let lock = Lock()
     private let opened = DispatchSemaphore(value: 0)
@@ -14,14 +15,16 @@ final class ConnectionInAdvance: @unchecked Sendable {
     private var outcome: Result<PostgresConnection, PostgresError>?
     private var abandoned = false
 
-    init(_ open: @escaping @Sendable () throws(PostgresError) -> PostgresConnection) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+    /// Nil when no thread could be started: the step then connects itself.
+    init?(_ open: @escaping @Sendable () throws(PostgresError) -> PostgresConnection) {
+        let started = DetachedThread.start { [self] in
             let result = Result { () throws(PostgresError) in try open() }
             // Abandoned: `result` goes out of scope at the end of this closure, which closes the
             // connection here, on the thread that opened it.
             lock.withLock { if !abandoned { outcome = result } }
             opened.signal()
         }
+        guard started else { return nil }
     }
 
     /// The connection or the reason it could not be opened, waiting for the attempt to end.

@@ -27,6 +27,12 @@ public struct ExecutableStep {
 /// The loop: steps in order, the first failure stops the run, every step reported as it
 /// starts and ends. A dry-run calls each step's read-only preview instead.
 public enum PlanExecutor {
+    /// Opens the session's connection on another thread when the first step to run is sure to
+    /// connect; the CLI calls it as early as it can, `run` again in case it did not.
+    public static func startConnectingIfTheFirstStepConnects(_ steps: [ExecutableStep], session: DatabaseSession) {
+        if let first = steps.first(where: \.enabled), first.runner.connectsToTheDatabase { session.startConnecting() }
+    }
+
     public static func run(
         plan: String, file: String?, steps: [ExecutableStep], session: DatabaseSession, reporter: Reporter,
         dryRun: Bool, interruption: Interruption = .shared
@@ -34,7 +40,7 @@ public enum PlanExecutor {
         let clock = ContinuousClock()
         let runStart = clock.now
         var summary = RunSummary(plan: plan, dryRun: dryRun)
-        if let first = steps.first(where: \.enabled), first.runner.connectsToTheDatabase { session.startConnecting() }
+        startConnectingIfTheFirstStepConnects(steps, session: session)
         reporter.emit(.runStarted(plan: plan, file: file, dryRun: dryRun, target: session.target.displayString))
         for (offset, step) in steps.enumerated() {
             // Ctrl-C / SIGTERM between steps: start nothing new; the lock is released below.
