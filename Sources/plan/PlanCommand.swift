@@ -25,6 +25,7 @@ struct PlanCommand: ParsableCommand {
             return
         }
         do {
+            // `plan run …` as a deploy writes it, read without argument-parser (RunInvocation+CommonShape).
             if arguments.first == RunInvocation.commandName, let run = RunInvocation.parsingCommonShape(arguments.dropFirst()) {
                 try run.run()
                 return

@@ -13,7 +13,7 @@ struct RunCommandCommonShapeTests {
         ["--dry-run", "release.plan.yaml"],
         ["release.plan.yaml", "--env", "production", "--set", "lists=50", "--set", "table=Invoice"],
         ["release.plan.yaml", "--env=staging", "--set=lists=100", "--set", "lists=200"],
-        ["release.plan.yaml", "--database-url", "postgresql://u:p@h:5432/d?sslmode=require", "--lock-timeout", "2m"],
+        ["release.plan.yaml", "--database-url", "postgresql://u@h:5432/d?sslmode=require", "--lock-timeout", "2m"],
         ["release.plan.yaml", "--format", "json", "--summary", "/tmp/summary.md"],
         ["release.plan.yaml", "--format=text", "--lock-timeout=500ms", "--database-url=postgresql:///d"],
         ["release.plan.yaml", "--set", "empty="],
