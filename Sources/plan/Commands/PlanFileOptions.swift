@@ -16,15 +16,12 @@ struct PlanBindingOptions: ParsableArguments {
     /// `--set name=value` pairs; a later `--set` of the same name wins, as on most CLIs.
     /// A malformed one is an invalid command line: exit 2, as the spec says.
     func overrides() throws -> [String: String] {
-        var overrides: [String: String] = [:]
-        for assignment in assignments {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                StandardError.write("error: --set '\(assignment)': write --set name=value\n")
-                throw ExitCode(2)
-            }
-            overrides[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        do throws(PlanBinding.MalformedAssignment) {
+            return try PlanBinding.overrides(assignments)
+        } catch {
+            StandardError.write("error: --set '\(error.text)': write --set name=value\n")
+            throw ExitCode(2)
         }
-        return overrides
     }
 
     /// The environment and the overrides, checked: a malformed `--set` exits 2.
@@ -41,6 +38,22 @@ struct PlanBindingOptions: ParsableArguments {
 struct PlanBinding: Equatable {
     var environment: String?
     var overrides: [String: String]
+
+    struct MalformedAssignment: Error {
+        var text: String
+    }
+
+    /// `--set name=value` pairs as overrides; a later one of the same name wins.
+    static func overrides(_ assignments: [String]) throws(MalformedAssignment) -> [String: String] {
+        var overrides: [String: String] = [:]
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw MalformedAssignment(text: assignment)
+            }
+            overrides[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        return overrides
+    }
 }
 
 enum StandardError {

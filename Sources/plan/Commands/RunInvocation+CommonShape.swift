@@ -55,12 +55,8 @@ extension RunInvocation {
             }
         }
         guard let file else { return nil }
-        var overrides: [String: String] = [:]
-        for assignment in assignments {
-            // A malformed one is argument-parser's path to report.
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else { return nil }
-            overrides[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
-        }
+        // A malformed `--set` is argument-parser's path to report.
+        guard let overrides = try? PlanBinding.overrides(assignments) else { return nil }
         guard let timeout = Units.duration(lockTimeout ?? ConnectionOptions.defaultLockTimeout) else { return nil }
         return RunInvocation(
             file: file, binding: PlanBinding(environment: environment, overrides: overrides), dryRun: dryRun,
