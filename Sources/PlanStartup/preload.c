@@ -5,11 +5,13 @@
    handle this thread loaded, waiting for it if it is still loading; both ask LibPQLocation which
    library that is.
 
-   With a libpq on OpenSSL, the thread then runs one PBKDF2 round: OpenSSL sets its providers and
-   algorithm tables up on first use (~0.9 ms), which would otherwise happen inside the SCRAM
-   handshake, on the connection's critical path. With the lean libpq installed beside plan the
-   load ends early enough for this to finish before the main thread connects; with Debian's
-   libpq it did not (docs/BENCHMARKS.md).
+   With a libpq on OpenSSL, the thread then draws one random byte and runs one PBKDF2 round, the
+   order SCRAM needs them in: OpenSSL sets its random generator up on the first draw (~0.5 ms, for
+   the client nonce) and its providers and algorithm tables on first use (~0.9 ms), which would
+   otherwise happen inside the handshake, on the connection's critical path. Both are set up once
+   per process: a draw on the connecting thread afterwards costs ~0.02 ms. With the lean libpq
+   installed beside plan the load ends early enough for this to finish before the main thread
+   connects; with Debian's libpq it did not (docs/BENCHMARKS.md).
 
    glibc calls constructors with the program's arguments, which is how this knows the subcommand
    without parsing anything else. */
@@ -19,15 +21,21 @@
 
 #include "LibPQLocation.h"
 
-/* OpenSSL's EVP_sha256 and PKCS5_PBKDF2_HMAC, found through libpq's handle (its dependencies):
-   plan neither links nor includes OpenSSL. */
+/* OpenSSL's RAND_bytes, EVP_sha256 and PKCS5_PBKDF2_HMAC, found through libpq's handle (its
+   dependencies): plan neither links nor includes OpenSSL. */
 typedef const void *(*digest_fn)(void);
 typedef int (*pbkdf2_fn)(const char *, int, const unsigned char *, int, int, const void *, int, unsigned char *);
+typedef int (*random_bytes_fn)(unsigned char *, int);
 
 static void *load_libpq(void *unused) {
     (void)unused;
     void *libpq = dlopen(plan_libpq_locate().path, RTLD_LAZY | RTLD_LOCAL);
     if (libpq == NULL) return NULL;
+    random_bytes_fn random_bytes = (random_bytes_fn)dlsym(libpq, "RAND_bytes");
+    if (random_bytes != NULL) {
+        unsigned char byte;
+        random_bytes(&byte, 1);
+    }
     digest_fn sha256 = (digest_fn)dlsym(libpq, "EVP_sha256");
     pbkdf2_fn pbkdf2 = (pbkdf2_fn)dlsym(libpq, "PKCS5_PBKDF2_HMAC");
     if (sha256 != NULL && pbkdf2 != NULL) {
