@@ -34,7 +34,7 @@ struct RunCommandTests {
             let summary = Self.withoutTimes(try String(contentsOfFile: summaryFile, encoding: .utf8))
             let goldenPath = Self.repository + "/Tests/PlanCLITests/Golden/memory-service-dry-run.md"
             if ProcessInfo.processInfo.environment["PLAN_UPDATE_GOLDEN"] == "1" {
-                try summary.write(toFile: goldenPath, atomically: false, encoding: .utf8)
+                try summary.write(toFile: goldenPath, atomically: true, encoding: .utf8)
             }
             #expect(summary == (try String(contentsOfFile: goldenPath, encoding: .utf8)))
         }

@@ -30,7 +30,7 @@ enum Fixtures {
     }
 
     static func writeGolden(_ path: String, _ text: String) {
-        try? text.write(toFile: sourceRoot + "/" + path, atomically: false, encoding: .utf8)
+        try? text.write(toFile: sourceRoot + "/" + path, atomically: true, encoding: .utf8)
     }
 
     /// A fixture's command line, from a first line such as `# args: --env production --set lists=5`.

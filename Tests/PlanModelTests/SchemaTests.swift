@@ -39,7 +39,7 @@ import Testing
 
     private func validate(_ paths: [String]) throws -> [String: String?] {
         let schemaPath = FileManager.default.temporaryDirectory.appendingPathComponent("plan-schema-\(UUID().uuidString).json").path
-        try PlanSchema.json.write(toFile: schemaPath, atomically: false, encoding: .utf8)
+        try PlanSchema.json.write(toFile: schemaPath, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: schemaPath) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -115,8 +115,8 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plan-yaml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try tree.yaml().write(to: directory.appendingPathComponent("t.yaml"), atomically: false, encoding: .utf8)
-        try tree.json().write(to: directory.appendingPathComponent("t.json"), atomically: false, encoding: .utf8)
+        try tree.yaml().write(to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+        try tree.json().write(to: directory.appendingPathComponent("t.json"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
