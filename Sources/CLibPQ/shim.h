@@ -48,4 +48,9 @@ typedef __typeof__(PQresultErrorField) *plan_PQresultErrorField_fn;
 typedef __typeof__(PQclear) *plan_PQclear_fn;
 typedef __typeof__(PQfreeCancel) *plan_PQfreeCancel_fn;
 typedef __typeof__(PQcancel) *plan_PQcancel_fn;
+/* Pipeline mode (libpq 14+): several queries in one round trip. */
+typedef __typeof__(PQsendQueryParams) *plan_PQsendQueryParams_fn;
+typedef __typeof__(PQenterPipelineMode) *plan_PQenterPipelineMode_fn;
+typedef __typeof__(PQexitPipelineMode) *plan_PQexitPipelineMode_fn;
+typedef __typeof__(PQpipelineSync) *plan_PQpipelineSync_fn;
 #endif

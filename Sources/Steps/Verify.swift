@@ -81,21 +81,54 @@ public struct VerifyRunner: StepRunner {
     }
 
     /// All checks in one READ ONLY, REPEATABLE READ transaction: they see one snapshot of the
-    /// database. A check that errors (a bad query, a write) fails alone: rolling back to the
-    /// savepoint taken at the start lets the others run. The checks write nothing, so one
-    /// savepoint serves them all, and a passing check costs its queries' round trips only.
+    /// database. The transaction's start and every check that needs one query go in one batch,
+    /// a round trip for the lot; checks that need answers in turn follow. A check that errors (a
+    /// bad query, a write) fails alone: rolling back to the savepoint taken at the start lets the
+    /// others run, and the checks the server skipped after it go again in a batch of their own.
     private func evaluateAll(on connection: PostgresConnection, context: StepContext) throws(StepFailure) -> [CheckResult] {
         let evaluator = CheckEvaluator(connection: connection, folders: folders, history: history.unchanged(before: context.index))
-        var results: [CheckResult] = []
-        do {
-            try connection.execute(
-                "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; SAVEPOINT plan_verify_checks")
-            for check in step.checks {
-                do {
-                    results.append(try evaluator.evaluate(check.kind))
-                } catch  where error.kind == .server {
-                    try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_checks")
-                    results.append(.failed("\(CheckEvaluator.label(check.kind)): \(error.description)"))
+        let evaluations = step.checks.map { evaluator.evaluation(of: $0.kind) }
+        var results = [CheckResult?](repeating: nil, count: evaluations.count)
+        func failure(_ index: Int, _ error: PostgresError) -> CheckResult {
+            .failed("\(CheckEvaluator.label(step.checks[index].kind)): \(error.description)")
+        }
+        do throws(PostgresError) {
+            var opening = [
+                ParameterizedQuery("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+                ParameterizedQuery("SAVEPOINT plan_verify_checks"),
+            ]
+            var batched = evaluations.indices.filter { if case .oneQuery = evaluations[$0] { true } else { false } }
+            repeat {
+                let queries = batched.map { index -> ParameterizedQuery in
+                    guard case .oneQuery(let query, _) = evaluations[index] else {
+                        preconditionFailure("only one-query checks are batched")
+                    }
+                    return query
+                }
+                let outcomes = try connection.batch(opening + queries)
+                if let (index, error) = BatchOutcome.firstFailure(in: outcomes), index < opening.count { throw error }
+                let answers = Array(outcomes.dropFirst(opening.count))
+                opening = []
+                // A failed check leaves the transaction aborted: roll back first, so the decisions
+                // before it may ask their follow-up questions.
+                let failed = BatchOutcome.firstFailure(in: answers)
+                if failed != nil { try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_checks") }
+                for (position, index) in batched.enumerated() {
+                    guard case .succeeded(let answer) = answers[position], case .oneQuery(_, let decide) = evaluations[index] else { break }
+                    results[index] = try decided(index) { () throws(PostgresError) in try decide(answer) }
+                }
+                if let failed {
+                    results[batched[failed.index]] = failure(batched[failed.index], failed.error)
+                    batched = Array(batched[(failed.index + 1)...])
+                } else {
+                    batched = []
+                }
+            } while !batched.isEmpty
+            for (index, evaluation) in evaluations.enumerated() {
+                switch evaluation {
+                case .decided(let result): results[index] = result
+                case .stepwise(let evaluate): results[index] = try decided(index, evaluate)
+                case .oneQuery: break
                 }
             }
             // Read only: there is nothing to commit; ending with ROLLBACK says so.
@@ -104,7 +137,15 @@ public struct VerifyRunner: StepRunner {
             if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
             throw StepFailure(error, doing: "verify could not evaluate its checks")
         }
-        return results
+        return results.map { $0 ?? .failed("not evaluated") }
+
+        /// A check's result, or its failure when the server refuses a question it asks.
+        func decided(_ index: Int, _ decide: () throws(PostgresError) -> CheckResult) throws(PostgresError) -> CheckResult {
+            do { return try decide() } catch  where error.kind == .server {
+                try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_checks")
+                return failure(index, error)
+            }
+        }
     }
 
     private static func dependency(_ kind: VerifyCheck.Kind) -> String {

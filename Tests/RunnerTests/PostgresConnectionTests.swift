@@ -71,6 +71,51 @@ struct PostgresConnectionTests {
         #expect(success == ScriptOutcome(completedStatements: 2, error: nil))
     }
 
+    @Test func aBatchRunsInOrderStopsAtTheFirstFailureAndKeepsParametersApart() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let connection = try database.connect()
+        let hostile = "x'); DROP TABLE t; --"
+        let outcomes = try connection.batch([
+            ParameterizedQuery("CREATE TABLE t (v text)"),
+            ParameterizedQuery("INSERT INTO t VALUES ($1)", [hostile]),
+            ParameterizedQuery("SELECT v, $1::int AS n FROM t", ["7"]),
+            ParameterizedQuery("SELECT 1 / 0"),
+            ParameterizedQuery("SELECT 2"),
+        ])
+        #expect(outcomes.count == 5)
+        #expect(outcomes[2] == .succeeded(QueryResult(columns: ["v", "n"], rows: [[hostile, "7"]], commandTag: "SELECT 1")))
+        guard case .failed(let error) = outcomes[3] else {
+            Issue.record("expected the division to fail, got \(outcomes[3])")
+            return
+        }
+        #expect(error.sqlState == "22012")
+        #expect(outcomes[4] == .skipped)
+        #expect(BatchOutcome.firstFailure(in: outcomes)?.index == 3)
+        // The batch was one implicit transaction: its failure took the table with it.
+        #expect(try connection.execute("SELECT to_regclass('t') IS NULL").scalar == "t")
+        #expect(connection.transactionState == .idle)
+        #expect(try connection.execute("SELECT 3").scalar == "3")
+    }
+
+    @Test func aBatchThatBeginsATransactionLeavesItOpen() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let connection = try database.connect()
+        let outcomes = try connection.batch([
+            ParameterizedQuery("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+            ParameterizedQuery("SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')"),
+        ])
+        #expect(
+            outcomes.last
+                == .succeeded(
+                    QueryResult(
+                        columns: ["current_setting", "current_setting"], rows: [["repeatable read", "on"]], commandTag: "SELECT 1")))
+        #expect(connection.transactionState == .inTransaction)
+        try connection.execute("ROLLBACK")
+        #expect(connection.transactionState == .idle)
+    }
+
     @Test func cancelsARunningQueryFromAnotherThread() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

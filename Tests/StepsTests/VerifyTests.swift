@@ -184,6 +184,35 @@ struct VerifyTests {
         #expect(try database.connect().execute("SELECT count(*) FROM audit").scalar == "0")
     }
 
+    @Test func checksAroundFailingQueriesAreEvaluatedWithTheirFollowUpQuestions() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        try database.connect().execute("CREATE TABLE notes (body text)")
+        // The checks travel in one batch; each failing query makes the server skip the rest,
+        // and the extension checks ask a second question (is it available?) after the batch.
+        let (summary, sink) = runVerify(
+            [
+                check(.extensionInstalled(name: "vector", version: nil), line: 1),
+                check(.query(sql: "SELECT 1 / 0", expect: .empty), line: 2),
+                check(.column(table: "notes", name: "body", type: "text"), line: 3),
+                check(.query(sql: "SELECT * FROM no_such_table", expect: .empty), line: 4),
+                check(.table(schema: nil, name: "notes"), line: 5),
+                check(.extensionInstalled(name: "no_such_extension", version: nil), line: 6),
+            ], on: database)
+        #expect(summary.exitCode == 1)
+        let results = sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
+        #expect(results.count == 6)
+        #expect(results[0] == "✗ extension vector: not installed (CREATE EXTENSION vector)")
+        #expect(results[1].hasPrefix("✗ query `SELECT 1 / 0`: division by zero"))
+        #expect(results[2] == "✓ column notes.body text")
+        #expect(results[3].hasPrefix("✗ query `SELECT * FROM no_such_table`: relation \"no_such_table\" does not exist"))
+        #expect(results[4] == "✓ table notes exists (in schema public)")
+        #expect(
+            results[5]
+                == "✗ extension no_such_extension: not installed and the server does not offer it (install the package on the server)")
+        #expect(sink.messages(.error).last?.text.hasPrefix("verify failed: 4 of 6 check(s) failed:") == true)
+    }
+
     @Test func settingsCompareWithUnitsAndTypes() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

@@ -37,6 +37,16 @@ struct LibPQ: Sendable {
     let clear: plan_PQclear_fn
     let freeCancel: plan_PQfreeCancel_fn
     let cancel: plan_PQcancel_fn
+    /// Pipeline mode, in libpq 14 and later; nil in an older library (`PLAN_LIBPQ`), where a
+    /// batch of queries takes one round trip each.
+    let pipeline: Pipeline?
+
+    struct Pipeline: Sendable {
+        let sendQueryParams: plan_PQsendQueryParams_fn
+        let enter: plan_PQenterPipelineMode_fn
+        let exit: plan_PQexitPipelineMode_fn
+        let sync: plan_PQpipelineSync_fn
+    }
 
     /// A string libpq returns; through a function pointer the header's "never NULL" is lost,
     /// so NULL (which libpq returns only for out-of-range requests) reads as empty.
@@ -105,5 +115,17 @@ struct LibPQ: Sendable {
         clear = try symbol("PQclear")
         freeCancel = try symbol("PQfreeCancel")
         cancel = try symbol("PQcancel")
+        pipeline =
+            if let sendQueryParams = dlsym(handle, "PQsendQueryParams"), let enter = dlsym(handle, "PQenterPipelineMode"),
+                let exit = dlsym(handle, "PQexitPipelineMode"), let sync = dlsym(handle, "PQpipelineSync")
+            {
+                Pipeline(
+                    sendQueryParams: unsafeBitCast(sendQueryParams, to: plan_PQsendQueryParams_fn.self),
+                    enter: unsafeBitCast(enter, to: plan_PQenterPipelineMode_fn.self),
+                    exit: unsafeBitCast(exit, to: plan_PQexitPipelineMode_fn.self),
+                    sync: unsafeBitCast(sync, to: plan_PQpipelineSync_fn.self))
+            } else {
+                nil
+            }
     }
 }

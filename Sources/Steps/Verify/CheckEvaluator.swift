@@ -2,6 +2,18 @@ import PlanModel
 import Runner
 import SQL
 
+/// How one check is evaluated. Most checks ask the server one question whose answer decides
+/// them, and those questions travel together, one round trip for the step; a check that needs
+/// answers in turn asks them itself.
+enum CheckEvaluation {
+    /// Decided without asking the server (a check the author wrote wrongly, a history already read).
+    case decided(CheckResult)
+    /// One query, then a decision; `decide` may ask a follow-up question in an unusual case.
+    case oneQuery(ParameterizedQuery, decide: (QueryResult) throws(PostgresError) -> CheckResult)
+    /// Questions in turn, each depending on the last.
+    case stepwise(() throws(PostgresError) -> CheckResult)
+}
+
 /// Evaluates verify checks on a connection that is inside the step's READ ONLY transaction. Each
 /// check reads the catalogs (or runs the author's query) and says what it observed.
 struct CheckEvaluator {
@@ -10,17 +22,17 @@ struct CheckEvaluator {
     /// `_prisma_migrations` as the migrate step just before read it and left it, if it did.
     var history: (exists: Bool, rows: [HistoryRow])? = nil
 
-    func evaluate(_ kind: VerifyCheck.Kind) throws(PostgresError) -> CheckResult {
+    func evaluation(of kind: VerifyCheck.Kind) -> CheckEvaluation {
         switch kind {
-        case .migrationsUpToDate(let migrations): try migrationsUpToDate(migrations)
+        case .migrationsUpToDate(let migrations): migrationsUpToDate(migrations)
         case .index(let name, let table, let method, let mustBeValid):
-            try index(name, table: table, method: method, mustBeValid: mustBeValid)
-        case .noInvalidIndexes(let schema): try noInvalidIndexes(schema)
-        case .extensionInstalled(let name, let version): try extensionInstalled(name, version: version)
-        case .table(let schema, let name): try table(schema: schema, name)
-        case .column(let table, let name, let type): try column(table: table, name, type: type)
-        case .setting(let name, let comparison, let value): try setting(name, comparison, value)
-        case .query(let sql, let expect): try query(sql, expect: expect)
+            index(name, table: table, method: method, mustBeValid: mustBeValid)
+        case .noInvalidIndexes(let schema): noInvalidIndexes(schema)
+        case .extensionInstalled(let name, let version): extensionInstalled(name, version: version)
+        case .table(let schema, let name): table(schema: schema, name)
+        case .column(let table, let name, let type): column(table: table, name, type: type)
+        case .setting(let name, let comparison, let value): setting(name, comparison, value)
+        case .query(let sql, let expect): query(sql, expect: expect)
         }
     }
 
@@ -41,25 +53,27 @@ struct CheckEvaluator {
     // MARK: - Checks
 
     /// The same diagnosis `plan status` makes (pending, failed, edited, missing locally).
-    private func migrationsUpToDate(_ migrations: String) throws(PostgresError) -> CheckResult {
+    private func migrationsUpToDate(_ migrations: String) -> CheckEvaluation {
         let label = "migrations in \(migrations)"
         let folder: MigrationFolder
-        do { folder = try folders.folder(at: migrations) } catch { return .failed("\(label): \(error.description)") }
-        let read: (exists: Bool, rows: [HistoryRow])
-        if let history { read = history } else { read = try MigrationHistory.read(from: connection) }
-        let (hasTable, rows) = read
-        let diagnosis = HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable)
-        if diagnosis.isUpToDate {
-            return .passed("\(label): up to date (\(folder.migrations.count) applied)")
+        do { folder = try folders.folder(at: migrations) } catch { return .decided(.failed("\(label): \(error.description)")) }
+        func decide(_ read: (exists: Bool, rows: [HistoryRow])) -> CheckResult {
+            let diagnosis = HistoryDiagnosis(folder: folder, rows: read.rows, hasTable: read.exists)
+            if diagnosis.isUpToDate {
+                return .passed("\(label): up to date (\(folder.migrations.count) applied)")
+            }
+            let onlyPending =
+                diagnosis.failed.isEmpty && diagnosis.edited.isEmpty && diagnosis.missingLocally.isEmpty
+                && !diagnosis.withoutScript.contains { missing in diagnosis.pending.contains { $0.name == missing.name } }
+            return .failed(
+                "\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "), mayBeFixedByEarlierSteps: onlyPending)
         }
-        let onlyPending =
-            diagnosis.failed.isEmpty && diagnosis.edited.isEmpty && diagnosis.missingLocally.isEmpty
-            && !diagnosis.withoutScript.contains { missing in diagnosis.pending.contains { $0.name == missing.name } }
-        return .failed("\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "), mayBeFixedByEarlierSteps: onlyPending)
+        if let history { return .decided(decide(history)) }
+        return .stepwise { () throws(PostgresError) in decide(try MigrationHistory.read(from: connection)) }
     }
 
-    private func index(_ name: String, table: String?, method: IndexStep.Method?, mustBeValid: Bool) throws(PostgresError) -> CheckResult {
-        let result = try connection.query(
+    private func index(_ name: String, table: String?, method: IndexStep.Method?, mustBeValid: Bool) -> CheckEvaluation {
+        let question = ParameterizedQuery(
             """
             SELECT t.relname, n.nspname, am.amname, i.indisvalid AND i.indisready
             FROM pg_catalog.pg_class c
@@ -69,90 +83,98 @@ struct CheckEvaluator {
             JOIN pg_catalog.pg_am am ON am.oid = c.relam
             WHERE c.relname = $1 AND pg_catalog.pg_table_is_visible(c.oid)
             """, [name])
-        guard let row = result.rows.first else {
-            return .failed("index \(name): does not exist", mayBeFixedByEarlierSteps: true)
+        return .oneQuery(question) { result in
+            guard let row = result.rows.first else {
+                return .failed("index \(name): does not exist", mayBeFixedByEarlierSteps: true)
+            }
+            let actualTable = row[0] ?? ""
+            let schema = row[1] ?? ""
+            let actualMethod = row[2] ?? ""
+            let valid = row[3] == "t"
+            let observed = "index \(name) on \(actualTable) using \(actualMethod)"
+            var problems: [String] = []
+            if let table, table != actualTable, table != "\(schema).\(actualTable)" {
+                problems.append("it is on table \(actualTable), not \(table)")
+            }
+            if let method, method.rawValue != actualMethod {
+                problems.append("it uses \(actualMethod), not \(method.rawValue)")
+            }
+            if mustBeValid, !valid {
+                problems.append(
+                    "INVALID (a failed or interrupted CREATE INDEX CONCURRENTLY left it; queries do not use it: drop it with DROP INDEX CONCURRENTLY and build it again)"
+                )
+            }
+            if problems.isEmpty { return .passed(observed + (valid ? ", valid" : "")) }
+            return .failed("index \(name): " + problems.joined(separator: "; "))
         }
-        let actualTable = row[0] ?? ""
-        let schema = row[1] ?? ""
-        let actualMethod = row[2] ?? ""
-        let valid = row[3] == "t"
-        let observed = "index \(name) on \(actualTable) using \(actualMethod)"
-        var problems: [String] = []
-        if let table, table != actualTable, table != "\(schema).\(actualTable)" {
-            problems.append("it is on table \(actualTable), not \(table)")
-        }
-        if let method, method.rawValue != actualMethod {
-            problems.append("it uses \(actualMethod), not \(method.rawValue)")
-        }
-        if mustBeValid, !valid {
-            problems.append(
-                "INVALID (a failed or interrupted CREATE INDEX CONCURRENTLY left it; queries do not use it: drop it with DROP INDEX CONCURRENTLY and build it again)"
+    }
+
+    private func noInvalidIndexes(_ schema: String?) -> CheckEvaluation {
+        // The schema's name in a row of its own, then one row per INVALID index. Names come from
+        // pg_identify_object (unquoted by parse_ident) rather than joins on pg_class: planning
+        // those joins in a new session was most of the check's ~1 ms.
+        let question = ParameterizedQuery(
+            """
+            SELECT coalesce($1, current_schema()), NULL, NULL
+            UNION ALL
+            SELECT index.schema, (pg_catalog.parse_ident(index.name))[1], (pg_catalog.parse_ident(tab.name))[1]
+            FROM pg_catalog.pg_index i,
+                 pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indexrelid, 0) AS index,
+                 pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indrelid, 0) AS tab
+            WHERE NOT (i.indisvalid AND i.indisready) AND index.schema = coalesce($1, current_schema())
+            """, [schema])
+        return .oneQuery(question) { result in
+            let schemaName = result.rows.first?[0] ?? "(current)"
+            let invalid = result.rows.dropFirst().map { (index: $0[1] ?? "", table: $0[2] ?? "") }.sorted { $0.index < $1.index }
+            guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
+            let listed = invalid.map { "\($0.index) (on \($0.table))" }.joined(separator: ", ")
+            return .failed(
+                "\(invalid.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
             )
         }
-        if problems.isEmpty { return .passed(observed + (valid ? ", valid" : "")) }
-        return .failed("index \(name): " + problems.joined(separator: "; "))
     }
 
-    private func noInvalidIndexes(_ schema: String?) throws(PostgresError) -> CheckResult {
-        // One row per INVALID index, or one row of NULLs: the schema's name comes back either way.
-        let result = try connection.query(
-            """
-            SELECT coalesce($1, current_schema()), invalid.index, invalid.table
-            FROM (SELECT 1) AS always
-            LEFT JOIN (
-                SELECT c.relname AS index, t.relname AS table
-                FROM pg_catalog.pg_index i
-                JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-                JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
-                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE NOT (i.indisvalid AND i.indisready) AND n.nspname = coalesce($1, current_schema())
-            ) AS invalid ON true
-            ORDER BY invalid.index
-            """, [schema])
-        let schemaName = result.rows.first?[0] ?? "(current)"
-        let invalid = result.rows.filter { $0[1] != nil }
-        guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
-        let listed = invalid.map { "\($0[1] ?? "") (on \($0[2] ?? ""))" }.joined(separator: ", ")
-        return .failed(
-            "\(invalid.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
-        )
-    }
-
-    private func extensionInstalled(_ name: String, version: (VerifyCheck.Comparison, String)?) throws(PostgresError) -> CheckResult {
-        let result = try connection.query("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = $1", [name])
-        guard let installed = result.scalar else {
-            let available = try connection.query("SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name])
-                .scalar
-            let hint =
-                available == nil ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
-            return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
+    private func extensionInstalled(_ name: String, version: (VerifyCheck.Comparison, String)?) -> CheckEvaluation {
+        let question = ParameterizedQuery("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = $1", [name])
+        return .oneQuery(question) { [connection] result throws(PostgresError) in
+            guard let installed = result.scalar else {
+                let available = try connection.query(
+                    "SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name]
+                ).scalar
+                let hint =
+                    available == nil
+                    ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
+                return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
+            }
+            guard let (comparison, wanted) = version else { return .passed("extension \(name) \(installed)") }
+            if VersionComparison.compare(installed, comparison, wanted) {
+                return .passed("extension \(name) \(installed) \(comparison.rawValue) \(wanted)")
+            }
+            return .failed("extension \(name) \(installed), expected \(comparison.rawValue) \(wanted) (ALTER EXTENSION \(name) UPDATE)")
         }
-        guard let (comparison, wanted) = version else { return .passed("extension \(name) \(installed)") }
-        if VersionComparison.compare(installed, comparison, wanted) {
-            return .passed("extension \(name) \(installed) \(comparison.rawValue) \(wanted)")
-        }
-        return .failed("extension \(name) \(installed), expected \(comparison.rawValue) \(wanted) (ALTER EXTENSION \(name) UPDATE)")
     }
 
-    private func table(schema: String?, _ name: String) throws(PostgresError) -> CheckResult {
-        let result = try connection.query(
+    private func table(schema: String?, _ name: String) -> CheckEvaluation {
+        let question = ParameterizedQuery(
             """
             SELECT n.nspname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
               AND (n.nspname = $2 OR ($2 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
             """, [name, schema])
         let label = "table \(schema.map { "\($0)." } ?? "")\(name)"
-        guard let row = result.rows.first else {
-            return .failed("\(label): does not exist\(schema == nil ? " in the search_path" : "")", mayBeFixedByEarlierSteps: true)
+        return .oneQuery(question) { result in
+            guard let row = result.rows.first else {
+                return .failed("\(label): does not exist\(schema == nil ? " in the search_path" : "")", mayBeFixedByEarlierSteps: true)
+            }
+            return .passed("\(label) exists (in schema \(row[0] ?? ""))")
         }
-        return .passed("\(label) exists (in schema \(row[0] ?? ""))")
     }
 
-    private func column(table: String, _ name: String, type: String?) throws(PostgresError) -> CheckResult {
+    private func column(table: String, _ name: String, type: String?) -> CheckEvaluation {
         let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
         let schema = parts.count == 2 ? parts[0] : nil
         let relation = parts.last ?? table
-        let result = try connection.query(
+        let question = ParameterizedQuery(
             """
             SELECT pg_catalog.format_type(a.atttypid, a.atttypmod)
             FROM pg_catalog.pg_attribute a
@@ -162,12 +184,14 @@ struct CheckEvaluator {
               AND (n.nspname = $3 OR ($3 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
             """, [relation, name, schema])
         let label = "column \(table).\(name)"
-        guard let actual = result.scalar ?? nil else {
-            return .failed("\(label): does not exist", mayBeFixedByEarlierSteps: true)
+        return .oneQuery(question) { result throws(PostgresError) in
+            guard let actual = result.scalar ?? nil else {
+                return .failed("\(label): does not exist", mayBeFixedByEarlierSteps: true)
+            }
+            guard let type else { return .passed("\(label) \(actual)") }
+            if try sameType(actual, type) { return .passed("\(label) \(actual)") }
+            return .failed("\(label) is \(actual), expected \(type)")
         }
-        guard let type else { return .passed("\(label) \(actual)") }
-        if try sameType(actual, type) { return .passed("\(label) \(actual)") }
-        return .failed("\(label) is \(actual), expected \(type)")
     }
 
     /// Text comparison after normalising aliases; on PostgreSQL 17+ the server also parses the
@@ -187,50 +211,55 @@ struct CheckEvaluator {
         }
     }
 
-    private func setting(_ name: String, _ comparison: VerifyCheck.Comparison, _ value: String) throws(PostgresError) -> CheckResult {
-        let result = try connection.query(
+    private func setting(_ name: String, _ comparison: VerifyCheck.Comparison, _ value: String) -> CheckEvaluation {
+        let question = ParameterizedQuery(
             "SELECT current_setting($1, true), setting, unit, vartype FROM pg_catalog.pg_settings WHERE name = lower($1)", [name])
-        guard let row = result.rows.first, let shown = row[0] ?? row[1] else {
-            return .failed("setting \(name): the server has no such setting (see pg_settings for the names)")
-        }
-        let setting = SettingComparison(setting: row[1] ?? "", unit: row[2], type: row[3] ?? "string")
-        let statement = "setting \(name) = \(shown)"
-        switch setting.compare(comparison, value) {
-        case .holds(true): return .passed("\(statement) \(comparison.rawValue) \(value)")
-        case .holds(false): return .failed("\(statement), expected \(comparison.rawValue) \(value)")
-        case .incomparable(let why): return .failed("\(statement): cannot check \(comparison.rawValue) \(value): \(why)")
+        return .oneQuery(question) { result in
+            guard let row = result.rows.first, let shown = row[0] ?? row[1] else {
+                return .failed("setting \(name): the server has no such setting (see pg_settings for the names)")
+            }
+            let setting = SettingComparison(setting: row[1] ?? "", unit: row[2], type: row[3] ?? "string")
+            let statement = "setting \(name) = \(shown)"
+            switch setting.compare(comparison, value) {
+            case .holds(true): return .passed("\(statement) \(comparison.rawValue) \(value)")
+            case .holds(false): return .failed("\(statement), expected \(comparison.rawValue) \(value)")
+            case .incomparable(let why): return .failed("\(statement): cannot check \(comparison.rawValue) \(value): \(why)")
+            }
         }
     }
 
     /// The author's query, one statement, inside the READ ONLY transaction: anything that writes
     /// fails with SQLSTATE 25006.
-    private func query(_ sql: String, expect: VerifyCheck.Expectation) throws(PostgresError) -> CheckResult {
+    private func query(_ sql: String, expect: VerifyCheck.Expectation) -> CheckEvaluation {
         let label = Self.label(.query(sql: sql, expect: expect))
         let statements: [SQLStatement]
-        do { statements = try SQLSplitter.split(sql, file: "query") } catch { return .failed("\(label): \(error.message)") }
+        do { statements = try SQLSplitter.split(sql, file: "query") } catch { return .decided(.failed("\(label): \(error.message)")) }
         guard statements.count == 1, let statement = statements.first else {
-            return .failed(
-                "\(label): a query check runs exactly one statement, and this has \(statements.count); split it into several checks")
+            return .decided(
+                .failed(
+                    "\(label): a query check runs exactly one statement, and this has \(statements.count); split it into several checks"))
         }
         // Transaction control would end the READ ONLY transaction the checks rely on.
         guard case .transactional = statement.kind else {
-            return .failed(
-                "\(label): \(statement.text.prefix(30)) cannot run in a verify check, which runs in one READ ONLY transaction; use a plain query"
-            )
+            return .decided(
+                .failed(
+                    "\(label): \(statement.text.prefix(30)) cannot run in a verify check, which runs in one READ ONLY transaction; use a plain query"
+                ))
         }
-        let result = try connection.execute(statement.text)
-        let count = result.rows.count
-        switch expect {
-        case .empty:
-            return count == 0 ? .passed("\(label) returned no rows") : .failed("\(label) returned \(count) row(s), expected none")
-        case .rowCount(let wanted):
-            return count == wanted
-                ? .passed("\(label) returned \(count) row(s)") : .failed("\(label) returned \(count) row(s), expected \(wanted)")
-        case .value(let wanted):
-            guard count == 1 else { return .failed("\(label) returned \(count) row(s), expected one row with \(wanted)") }
-            let observed = result.scalar ?? nil
-            let shown = observed ?? "NULL"
-            return observed == wanted ? .passed("\(label) = \(shown)") : .failed("\(label) = \(shown), expected \(wanted)")
+        return .oneQuery(ParameterizedQuery(statement.text)) { result in
+            let count = result.rows.count
+            switch expect {
+            case .empty:
+                return count == 0 ? .passed("\(label) returned no rows") : .failed("\(label) returned \(count) row(s), expected none")
+            case .rowCount(let wanted):
+                return count == wanted
+                    ? .passed("\(label) returned \(count) row(s)") : .failed("\(label) returned \(count) row(s), expected \(wanted)")
+            case .value(let wanted):
+                guard count == 1 else { return .failed("\(label) returned \(count) row(s), expected one row with \(wanted)") }
+                let observed = result.scalar ?? nil
+                let shown = observed ?? "NULL"
+                return observed == wanted ? .passed("\(label) = \(shown)") : .failed("\(label) = \(shown), expected \(wanted)")
+            }
         }
     }
 }
