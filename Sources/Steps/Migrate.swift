@@ -207,7 +207,7 @@ public struct MigrateRunner: StepRunner {
         if let failed = diagnosis.failed.first {
             let local = folder.migration(named: failed.migrationName)
             var text =
-                "migration \(failed.migrationName) failed earlier (started \(failed.startedAt)) and is not resolved, so no migration is applied (Prisma's P3009)."
+                "migration \(failed.migrationName) failed earlier (started \(failed.failedAttempt?.startedAt ?? "at an unknown time")) and is not resolved, so no migration is applied (Prisma's P3009)."
             if let local, let prepared = try? PreparedMigration.prepare(local), !prepared.isTransactional {
                 let committed = failed.appliedStepsCount
                 let units = prepared.units
@@ -221,7 +221,7 @@ public struct MigrateRunner: StepRunner {
                 }
                 text += ".\nTo continue from unit \(committed + 1), add `on_failed: resume` to the migrate step."
             }
-            if let logs = failed.logs, !logs.isEmpty {
+            if let logs = failed.failedAttempt?.logs, !logs.isEmpty {
                 text +=
                     "\nIts error: "
                     + (logs.split(separator: "Database error:\n", omittingEmptySubsequences: false).last.map(String.init) ?? logs)

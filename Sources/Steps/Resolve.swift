@@ -85,7 +85,7 @@ public struct ResolveRunner: StepRunner {
         let name = step.mark.migrationName
         switch step.mark {
         case .applied:
-            if rows.contains(where: { $0.finishedAt != nil }) {
+            if rows.contains(where: \.isFinished) {
                 let message = "The migration `\(name)` is already recorded as applied in the database (Prisma's P3008)."
                 if strict { throw StepFailure(message) }
                 return .nothingToDo("\(name) is already recorded as applied: nothing to do")
@@ -98,7 +98,7 @@ public struct ResolveRunner: StepRunner {
                 )
             }
             if !rows.contains(where: \.isFailed) {
-                if rows.allSatisfy({ $0.finishedAt != nil }) {
+                if rows.allSatisfy(\.isFinished) {
                     let message = "Migration `\(name)` cannot be rolled back because it is not in a failed state (Prisma's P3012)."
                     if strict { throw StepFailure(message) }
                     // A plan that resolves then re-applies sees the new applied row next time.

@@ -47,7 +47,7 @@ public struct StatusRunner: StepRunner {
         for row in diagnosis.failed {
             context.say(
                 .error,
-                "Migration \(row.migrationName) failed (started \(row.startedAt), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\""
+                "Migration \(row.migrationName) failed (started \(row.failedAttempt?.startedAt ?? "at an unknown time"), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\""
             )
         }
         if !diagnosis.edited.isEmpty {

@@ -4,9 +4,7 @@ import Testing
 
 @Suite("history left unchanged by a step")
 struct MigrationHistoryCacheTests {
-    let row = HistoryRow(
-        id: "1", checksum: "c", finishedAt: "2026-01-01", migrationName: "1_a", logs: nil, rolledBackAt: nil,
-        startedAt: "2026-01-01", appliedStepsCount: 1)
+    let row = HistoryRow(migrationName: "1_a", checksum: "c", isFinished: true, isRolledBack: false, appliedStepsCount: 1)
 
     @Test func onlyTheNextStepSeesIt() {
         let cache = MigrationHistoryCache()

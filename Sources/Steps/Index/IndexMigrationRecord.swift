@@ -41,7 +41,7 @@ enum IndexMigrationRecord {
     static func isApplied(_ name: String, on connection: PostgresConnection) throws(StepFailure) -> Bool {
         do {
             return try MigrationHistory.load(from: connection).contains {
-                $0.migrationName == name && $0.finishedAt != nil && $0.rolledBackAt == nil
+                $0.migrationName == name && $0.isApplied
             }
         } catch {
             throw StepFailure(error, doing: "could not read _prisma_migrations")

@@ -20,7 +20,7 @@ public struct HistoryDiagnosis: Sendable {
         var live = Set<String>(minimumCapacity: rows.count)
         var firstApplied: [String: Int] = [:]
         firstApplied.reserveCapacity(rows.count)
-        for (position, row) in rows.enumerated() where row.rolledBackAt == nil {
+        for (position, row) in rows.enumerated() where !row.isRolledBack {
             live.insert(row.migrationName)
             if row.isApplied, firstApplied[row.migrationName] == nil { firstApplied[row.migrationName] = position }
         }
@@ -48,7 +48,7 @@ public struct HistoryDiagnosis: Sendable {
         }
         for row in failed {
             lines.append(
-                "migration \(row.migrationName) started at \(row.startedAt) and did not finish (\(row.appliedStepsCount) step(s) committed)"
+                "migration \(row.migrationName) started at \(row.failedAttempt?.startedAt ?? "an unknown time") and did not finish (\(row.appliedStepsCount) step(s) committed)"
             )
         }
         if !edited.isEmpty {

@@ -1,20 +1,47 @@
 import FoundationEssentials
 public import Runner
 
-/// One row of `_prisma_migrations`.
+/// One row of `_prisma_migrations`, as much of it as plan uses.
 public struct HistoryRow: Sendable, Equatable {
-    public var id: String
-    public var checksum: String
-    public var finishedAt: String?
     public var migrationName: String
-    public var logs: String?
-    public var rolledBackAt: String?
-    public var startedAt: String
+    public var checksum: String
+    /// `finished_at` is set.
+    public var isFinished: Bool
+    /// `rolled_back_at` is set.
+    public var isRolledBack: Bool
     public var appliedStepsCount: Int
+    /// For a failed row only: what plan reports of it and resumes it by. No other row's id,
+    /// start or logs is read; formatting every row's timestamps was a third of the read.
+    public var failedAttempt: FailedAttempt?
+
+    public init(
+        migrationName: String, checksum: String, isFinished: Bool, isRolledBack: Bool, appliedStepsCount: Int,
+        failedAttempt: FailedAttempt? = nil
+    ) {
+        self.migrationName = migrationName
+        self.checksum = checksum
+        self.isFinished = isFinished
+        self.isRolledBack = isRolledBack
+        self.appliedStepsCount = appliedStepsCount
+        self.failedAttempt = failedAttempt
+    }
 
     /// Prisma's "failed": started, neither finished nor rolled back (P3009 while one exists).
-    public var isFailed: Bool { finishedAt == nil && rolledBackAt == nil }
-    public var isApplied: Bool { finishedAt != nil && rolledBackAt == nil }
+    public var isFailed: Bool { !isFinished && !isRolledBack }
+    public var isApplied: Bool { isFinished && !isRolledBack }
+}
+
+/// A failed row's id (to resume it), when it started and the error Prisma or plan logged.
+public struct FailedAttempt: Sendable, Equatable {
+    public var id: String
+    public var startedAt: String
+    public var logs: String?
+
+    public init(id: String, startedAt: String, logs: String?) {
+        self.id = id
+        self.startedAt = startedAt
+        self.logs = logs
+    }
 }
 
 /// The `_prisma_migrations` table, read and written exactly as Prisma 5–7 does, so Prisma and
@@ -63,16 +90,20 @@ public enum MigrationHistory {
     }
 
     private static func rows(from connection: PostgresConnection) throws(PostgresError) -> [HistoryRow] {
+        // id is NOT NULL: a row has it here exactly when it failed.
         let result = try connection.execute(
             """
-            SELECT id, checksum, finished_at::text, migration_name, logs, rolled_back_at::text,
-                   started_at::text, applied_steps_count
+            SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, applied_steps_count,
+                   CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN id END,
+                   CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN started_at::text END,
+                   CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN logs END
             FROM _prisma_migrations ORDER BY started_at ASC, finished_at ASC NULLS LAST
             """)
         return result.rows.map { row in
             HistoryRow(
-                id: row[0] ?? "", checksum: row[1] ?? "", finishedAt: row[2], migrationName: row[3] ?? "",
-                logs: row[4], rolledBackAt: row[5], startedAt: row[6] ?? "", appliedStepsCount: Int(row[7] ?? "0") ?? 0)
+                migrationName: row[0] ?? "", checksum: row[1] ?? "", isFinished: row[2] == "t", isRolledBack: row[3] == "t",
+                appliedStepsCount: Int(row[4] ?? "0") ?? 0,
+                failedAttempt: row[5].map { FailedAttempt(id: $0, startedAt: row[6] ?? "", logs: row[7]) })
         }
     }
 

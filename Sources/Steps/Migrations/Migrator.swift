@@ -95,7 +95,10 @@ struct Migrator {
         let id: String
         var firstUnit = 0
         if let resumingRow {
-            id = resumingRow.id
+            guard let attempt = resumingRow.failedAttempt else {
+                throw StepFailure("cannot resume \(name): its history row is not a failed one; run plan status to see the history")
+            }
+            id = attempt.id
             firstUnit = resumingRow.appliedStepsCount
             context.say(
                 .info, "resuming \(name) at unit \(firstUnit + 1) of \(prepared.units.count): units 1–\(firstUnit) committed earlier")
