@@ -15,23 +15,35 @@ public struct HistoryDiagnosis: Sendable {
 
     public init(folder: MigrationFolder, rows: [HistoryRow], hasTable: Bool) {
         self.hasTable = hasTable
-        // Names with a row that is not rolled back, and where the first applied one is: positions,
-        // not copies of the rows (500-row histories are read on every nothing-pending run).
-        var live = Set<String>(minimumCapacity: rows.count)
-        var firstApplied: [String: Int] = [:]
-        firstApplied.reserveCapacity(rows.count)
-        for (position, row) in rows.enumerated() where !row.isRolledBack {
-            live.insert(row.migrationName)
-            if row.isApplied, firstApplied[row.migrationName] == nil { firstApplied[row.migrationName] = position }
+        // Per local migration: whether a row that is not rolled back names it, and the position
+        // of the first applied one. Positions, not copies of the rows, and no hashing: 500-row
+        // histories are matched on every nothing-pending run, by migrate and again by verify.
+        let locals = folder.migrations
+        var live = [Bool](repeating: false, count: locals.count)
+        var firstApplied = [Int?](repeating: nil, count: locals.count)
+        var failed: [HistoryRow] = []
+        var missingLocally: [HistoryRow] = []
+        var guess = 0
+        for (position, row) in rows.enumerated() {
+            if row.isFailed { failed.append(row) }
+            let local = folder.position(of: row.migrationName, guess: guess)
+            if let local { guess = local + 1 }
+            guard !row.isRolledBack else { continue }
+            if let local {
+                live[local] = true
+                if row.isApplied, firstApplied[local] == nil { firstApplied[local] = position }
+            } else if row.isApplied {
+                missingLocally.append(row)
+            }
         }
-        let localNames = Set(folder.migrations.map(\.name))
-        pending = folder.migrations.filter { !live.contains($0.name) }
-        failed = rows.filter(\.isFailed)
-        missingLocally = rows.filter { $0.isApplied && !localNames.contains($0.migrationName) }
-        withoutScript = folder.migrations.filter { $0.script == nil }
-        edited = folder.migrations.filter { migration in
-            guard let script = migration.script, let applied = firstApplied[migration.name] else { return false }
-            return !MigrationChecksum.matches(rows[applied].checksum, bytes: script, digest: migration.checksum)
+        self.failed = failed
+        self.missingLocally = missingLocally
+        pending = locals.indices.filter { !live[$0] }.map { locals[$0] }
+        withoutScript = locals.filter { $0.script == nil }
+        edited = locals.indices.compactMap { index in
+            let migration = locals[index]
+            guard let script = migration.script, let applied = firstApplied[index] else { return nil }
+            return MigrationChecksum.matches(rows[applied].checksum, bytes: script, digest: migration.checksum) ? nil : migration
         }
     }
 

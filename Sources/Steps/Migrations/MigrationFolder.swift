@@ -26,7 +26,8 @@ public struct LocalMigration: Sendable, Equatable {
 /// folder (files other than migration_lock.toml ignored), sorted by name.
 public struct MigrationFolder: Sendable {
     public var path: String
-    public var migrations: [LocalMigration]
+    /// In byte order of their names, the order they apply in (HistoryDiagnosis relies on it).
+    public private(set) var migrations: [LocalMigration]
     /// Things worth saying that do not stop a run (e.g. an order Prisma ≥ 6.6 would see differently).
     public var warnings: [String]
 
@@ -73,18 +74,42 @@ public struct MigrationFolder: Sendable {
 
     /// Byte order of the names' UTF-8, as Prisma before 6.6 sorted them, compared in place.
     static func bytewisePrecedes(_ a: String, _ b: String) -> Bool {
+        bytewiseOrder(a, b) < 0
+    }
+
+    /// Negative, zero or positive as `a`'s UTF-8 bytes sort before, equal or after `b`'s: the
+    /// names' order and Prisma's notion of the same name (exact, with no Unicode equivalence).
+    static func bytewiseOrder(_ a: String, _ b: String) -> Int {
         let compared = a.utf8.withContiguousStorageIfAvailable { left in
-            b.utf8.withContiguousStorageIfAvailable { right -> Bool in
+            b.utf8.withContiguousStorageIfAvailable { right -> Int in
                 let common = min(left.count, right.count)
                 let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
-                return order != 0 ? order < 0 : left.count < right.count
+                return order != 0 ? Int(order) : left.count - right.count
             }
         }
-        return (compared ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+        if let compared = compared ?? nil { return compared }
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+    }
+
+    /// The position of the migration named `name`: `guess` first (histories are mostly in folder
+    /// order), then a binary search of the byte-ordered names. No hashing: a nothing-pending run
+    /// matches every row of a long history twice (migrate, then verify).
+    func position(of name: String, guess: Int) -> Int? {
+        if guess < migrations.count, Self.bytewiseOrder(migrations[guess].name, name) == 0 { return guess }
+        var low = 0
+        var high = migrations.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = Self.bytewiseOrder(migrations[middle].name, name)
+            if order == 0 { return middle }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     public func migration(named name: String) -> LocalMigration? {
-        migrations.first { $0.name == name }
+        position(of: name, guess: 0).map { migrations[$0] }
     }
 
     /// The bounded read plan files get too: /dev/zero, FIFOs and /proc files report 0 bytes in
