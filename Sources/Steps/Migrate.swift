@@ -64,13 +64,15 @@ public struct MigrateRunner: StepRunner {
 
     public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let folder = try loadFolder(context)
-        let connection = try context.session.connectLocked()
+        let (connection, existence) = try context.session.connectLocked(thenAsking: MigrationHistory.existsQuery)
         // Commits are made durable once, at the end, and only if something was written: a
         // run with nothing pending pays no flush. Success is reported only after the flush.
         let durability = DurabilityScope(connection: connection)
         let outcome: StepOutcome
         do {
-            outcome = try apply(folder: folder, connection: connection, durability: durability, context: context)
+            outcome = try apply(
+                folder: folder, connection: connection, durability: durability, context: context,
+                tableExists: existence.map { $0.scalar == "t" })
         } catch {
             durability.flushAfterFailure()
             throw error
@@ -79,10 +81,12 @@ public struct MigrateRunner: StepRunner {
         return outcome
     }
 
+    /// `tableExists`: what the message that took the lock found, if it asked.
     private func apply(
-        folder: MigrationFolder, connection: PostgresConnection, durability: DurabilityScope, context: StepContext
+        folder: MigrationFolder, connection: PostgresConnection, durability: DurabilityScope, context: StepContext,
+        tableExists: Bool?
     ) throws(StepFailure) -> StepOutcome {
-        var state = try readState(connection, folder)
+        var state = try readState(connection, folder, tableExists: tableExists)
 
         if !state.diagnosis.hasTable {
             if let baseline = step.baseline {
@@ -178,9 +182,11 @@ public struct MigrateRunner: StepRunner {
         return folder
     }
 
-    private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder) throws(StepFailure) -> State {
+    private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder, tableExists: Bool? = nil) throws(StepFailure)
+        -> State
+    {
         do {
-            let (hasTable, rows) = try MigrationHistory.read(from: connection)
+            let (hasTable, rows) = try MigrationHistory.read(from: connection, exists: tableExists)
             let tables = hasTable ? [] : try MigrationHistory.userTables(on: connection)
             return State(rows: rows, diagnosis: HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable), userTables: tables)
         } catch {

@@ -49,9 +49,17 @@ public final class DatabaseSession {
     /// Connects if needed and takes the migration lock once per run. A dry-run never locks: it
     /// writes nothing and must not hold up a real deploy.
     public func connectLocked() throws(StepFailure) -> PostgresConnection {
-        let (connection, lockTaken) = try open(tryingLock: !readOnly && !holdsLock)
+        try connectLocked(thenAsking: nil).connection
+    }
+
+    /// `connectLocked()`, then `question` (one statement, e.g. whether a table exists): on a new
+    /// connection it rides in the message that takes the lock, after it, as a statement of its
+    /// own that sees what the lock's previous holder committed. The answer is nil when it could
+    /// not ride along (a connection already open, a lock that had to be waited for): ask it then.
+    public func connectLocked(thenAsking question: String?) throws(StepFailure) -> (connection: PostgresConnection, answer: QueryResult?) {
+        let (connection, lockTaken, answer) = try open(tryingLock: !readOnly && !holdsLock, thenAsking: question)
         if lockTaken { holdsLock = true }
-        guard !readOnly, !holdsLock else { return connection }
+        guard !readOnly, !holdsLock else { return (connection, lockTaken ? answer : nil) }
         do {
             try AdvisoryLock.acquire(on: connection, timeout: lockTimeout) { holder in
                 let who = holder.map { "held by \($0)" } ?? "held by a session that just finished"
@@ -69,15 +77,17 @@ public final class DatabaseSession {
             }
         }
         holdsLock = true
-        return connection
+        return (connection, nil)
     }
 
     /// The connection, opening it if needed. A new connection's settings travel in one message
-    /// and, with `tryingLock`, so does a first attempt at the lock: a nothing-pending run is
-    /// mostly round trips.
-    private func open(tryingLock: Bool) throws(StepFailure) -> (connection: PostgresConnection, lockTaken: Bool) {
+    /// and, with `tryingLock`, so do a first attempt at the lock and `question`: a nothing-pending
+    /// run is mostly round trips.
+    private func open(tryingLock: Bool, thenAsking question: String? = nil) throws(StepFailure) -> (
+        connection: PostgresConnection, lockTaken: Bool, answer: QueryResult?
+    ) {
         if let connection {
-            if connection.isConnected { return (connection, false) }
+            if connection.isConnected { return (connection, false, nil) }
             // The server ended the session (a restart, pg_terminate_backend): a retried step
             // gets a new one, and the lock, which went with the old session, is taken again.
             self.connection = nil
@@ -87,6 +97,7 @@ public final class DatabaseSession {
         if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
         let opened: PostgresConnection
         var lockTaken = false
+        var answer: QueryResult?
         do throws(PostgresError) {
             if let inAdvance {
                 self.inAdvance = nil
@@ -110,11 +121,18 @@ public final class DatabaseSession {
                     "SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)"
                 )
             }
-            if tryingLock { statements.append(AdvisoryLock.attempt) }
+            if tryingLock {
+                statements.append(AdvisoryLock.attempt)
+                if let question { statements.append(question) }
+            }
             if !statements.isEmpty {
                 // One message; the server stops at the first error, which is what comes back.
-                let last = try opened.execute(statements.joined(separator: "; "))
-                lockTaken = tryingLock && last.scalar == "t"
+                let results = try opened.executeEach(statements.joined(separator: "; "))
+                if tryingLock {
+                    let asked = question == nil ? 0 : 1
+                    lockTaken = results.dropLast(asked).last?.scalar == "t"
+                    if asked == 1 { answer = results.last }
+                }
             }
         } catch {
             connectionError = error
@@ -122,7 +140,7 @@ public final class DatabaseSession {
         }
         connection = opened
         cancellation.set(opened.cancelHandle())
-        return (opened, lockTaken)
+        return (opened, lockTaken, answer)
     }
 
     /// Releases the lock and closes the connection.

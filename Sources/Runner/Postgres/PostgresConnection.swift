@@ -90,6 +90,21 @@ public final class PostgresConnection {
         return try convert(result)
     }
 
+    /// Runs SQL with the simple query protocol and returns every statement's rows, in order: one
+    /// round trip for several questions. The first error is thrown, as `execute` would.
+    public func executeEach(_ sql: String) throws(PostgresError) -> [QueryResult] {
+        try checkNoNul(sql)
+        guard pq.sendQuery(conn, sql) == 1 else { throw lastConnectionError() }
+        var results: [QueryResult] = []
+        var firstError: PostgresError?
+        while let raw = pq.getResult(conn) {
+            let result = ResultHandle(raw, pq: pq)
+            do { results.append(try convert(result)) } catch { if firstError == nil { firstError = error } }
+        }
+        if let firstError { throw firstError }
+        return results
+    }
+
     /// Runs one statement with `$1…` parameters sent separately from the text, as text values
     /// (nil is NULL). Parameters can never change the statement's shape.
     @discardableResult

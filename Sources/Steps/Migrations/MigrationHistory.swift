@@ -64,8 +64,11 @@ public enum MigrationHistory {
         )
         """
 
+    /// One row, `t` when the table exists in the search_path.
+    public static let existsQuery = "SELECT to_regclass('_prisma_migrations') IS NOT NULL"
+
     public static func exists(on connection: PostgresConnection) throws(PostgresError) -> Bool {
-        try connection.execute("SELECT to_regclass('_prisma_migrations') IS NOT NULL").scalar == "t"
+        try connection.execute(existsQuery).scalar == "t"
     }
 
     /// Creates the table (and the URL's schema, as Prisma does on connect) if missing.
@@ -83,9 +86,13 @@ public enum MigrationHistory {
     }
 
     /// Whether the table exists, and its rows: two round trips, the fewest that cannot fail on
-    /// a database Prisma never touched.
-    public static func read(from connection: PostgresConnection) throws(PostgresError) -> (exists: Bool, rows: [HistoryRow]) {
-        guard try exists(on: connection) else { return (false, []) }
+    /// a database Prisma never touched; one when `existsQuery` was already answered (`exists`).
+    public static func read(from connection: PostgresConnection, exists known: Bool? = nil) throws(PostgresError) -> (
+        exists: Bool, rows: [HistoryRow]
+    ) {
+        let present: Bool
+        if let known { present = known } else { present = try exists(on: connection) }
+        guard present else { return (false, []) }
         return (true, try rows(from: connection))
     }
 
