@@ -81,64 +81,71 @@ public struct VerifyRunner: StepRunner {
     }
 
     /// All checks in one READ ONLY, REPEATABLE READ transaction: they see one snapshot of the
-    /// database. The transaction's start and every check that needs one query go in one batch,
-    /// a round trip for the lot; checks that need answers in turn follow. A check that errors (a
-    /// bad query, a write) fails alone: rolling back to the savepoint taken at the start lets the
-    /// others run, and the checks the server skipped after it go again in a batch of their own.
+    /// database. Usually every check is decided by one answer, and the transaction's start, the
+    /// questions and its end go in one batch: one round trip for the step.
     private func evaluateAll(on connection: PostgresConnection, context: StepContext) throws(StepFailure) -> [CheckResult] {
         let evaluator = CheckEvaluator(connection: connection, folders: folders, history: history.unchanged(before: context.index))
         let evaluations = step.checks.map { evaluator.evaluation(of: $0.kind) }
-        var results = [CheckResult?](repeating: nil, count: evaluations.count)
-        func failure(_ index: Int, _ error: PostgresError) -> CheckResult {
-            .failed("\(CheckEvaluator.label(step.checks[index].kind)): \(error.description)")
-        }
         do throws(PostgresError) {
-            var opening = [
-                ParameterizedQuery("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"),
-                ParameterizedQuery("SAVEPOINT plan_verify_checks"),
-            ]
-            var batched = evaluations.indices.filter { if case .oneQuery = evaluations[$0] { true } else { false } }
-            repeat {
-                let queries = batched.map { index -> ParameterizedQuery in
-                    guard case .oneQuery(let query, _) = evaluations[index] else {
-                        preconditionFailure("only one-query checks are batched")
-                    }
-                    return query
-                }
-                let outcomes = try connection.batch(opening + queries)
-                if let (index, error) = BatchOutcome.firstFailure(in: outcomes), index < opening.count { throw error }
-                let answers = Array(outcomes.dropFirst(opening.count))
-                opening = []
-                // A failed check leaves the transaction aborted: roll back first, so the decisions
-                // before it may ask their follow-up questions.
-                let failed = BatchOutcome.firstFailure(in: answers)
-                if failed != nil { try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_checks") }
-                for (position, index) in batched.enumerated() {
-                    guard case .succeeded(let answer) = answers[position], case .oneQuery(_, let decide) = evaluations[index] else { break }
-                    results[index] = try decided(index) { () throws(PostgresError) in try decide(answer) }
-                }
-                if let failed {
-                    results[batched[failed.index]] = failure(batched[failed.index], failed.error)
-                    batched = Array(batched[(failed.index + 1)...])
-                } else {
-                    batched = []
-                }
-            } while !batched.isEmpty
-            for (index, evaluation) in evaluations.enumerated() {
-                switch evaluation {
-                case .decided(let result): results[index] = result
-                case .stepwise(let evaluate): results[index] = try decided(index, evaluate)
-                case .oneQuery: break
-                }
-            }
-            // Read only: there is nothing to commit; ending with ROLLBACK says so.
-            try connection.execute("ROLLBACK")
+            if let results = try evaluateInOneRoundTrip(evaluations, on: connection) { return results }
+            return try evaluateInTurn(evaluations, on: connection)
         } catch {
             if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
             throw StepFailure(error, doing: "verify could not evaluate its checks")
         }
-        return results.map { $0 ?? .failed("not evaluated") }
+    }
 
+    private static let opening = [
+        ParameterizedQuery("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+        ParameterizedQuery("SAVEPOINT plan_verify_checks"),
+    ]
+
+    /// The checks' results when one batch decides them all, ending the transaction too; nil when
+    /// it cannot (a check that needs answers in turn or a follow-up question, a question the
+    /// server refused): the transaction is then over, and `evaluateInTurn` starts again. Checks
+    /// only read, so asking again changes nothing but the time a failing step takes.
+    private func evaluateInOneRoundTrip(_ evaluations: [CheckEvaluation], on connection: PostgresConnection) throws(PostgresError)
+        -> [CheckResult]?
+    {
+        guard !evaluations.contains(where: \.isStepwise) else { return nil }
+        let questions = evaluations.compactMap { evaluation -> ParameterizedQuery? in
+            if case .oneQuery(let question, _) = evaluation { question } else { nil }
+        }
+        var answers: ArraySlice<BatchOutcome> = []
+        if !questions.isEmpty {
+            let outcomes = try connection.batch(Self.opening + questions + [ParameterizedQuery("ROLLBACK")])
+            if let (index, error) = BatchOutcome.firstFailure(in: outcomes), index < Self.opening.count { throw error }
+            answers = outcomes.dropFirst(Self.opening.count)
+        }
+        var results: [CheckResult] = []
+        for evaluation in evaluations {
+            switch evaluation {
+            case .decided(let result):
+                results.append(result)
+            case .oneQuery(_, let decide):
+                guard case .succeeded(let answer) = answers.popFirst(), case .result(let result) = decide(answer) else {
+                    if connection.transactionState != .idle { try connection.execute("ROLLBACK") }
+                    return nil
+                }
+                results.append(result)
+            case .stepwise:
+                return nil
+            }
+        }
+        return results
+    }
+
+    /// Check by check where needed: the one-query checks still go in a batch (after the
+    /// transaction's start); a check that errors (a bad query, a write) fails alone: rolling back
+    /// to the savepoint taken at the start lets the others run, and the checks the server skipped
+    /// after it go again in a batch of their own. Follow-up questions and stepwise checks come
+    /// after the answers.
+    private func evaluateInTurn(_ evaluations: [CheckEvaluation], on connection: PostgresConnection) throws(PostgresError) -> [CheckResult]
+    {
+        var results = [CheckResult?](repeating: nil, count: evaluations.count)
+        func failure(_ index: Int, _ error: PostgresError) -> CheckResult {
+            .failed("\(CheckEvaluator.label(step.checks[index].kind)): \(error.description)")
+        }
         /// A check's result, or its failure when the server refuses a question it asks.
         func decided(_ index: Int, _ decide: () throws(PostgresError) -> CheckResult) throws(PostgresError) -> CheckResult {
             do { return try decide() } catch  where error.kind == .server {
@@ -146,6 +153,45 @@ public struct VerifyRunner: StepRunner {
                 return failure(index, error)
             }
         }
+        var opening = Self.opening
+        var batched = evaluations.indices.filter { if case .oneQuery = evaluations[$0] { true } else { false } }
+        repeat {
+            let queries = batched.map { index -> ParameterizedQuery in
+                guard case .oneQuery(let query, _) = evaluations[index] else { preconditionFailure("only one-query checks are batched") }
+                return query
+            }
+            let outcomes = try connection.batch(opening + queries)
+            if let (index, error) = BatchOutcome.firstFailure(in: outcomes), index < opening.count { throw error }
+            let answers = Array(outcomes.dropFirst(opening.count))
+            opening = []
+            // A failed check leaves the transaction aborted: roll back first, so the decisions
+            // before it may ask their follow-up questions.
+            let failed = BatchOutcome.firstFailure(in: answers)
+            if failed != nil { try connection.execute("ROLLBACK TO SAVEPOINT plan_verify_checks") }
+            for (position, index) in batched.enumerated() {
+                guard case .succeeded(let answer) = answers[position], case .oneQuery(_, let decide) = evaluations[index] else { break }
+                switch decide(answer) {
+                case .result(let result): results[index] = result
+                case .askFurther(let ask): results[index] = try decided(index, ask)
+                }
+            }
+            if let failed {
+                results[batched[failed.index]] = failure(batched[failed.index], failed.error)
+                batched = Array(batched[(failed.index + 1)...])
+            } else {
+                batched = []
+            }
+        } while !batched.isEmpty
+        for (index, evaluation) in evaluations.enumerated() {
+            switch evaluation {
+            case .decided(let result): results[index] = result
+            case .stepwise(let evaluate): results[index] = try decided(index, evaluate)
+            case .oneQuery: break
+            }
+        }
+        // Read only: there is nothing to commit; ending with ROLLBACK says so.
+        try connection.execute("ROLLBACK")
+        return results.map { $0 ?? .failed("not evaluated") }
     }
 
     private static func dependency(_ kind: VerifyCheck.Kind) -> String {

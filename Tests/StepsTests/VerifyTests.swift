@@ -213,6 +213,31 @@ struct VerifyTests {
         #expect(sink.messages(.error).last?.text.hasPrefix("verify failed: 4 of 6 check(s) failed:") == true)
     }
 
+    @Test func checksThatNeedAFollowUpQuestionGetItAfterTheirBatch() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let connection = try database.connect()
+        try connection.execute("CREATE DOMAIN label AS text; CREATE TABLE notes (body label)")
+        let serverParsesTypes = connection.serverVersionNumber >= 170000
+        // Every question succeeds, but two answers need a second question: whether the
+        // extension is available, and (PostgreSQL 17+) what the server calls `public.label`.
+        let (summary, sink) = runVerify(
+            [
+                check(.table(schema: nil, name: "notes"), line: 1),
+                check(.extensionInstalled(name: "vector", version: nil), line: 2),
+                check(.column(table: "notes", name: "body", type: "public.label"), line: 3),
+            ], on: database)
+        let results = sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
+        #expect(
+            results == [
+                "✓ table notes exists (in schema public)",
+                "✗ extension vector: not installed (CREATE EXTENSION vector)",
+                serverParsesTypes ? "✓ column notes.body label" : "✗ column notes.body is label, expected public.label",
+            ])
+        #expect(summary.exitCode == 1)
+        #expect(try connection.execute("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'").scalar == "0")
+    }
+
     @Test func settingsCompareWithUnitsAndTypes() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

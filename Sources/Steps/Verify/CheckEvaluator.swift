@@ -8,10 +8,25 @@ import SQL
 enum CheckEvaluation {
     /// Decided without asking the server (a check the author wrote wrongly, a history already read).
     case decided(CheckResult)
-    /// One query, then a decision; `decide` may ask a follow-up question in an unusual case.
-    case oneQuery(ParameterizedQuery, decide: (QueryResult) throws(PostgresError) -> CheckResult)
+    /// One query, then a decision.
+    case oneQuery(ParameterizedQuery, decide: (QueryResult) -> Decision)
     /// Questions in turn, each depending on the last.
     case stepwise(() throws(PostgresError) -> CheckResult)
+
+    var isStepwise: Bool { if case .stepwise = self { true } else { false } }
+
+    /// One query whose answer alone decides the check.
+    static func deciding(_ question: ParameterizedQuery, _ decide: @escaping (QueryResult) -> CheckResult) -> CheckEvaluation {
+        .oneQuery(question) { .result(decide($0)) }
+    }
+}
+
+/// What a check's answer decides: its result, or that it must ask a follow-up question first,
+/// in the step's transaction (an uncommon case: an extension that is not installed, a type
+/// spelled differently from the server's name for it).
+enum Decision {
+    case result(CheckResult)
+    case askFurther(() throws(PostgresError) -> CheckResult)
 }
 
 /// Evaluates verify checks on a connection that is inside the step's READ ONLY transaction. Each
@@ -83,7 +98,7 @@ struct CheckEvaluator {
             JOIN pg_catalog.pg_am am ON am.oid = c.relam
             WHERE c.relname = $1 AND pg_catalog.pg_table_is_visible(c.oid)
             """, [name])
-        return .oneQuery(question) { result in
+        return .deciding(question) { result in
             guard let row = result.rows.first else {
                 return .failed("index \(name): does not exist", mayBeFixedByEarlierSteps: true)
             }
@@ -123,7 +138,7 @@ struct CheckEvaluator {
                  pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indrelid, 0) AS tab
             WHERE NOT (i.indisvalid AND i.indisready) AND index.schema = coalesce($1, current_schema())
             """, [schema])
-        return .oneQuery(question) { result in
+        return .deciding(question) { result in
             let schemaName = result.rows.first?[0] ?? "(current)"
             let invalid = result.rows.dropFirst().map { (index: $0[1] ?? "", table: $0[2] ?? "") }.sorted { $0.index < $1.index }
             guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
@@ -136,21 +151,24 @@ struct CheckEvaluator {
 
     private func extensionInstalled(_ name: String, version: (VerifyCheck.Comparison, String)?) -> CheckEvaluation {
         let question = ParameterizedQuery("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = $1", [name])
-        return .oneQuery(question) { [connection] result throws(PostgresError) in
+        return .oneQuery(question) { [connection] result in
             guard let installed = result.scalar else {
-                let available = try connection.query(
-                    "SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name]
-                ).scalar
-                let hint =
-                    available == nil
-                    ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
-                return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
+                return .askFurther { () throws(PostgresError) in
+                    let available = try connection.query(
+                        "SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = $1", [name]
+                    ).scalar
+                    let hint =
+                        available == nil
+                        ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
+                    return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
+                }
             }
-            guard let (comparison, wanted) = version else { return .passed("extension \(name) \(installed)") }
+            guard let (comparison, wanted) = version else { return .result(.passed("extension \(name) \(installed)")) }
             if VersionComparison.compare(installed, comparison, wanted) {
-                return .passed("extension \(name) \(installed) \(comparison.rawValue) \(wanted)")
+                return .result(.passed("extension \(name) \(installed) \(comparison.rawValue) \(wanted)"))
             }
-            return .failed("extension \(name) \(installed), expected \(comparison.rawValue) \(wanted) (ALTER EXTENSION \(name) UPDATE)")
+            return .result(
+                .failed("extension \(name) \(installed), expected \(comparison.rawValue) \(wanted) (ALTER EXTENSION \(name) UPDATE)"))
         }
     }
 
@@ -162,7 +180,7 @@ struct CheckEvaluator {
               AND (n.nspname = $2 OR ($2 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
             """, [name, schema])
         let label = "table \(schema.map { "\($0)." } ?? "")\(name)"
-        return .oneQuery(question) { result in
+        return .deciding(question) { result in
             guard let row = result.rows.first else {
                 return .failed("\(label): does not exist\(schema == nil ? " in the search_path" : "")", mayBeFixedByEarlierSteps: true)
             }
@@ -184,22 +202,26 @@ struct CheckEvaluator {
               AND (n.nspname = $3 OR ($3 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
             """, [relation, name, schema])
         let label = "column \(table).\(name)"
-        return .oneQuery(question) { result throws(PostgresError) in
+        return .oneQuery(question) { [connection] result in
             guard let actual = result.scalar ?? nil else {
-                return .failed("\(label): does not exist", mayBeFixedByEarlierSteps: true)
+                return .result(.failed("\(label): does not exist", mayBeFixedByEarlierSteps: true))
             }
-            guard let type else { return .passed("\(label) \(actual)") }
-            if try sameType(actual, type) { return .passed("\(label) \(actual)") }
-            return .failed("\(label) is \(actual), expected \(type)")
+            guard let type else { return .result(.passed("\(label) \(actual)")) }
+            // Text comparison after normalising aliases; on PostgreSQL 17+ the server also parses
+            // the expected type (`to_regtypemod`), which knows every alias and extension type.
+            if TypeName.normalised(actual) == TypeName.normalised(type) { return .result(.passed("\(label) \(actual)")) }
+            let mismatch = CheckResult.failed("\(label) is \(actual), expected \(type)")
+            guard connection.serverVersionNumber >= 170000 else { return .result(mismatch) }
+            return .askFurther { () throws(PostgresError) in
+                try Self.serverParses(type, as: actual, on: connection) ? .passed("\(label) \(actual)") : mismatch
+            }
         }
     }
 
-    /// Text comparison after normalising aliases; on PostgreSQL 17+ the server also parses the
-    /// expected type (`to_regtypemod`), which knows every alias and extension type.
-    private func sameType(_ actual: String, _ expected: String) throws(PostgresError) -> Bool {
-        if TypeName.normalised(actual) == TypeName.normalised(expected) { return true }
-        guard connection.serverVersionNumber >= 170000 else { return false }
-        // A nested savepoint: a type name the server cannot parse must not fail the whole check.
+    /// Whether the server reads `expected` as the type it formats as `actual`. In a nested
+    /// savepoint: a type name the server cannot parse must not fail the whole check.
+    private static func serverParses(_ expected: String, as actual: String, on connection: PostgresConnection) throws(PostgresError) -> Bool
+    {
         try connection.execute("SAVEPOINT plan_verify_type")
         do {
             let parsed = try connection.query("SELECT pg_catalog.format_type(to_regtype($1), to_regtypemod($1))", [expected]).scalar ?? nil
@@ -214,7 +236,7 @@ struct CheckEvaluator {
     private func setting(_ name: String, _ comparison: VerifyCheck.Comparison, _ value: String) -> CheckEvaluation {
         let question = ParameterizedQuery(
             "SELECT current_setting($1, true), setting, unit, vartype FROM pg_catalog.pg_settings WHERE name = lower($1)", [name])
-        return .oneQuery(question) { result in
+        return .deciding(question) { result in
             guard let row = result.rows.first, let shown = row[0] ?? row[1] else {
                 return .failed("setting \(name): the server has no such setting (see pg_settings for the names)")
             }
@@ -246,7 +268,7 @@ struct CheckEvaluator {
                     "\(label): \(statement.text.prefix(30)) cannot run in a verify check, which runs in one READ ONLY transaction; use a plain query"
                 ))
         }
-        return .oneQuery(ParameterizedQuery(statement.text)) { result in
+        return .deciding(ParameterizedQuery(statement.text)) { result in
             let count = result.rows.count
             switch expect {
             case .empty:
