@@ -238,6 +238,32 @@ struct VerifyTests {
         #expect(try connection.execute("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'").scalar == "0")
     }
 
+    @Test func tableChecksFindTheVisibleRelationOrTheNamedSchemasOne() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        try database.connect().execute(
+            """
+            CREATE SCHEMA other; CREATE TABLE other."Mixed" (id int); CREATE VIEW recent AS SELECT 1 AS one;
+            CREATE TABLE plain (id int); CREATE INDEX just_an_index ON plain (id)
+            """)
+        let (_, sink) = runVerify(
+            [
+                check(.table(schema: "other", name: "Mixed")),
+                check(.table(schema: nil, name: "Mixed")),
+                check(.table(schema: nil, name: "recent")),
+                check(.table(schema: nil, name: "just_an_index")),
+                check(.table(schema: "other", name: "plain")),
+            ], on: database)
+        #expect(
+            sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") } == [
+                "✓ table other.Mixed exists (in schema other)",
+                "✗ table Mixed: does not exist in the search_path",
+                "✓ table recent exists (in schema public)",
+                "✗ table just_an_index: does not exist in the search_path",
+                "✗ table other.plain: does not exist",
+            ])
+    }
+
     @Test func settingsCompareWithUnitsAndTypes() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

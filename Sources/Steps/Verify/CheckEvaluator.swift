@@ -173,11 +173,17 @@ struct CheckEvaluator {
     }
 
     private func table(schema: String?, _ name: String) -> CheckEvaluation {
+        // to_regclass finds the relation the search_path shows (or the one in `schema`), and
+        // relation names are unique per schema across kinds, so this is the visible table or
+        // view of that name, if any. No join on pg_class to plan: in a new session that
+        // planning cost more than the rest of the check.
         let question = ParameterizedQuery(
             """
-            SELECT n.nspname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              AND (n.nspname = $2 OR ($2 IS NULL AND pg_catalog.pg_table_is_visible(c.oid)))
+            SELECT relation.schema
+            FROM pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, pg_catalog.to_regclass(
+                     CASE WHEN $2::text IS NULL THEN pg_catalog.quote_ident($1::text)
+                          ELSE pg_catalog.quote_ident($2::text) || '.' || pg_catalog.quote_ident($1::text) END), 0) AS relation
+            WHERE relation.type IN ('table', 'view', 'materialized view', 'foreign table')
             """, [name, schema])
         let label = "table \(schema.map { "\($0)." } ?? "")\(name)"
         return .deciding(question) { result in
