@@ -25,7 +25,9 @@ public final class PostgresConnection {
         notices = NoticeCollector(pq: pq)
         var redactor = redactor
         for secret in target.secrets { redactor.add(secret) }
-        if let password = ProcessInfo.processInfo.environment["PGPASSWORD"] { redactor.add(password) }
+        // getenv, not ProcessInfo's environment: this runs on the connecting thread, on the
+        // critical path, and that dictionary of every variable costs more than the lookup.
+        if let password = getenv("PGPASSWORD") { redactor.add(String(cString: password)) }
         self.redactor = redactor
         self.target = target
 
