@@ -206,25 +206,42 @@ def measure_history(h, runs, seed):
 
 # ---- nothing pending / start-up ----------------------------------------------------------------
 
-def hyperfine(label, argv, runs=40, cwd=None, env=None):
+def hyperfine_samples(label, argv, runs, warmup, cwd=None, env=None):
+    """Every run's wall time, in seconds."""
     out = os.path.join(TMP, "hf.json")
     if shutil.which("hyperfine"):
         cmd = " ".join(shlex_quote(a) for a in argv)
-        subprocess.run(["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--export-json", out, "--style", "none", cmd],
+        subprocess.run(["hyperfine", "-N", "--warmup", str(warmup), "--runs", str(runs), "--export-json", out, "--style", "none", cmd],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
         with open(out) as f:
             res = json.load(f)["results"][0]
         if any(code != 0 for code in res.get("exit_codes", [0])):
             raise RuntimeError(f"{label}: non-zero exit")
-        return res["median"], res["min"]
+        return res["times"]
     samples = []
-    for _ in range(5):
+    for _ in range(warmup):
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=cwd, env=env)
     for _ in range(runs):
         t0 = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=cwd, env=env)
         samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def hyperfine(label, argv, runs=40, cwd=None, env=None):
+    samples = hyperfine_samples(label, argv, runs, 5, cwd=cwd, env=env)
     return statistics.median(samples), min(samples)
+
+
+def interleaved(cases, rounds=6, runs=10):
+    """{key: (median, min)} for cases [(key, argv, cwd, env)], timed in rounds that take the
+    commands in turn (hyperfine, `runs` runs after 2 warm-up runs each time), so a slow spell of a
+    shared machine falls on every command alike instead of on whichever ran during it."""
+    samples = {key: [] for key, *_ in cases}
+    for _ in range(rounds):
+        for key, argv, cwd, env in cases:
+            samples[key] += hyperfine_samples(key, argv, runs, 2, cwd=cwd, env=env)
+    return {key: (statistics.median(times), min(times)) for key, times in samples.items()}
 
 
 def shlex_quote(s):
@@ -289,13 +306,15 @@ def measure_noop(h):
                    check=True, stdout=subprocess.DEVNULL)
     quiesce()
 
+    cases = []
+    labels = []
+
     def both(label, make, target=None, cwd=None):
         """make(url_for) -> (argv, env); timed with the password URL and with the trust URL."""
-        times = []
-        for url_for in (db_url, trust_url):
+        for auth, url_for in (("scram", db_url), ("trust", trust_url)):
             argv, env = make(url_for)
-            times.append(hyperfine(label, argv, cwd=cwd, env=env))
-        rows.append((label, times[0], times[1], target))
+            cases.append(((label, auth), argv, cwd, env))
+        labels.append((label, target))
 
     def run_env(db):
         return lambda url_for: ([PLAN, "run", "release.plan.yaml" if db == "noop_billing" else release],
@@ -325,8 +344,11 @@ def measure_noop(h):
     if os.path.realpath(PSQL) != os.path.realpath(DEBIAN_PSQL):
         both("psql -c 'SELECT 1', the wheel's psql (a libpq without OpenSSL)",
              lambda u: ([PSQL, "-X", "-q", "-d", u("noop_steady"), "-c", "SELECT 1"], None))
-    version = hyperfine("v", [PLAN, "--version"])
-    rows.append(("plan --version", version, None, 0.010))
+    cases.append((("plan --version", "scram"), [PLAN, "--version"], None, None))
+    timed = interleaved(cases)
+    for label, target in labels:
+        rows.append((label, timed[(label, "scram")], timed[(label, "trust")], target))
+    rows.append(("plan --version", timed[("plan --version", "scram")], None, 0.010))
     loads.append(loadavg())
     return rows, loads
 
@@ -462,7 +484,9 @@ def noop_table(results, noop_rows, noop_loads):
     L.append("## Nothing pending / start-up")
     L.append("")
     L.append(f"On the generated history ({results[0][0]['count']} migrations applied) and the billing example, measured with "
-             f"hyperfine (`-N`, 5 warm-up runs, 40 runs; median, and min in brackets); load average {noop_loads[0]} → {noop_loads[1]}. "
+             f"hyperfine (`-N`) in 6 rounds that take the commands in turn, 10 runs each after 2 warm-up runs, so a slow spell of "
+             "the shared machine falls on every command alike (60 runs per cell; median, and min in brackets); "
+             f"load average {noop_loads[0]} → {noop_loads[1]}. "
              "Each command runs twice: connecting with the cluster's SCRAM password authentication (as to a hosted database), "
              f"and as a role the server trusts (a `pg_hba.conf` `trust` line for `{TRUST_ROLE}` alone), which takes the "
              "handshake out and leaves what the runner itself costs. `plan` is the build `scripts/install` lays out: "
