@@ -10,7 +10,7 @@ enum PlanLoading {
         // `env.X` sees the same variables the connection does: the process environment plus
         // .env / prisma/.env values it does not set, as Prisma reads them.
         let environment = ConnectionSettings.effectiveEnvironment(
-            ProcessInfo.processInfo.environment, workingDirectory: FileManager.default.currentDirectoryPath)
+            ProcessEnvironment.variables(), workingDirectory: FileManager.default.currentDirectoryPath)
         let result = PlanLoader(environment: environment).load(file: file, env: binding.environment, overrides: binding.overrides)
         let renderer = DiagnosticRenderer(showsSource: StandardError.isTerminal, sources: result.sources)
         StandardError.write(renderer.render(result.diagnostics))

@@ -12,7 +12,7 @@ enum RunWiring {
         plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, settings: Settings? = nil,
         dryRun: Bool = false, readOnly: Bool = false, extraSecrets: [String] = []
     ) throws -> Never {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.variables()
         let url = ConnectionSettings.resolveURL(
             commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed, environment: environment,
             workingDirectory: FileManager.default.currentDirectoryPath)
