@@ -144,7 +144,8 @@ public final class PostgresConnection {
     /// (libpq's pipeline mode) instead of one per query. The server runs them in order, as one
     /// implicit transaction unless the batch begins one, and skips the rest after a failure, as
     /// a script in one message would; unlike a script, each query keeps its parameters apart.
-    /// With a libpq older than 14 the queries go one at a time, with the same outcomes.
+    /// With a libpq older than 14 the queries go one at a time: the same outcomes, except that
+    /// without a BEGIN of its own each query then commits by itself.
     public func batch(_ queries: [ParameterizedQuery]) throws(PostgresError) -> [BatchOutcome] {
         for query in queries {
             try checkNoNul(query.sql)
@@ -188,13 +189,15 @@ public final class PostgresConnection {
 
     private func oneAtATime(_ queries: [ParameterizedQuery]) -> [BatchOutcome] {
         var outcomes: [BatchOutcome] = []
+        var failed = false
         for query in queries {
-            if BatchOutcome.firstFailure(in: outcomes) != nil {
+            guard !failed else {
                 outcomes.append(.skipped)
                 continue
             }
             do { outcomes.append(.succeeded(try self.query(query.sql, query.parameters))) } catch {
                 outcomes.append(.failed(error))
+                failed = true
             }
         }
         return outcomes
