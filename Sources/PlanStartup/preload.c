@@ -17,6 +17,7 @@
    without parsing anything else. */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "LibPQLocation.h"
@@ -26,11 +27,22 @@
 typedef const void *(*digest_fn)(void);
 typedef int (*pbkdf2_fn)(const char *, int, const unsigned char *, int, int, const void *, int, unsigned char *);
 typedef int (*random_bytes_fn)(unsigned char *, int);
+typedef int (*init_crypto_fn)(uint64_t, const void *);
+
+/* OPENSSL_INIT_NO_ATEXIT from openssl/crypto.h (OpenSSL 1.1.1 and 3). */
+#define PLAN_OPENSSL_INIT_NO_ATEXIT 0x00080000L
 
 static void *load_libpq(void *unused) {
     (void)unused;
     void *libpq = dlopen(plan_libpq_locate().path, RTLD_LAZY | RTLD_LOCAL);
     if (libpq == NULL) return NULL;
+    /* The main thread may exit while this one is still inside OpenSSL: an invalid plan exits 2
+       within milliseconds, and exit(3) would run OpenSSL's atexit cleanup, freeing the locks
+       this thread is using (a crash in 1-2 % of such runs of the release build, 12 % of the
+       debug build's). Initialised first with NO_ATEXIT, OpenSSL registers no cleanup: its
+       state lives until the process ends, which is all a command-line program needs. */
+    init_crypto_fn init_crypto = (init_crypto_fn)dlsym(libpq, "OPENSSL_init_crypto");
+    if (init_crypto != NULL) init_crypto(PLAN_OPENSSL_INIT_NO_ATEXIT, NULL);
     random_bytes_fn random_bytes = (random_bytes_fn)dlsym(libpq, "RAND_bytes");
     if (random_bytes != NULL) {
         unsigned char byte;

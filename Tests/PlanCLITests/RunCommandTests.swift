@@ -167,6 +167,22 @@ struct RunCommandTests {
         #expect(!output.all.contains("secret-pw"))
     }
 
+    @Test func anInvalidPlanExitsTwoEveryTimeWhileOpenSSLIsStillStarting() throws {
+        // An invalid plan exits within milliseconds, while the thread that loads libpq may still
+        // be inside OpenSSL; exit's handlers once ran OpenSSL's cleanup under it (SIGSEGV, exit
+        // 139, in about one run in eight of the debug build).
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("bad.plan.yaml", "plan: 1\nname: bad\nsteps:\n  - migrat: {}\n")
+        var statuses: [Int32: Int] = [:]
+        for _ in 0..<60 {
+            let output = try PlanProcess.run(
+                ["run", "bad.plan.yaml", "--database-url", "postgresql://nobody@127.0.0.1:1/none"], directory: directory.path)
+            statuses[output.status, default: 0] += 1
+        }
+        #expect(statuses == [2: 60])
+    }
+
     @Test func anUnreachableDatabaseExitsThreeWithoutThePassword() throws {
         let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);")])
         defer { project.remove() }
