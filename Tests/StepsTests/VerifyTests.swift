@@ -264,6 +264,24 @@ struct VerifyTests {
             ])
     }
 
+    @Test func anInvalidIndexCountsOnlyInItsOwnSchema() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let connection = try database.connect()
+        try connection.execute("CREATE SCHEMA other; CREATE TABLE other.dup (x int); INSERT INTO other.dup VALUES (1), (1)")
+        #expect(throws: PostgresError.self) { try connection.execute("CREATE UNIQUE INDEX CONCURRENTLY \"Dup_X\" ON other.dup (x)") }
+        let (_, sink) = runVerify(
+            [
+                check(.noInvalidIndexes(schema: nil)),
+                check(.noInvalidIndexes(schema: "other")),
+            ], on: database)
+        #expect(
+            sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") } == [
+                "✓ no invalid indexes in schema public",
+                "✗ 1 INVALID index(es) in schema other: Dup_X (on dup). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild",
+            ])
+    }
+
     @Test func settingsCompareWithUnitsAndTypes() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

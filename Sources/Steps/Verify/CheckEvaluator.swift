@@ -125,10 +125,30 @@ struct CheckEvaluator {
     }
 
     private func noInvalidIndexes(_ schema: String?) -> CheckEvaluation {
-        // The schema's name in a row of its own, then one row per INVALID index. Names come from
-        // pg_identify_object (unquoted by parse_ident) rather than joins on pg_class: planning
-        // those joins in a new session was most of the check's ~1 ms.
-        let question = ParameterizedQuery(
+        // First whether any index in the database is INVALID: one scan of pg_index, the cheapest
+        // question to plan in a new session (0.4 ms against 0.6 for the one below). Only when
+        // some are does the check ask which, in which schema, on which table.
+        let anyInvalid = ParameterizedQuery(
+            """
+            SELECT coalesce($1, current_schema()),
+                   (SELECT count(*) FROM pg_catalog.pg_index i WHERE NOT (i.indisvalid AND i.indisready))
+            """, [schema])
+        return .oneQuery(anyInvalid) { [connection] result in
+            let schemaName = result.rows.first?[0] ?? "(current)"
+            guard let count = result.rows.first?[1], count != "0" else {
+                return .result(.passed("no invalid indexes in schema \(schemaName)"))
+            }
+            return .askFurther { () throws(PostgresError) in
+                try Self.invalidIndexes(in: schema, on: connection)
+            }
+        }
+    }
+
+    /// The INVALID indexes of `schema` (the current one when nil), named with pg_identify_object
+    /// (unquoted by parse_ident) rather than joins on pg_class, whose planning costs more than
+    /// the answer; the schema's name comes back in a row of its own.
+    private static func invalidIndexes(in schema: String?, on connection: PostgresConnection) throws(PostgresError) -> CheckResult {
+        let result = try connection.query(
             """
             SELECT coalesce($1, current_schema()), NULL, NULL
             UNION ALL
@@ -138,15 +158,13 @@ struct CheckEvaluator {
                  pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indrelid, 0) AS tab
             WHERE NOT (i.indisvalid AND i.indisready) AND index.schema = coalesce($1, current_schema())
             """, [schema])
-        return .deciding(question) { result in
-            let schemaName = result.rows.first?[0] ?? "(current)"
-            let invalid = result.rows.dropFirst().map { (index: $0[1] ?? "", table: $0[2] ?? "") }.sorted { $0.index < $1.index }
-            guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
-            let listed = invalid.map { "\($0.index) (on \($0.table))" }.joined(separator: ", ")
-            return .failed(
-                "\(invalid.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
-            )
-        }
+        let schemaName = result.rows.first?[0] ?? "(current)"
+        let invalid = result.rows.dropFirst().map { (index: $0[1] ?? "", table: $0[2] ?? "") }.sorted { $0.index < $1.index }
+        guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)") }
+        let listed = invalid.map { "\($0.index) (on \($0.table))" }.joined(separator: ", ")
+        return .failed(
+            "\(invalid.count) INVALID index(es) in schema \(schemaName): \(listed). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild"
+        )
     }
 
     private func extensionInstalled(_ name: String, version: (VerifyCheck.Comparison, String)?) -> CheckEvaluation {
