@@ -10,6 +10,11 @@ func check(_ kind: VerifyCheck.Kind, line: Int = 10) -> VerifyCheck {
     VerifyCheck(kind: kind, location: SourceLocation(file: "release.plan.yaml", line: line, column: 7))
 }
 
+/// The ✓ and ✗ lines a verify step printed, one per check, in the checks' order.
+func checkResults(_ sink: CollectingSink) -> [String] {
+    sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
+}
+
 /// Runs a verify step with `checks` through the engine against `database`.
 func runVerify(_ checks: [VerifyCheck], on database: TestDatabase, dryRun: Bool = false) -> (RunSummary, CollectingSink) {
     let harness = StepHarness(url: database.url, readOnly: dryRun)
@@ -200,7 +205,7 @@ struct VerifyTests {
                 check(.extensionInstalled(name: "no_such_extension", version: nil), line: 6),
             ], on: database)
         #expect(summary.exitCode == 1)
-        let results = sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
+        let results = checkResults(sink)
         #expect(results.count == 6)
         #expect(results[0] == "✗ extension vector: not installed (CREATE EXTENSION vector)")
         #expect(results[1].hasPrefix("✗ query `SELECT 1 / 0`: division by zero"))
@@ -227,7 +232,7 @@ struct VerifyTests {
                 check(.extensionInstalled(name: "vector", version: nil), line: 2),
                 check(.column(table: "notes", name: "body", type: "public.label"), line: 3),
             ], on: database)
-        let results = sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
+        let results = checkResults(sink)
         #expect(
             results == [
                 "✓ table notes exists (in schema public)",
@@ -255,7 +260,7 @@ struct VerifyTests {
                 check(.table(schema: "other", name: "plain")),
             ], on: database)
         #expect(
-            sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") } == [
+            checkResults(sink) == [
                 "✓ table other.Mixed exists (in schema other)",
                 "✗ table Mixed: does not exist in the search_path",
                 "✓ table recent exists (in schema public)",
@@ -276,7 +281,7 @@ struct VerifyTests {
                 check(.noInvalidIndexes(schema: "other")),
             ], on: database)
         #expect(
-            sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") } == [
+            checkResults(sink) == [
                 "✓ no invalid indexes in schema public",
                 "✗ 1 INVALID index(es) in schema other: Dup_X (on dup). A failed CREATE INDEX CONCURRENTLY leaves these; drop them (DROP INDEX CONCURRENTLY) and rebuild",
             ])
@@ -294,7 +299,7 @@ struct VerifyTests {
                 check(.setting(name: "client_encoding", comparison: .equal, value: "UTF8")),
                 check(.setting(name: "client_encoding", comparison: .greater, value: "x")),
             ], on: database)
-        let results = sink.texts.filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }
+        let results = checkResults(sink)
         #expect(results.count == 6)
         #expect(results[0] == "✓ setting shared_buffers = 256MB >= 128MB")
         #expect(results[1] == "✓ setting lock_timeout = 0 = 0")
