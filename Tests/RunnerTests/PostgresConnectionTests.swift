@@ -98,6 +98,25 @@ struct PostgresConnectionTests {
         #expect(try connection.execute("SELECT 3").scalar == "3")
     }
 
+    @Test func aBatchOnASessionTheServerEndedFailsAsAQueryWouldAndIsSafeToRetry() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let connection = try database.connect()
+        try database.connect().query("SELECT pg_terminate_backend($1::int)", [String(connection.backendPID)])
+        var failure: PostgresError?
+        do {
+            let outcomes = try connection.batch([ParameterizedQuery("SELECT 1"), ParameterizedQuery("SELECT 2")])
+            #expect(!outcomes.contains { if case .succeeded = $0 { true } else { false } })
+            failure = BatchOutcome.firstFailure(in: outcomes)?.error
+        } catch {
+            failure = error
+        }
+        // The server's goodbye (57P01, administrator command), as `execute` reports it: the
+        // engine retries such a step on a new session.
+        #expect(failure?.isSafeToRetry == true, "\(String(describing: failure))")
+        #expect(!connection.isConnected)
+    }
+
     @Test func aBatchThatBeginsATransactionLeavesItOpen() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
