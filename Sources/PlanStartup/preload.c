@@ -5,13 +5,12 @@
    handle this thread loaded, waiting for it if it is still loading; both ask LibPQLocation which
    library that is.
 
-   With a libpq on OpenSSL, the thread then draws one random byte and runs one PBKDF2 round, the
-   order SCRAM needs them in: OpenSSL sets its random generator up on the first draw (~0.5 ms, for
-   the client nonce) and its providers and algorithm tables on first use (~0.9 ms), which would
-   otherwise happen inside the handshake, on the connection's critical path. Both are set up once
-   per process: a draw on the connecting thread afterwards costs ~0.02 ms. With the lean libpq
-   installed beside plan the load ends early enough for this to finish before the main thread
-   connects; with Debian's libpq it did not (docs/BENCHMARKS.md).
+   With any other libpq on OpenSSL (Debian's, or one PLAN_LIBPQ names), the thread then draws one
+   random byte and runs one PBKDF2 round, the order SCRAM needs them in: OpenSSL 3 sets its random
+   generator, providers and algorithm tables up on first use (~1.2 ms), which would otherwise
+   happen inside the handshake, on the connection's critical path. The lean libpq installed beside
+   plan needs none of it (scripts/libpq-patches: the nonce from getrandom, the hashes without
+   providers), so the thread stops after loading it instead of taking CPU from the connection.
 
    glibc calls constructors with the program's arguments, which is how this knows the subcommand
    without parsing anything else. */
@@ -34,7 +33,8 @@ typedef int (*init_crypto_fn)(uint64_t, const void *);
 
 static void *load_libpq(void *unused) {
     (void)unused;
-    void *libpq = dlopen(plan_libpq_locate().path, RTLD_LAZY | RTLD_LOCAL);
+    plan_libpq_location location = plan_libpq_locate();
+    void *libpq = dlopen(location.path, RTLD_LAZY | RTLD_LOCAL);
     if (libpq == NULL) return NULL;
     /* The main thread may exit while this one is still inside OpenSSL: an invalid plan exits 2
        within milliseconds, and exit(3) would run OpenSSL's atexit cleanup, freeing the locks
@@ -43,6 +43,7 @@ static void *load_libpq(void *unused) {
        state lives until the process ends, which is all a command-line program needs. */
     init_crypto_fn init_crypto = (init_crypto_fn)dlsym(libpq, "OPENSSL_init_crypto");
     if (init_crypto != NULL) init_crypto(PLAN_OPENSSL_INIT_NO_ATEXIT, NULL);
+    if (location.origin == plan_libpq_installed_with_plan) return NULL;
     random_bytes_fn random_bytes = (random_bytes_fn)dlsym(libpq, "RAND_bytes");
     if (random_bytes != NULL) {
         unsigned char byte;

@@ -83,6 +83,45 @@ struct ClientLibraryTests {
         #expect(!system.contains(installation.prefix.path) && system.hasSuffix("libpq.so.5\n"), "plan loaded \(system)")
     }
 
+    /// The installed libpq computes SCRAM's salted password with its own PBKDF2 loop
+    /// (scripts/libpq-patches/scram-pbkdf2): the server's verifier, made by PostgreSQL's own code,
+    /// must accept it for a password longer than SHA-256's 64-byte block (the HMAC key is then the
+    /// password's hash) and for an iteration count other than the default 4,096.
+    @Test func anInstalledLibpqAuthenticatesALongPasswordWithAnyIterationCount() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        try project.directory.write("release.plan.yaml", "plan: 1\nname: r\nsteps:\n  - migrate: {}\n")
+        let installation = try Installation(library: Self.leanLibrary)
+        defer { installation.prefix.remove() }
+        let role = "scram_\(database.name)"
+        let password = String(repeating: "pässwörd-", count: 9)  // 99 bytes of UTF-8
+        let admin = try database.connect()
+        try admin.execute("SET scram_iterations = 10007")
+        try admin.execute("CREATE ROLE \(role) LOGIN SUPERUSER PASSWORD '\(password)'")
+        defer { _ = try? admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)") }
+        let verifier = try admin.execute("SELECT rolpassword FROM pg_authid WHERE rolname = '\(role)'").scalar
+        #expect(verifier?.hasPrefix("SCRAM-SHA-256$10007:") == true, "\(verifier ?? "no verifier")")
+
+        func url(_ secret: String) -> String {
+            let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            let encoded = secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? secret
+            return database.url.replacingOccurrences(of: "postgres:\(database.password)@", with: "\(role):\(encoded)@")
+        }
+        let run = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", url(password)], directory: project.root,
+            executable: installation.executable)
+        #expect(run.status == 0, "\(run.all)")
+        #expect(try admin.execute("SELECT to_regclass('a') IS NOT NULL").scalar == "t")
+
+        let refused = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--database-url", url(password + "x")], directory: project.root,
+            executable: installation.executable)
+        #expect(refused.status == 3, "\(refused.all)")
+        #expect(refused.stderr.contains("password authentication failed for user \"\(role)\""), "\(refused.all)")
+    }
+
     @Test func anInstalledLibpqThatCannotBeLoadedIsNamedWithWhatToDo() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }
