@@ -34,7 +34,11 @@ let package = Package(
             name: "Runner", dependencies: ["CLibPQ", "LibPQLocation", "PlanModel", "SQL"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
         // One file per step type, built on the engine.
-        .target(name: "Steps", dependencies: ["Runner", "PlanModel", "SQL"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(
+            name: "Steps", dependencies: ["Runner", "PlanModel", "SQL", "SHA256Blocks"], exclude: ["README.md"],
+            swiftSettings: swiftSettings),
+        // SHA-256's block function on the CPU's SHA extensions, for the migrations' checksums.
+        .target(name: "SHA256Blocks"),
         // Which libpq.so.5 to open (PLAN_LIBPQ, the one installed with plan, the system's), in C
         // because PlanStartup asks before Swift's runtime is up.
         .target(name: "LibPQLocation"),

@@ -1,6 +1,20 @@
+import SHA256Blocks
+
 /// SHA-256 (FIPS 180-4), for Prisma's migration checksums. Written here rather than pulling in a
-/// crypto package for one hash over files of a few kilobytes.
+/// crypto package for one hash over files of a few kilobytes. Blocks go through the CPU's SHA
+/// extensions where it has them (SHA256Blocks: ~10 times faster; this function was the largest
+/// single cost of a nothing-pending run over 500 migrations), else through `compress` below.
 struct SHA256 {
+    enum BlockFunction {
+        /// SHA256Blocks, on the CPU's SHA extensions.
+        case cpuExtensions
+        /// `compress`, in portable Swift.
+        case portable
+    }
+
+    /// What this CPU runs: the extensions when it has them.
+    static let preferredBlockFunction: BlockFunction = plan_sha256_blocks_available() ? .cpuExtensions : .portable
+
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -15,7 +29,7 @@ struct SHA256 {
     /// Lowercase hex digest of `bytes`. Whole blocks are hashed in place; the padded tail (one
     /// or two blocks), the message schedule and the digest's digits live on the stack: a folder
     /// of 500 small migrations spent a third of its hashing allocating them.
-    static func hexDigest(_ bytes: [UInt8]) -> String {
+    static func hexDigest(_ bytes: [UInt8], using blockFunction: BlockFunction = preferredBlockFunction) -> String {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
         )
@@ -24,22 +38,36 @@ struct SHA256 {
         // The bytes after the last whole block, 0x80, zeros, and the length in bits: 64 bytes,
         // or 128 when fewer than 9 bytes of the block are left for the marker and the length.
         let tailBlocks = remaining < 56 ? 1 : 2
-        // The round constants through a pointer taken once: read from the global array inside
-        // the rounds, each access paid the global's initialisation check and a bounds check.
-        k.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                bytes.withUnsafeBufferPointer { message in
-                    for block in 0..<wholeBlocks { compress(message.baseAddress! + block * 64, into: &h, schedule: w, constants: k) }
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
-                        let padded = UnsafeMutableBufferPointer(rebasing: tail[..<(tailBlocks * 64)])
-                        padded.initialize(repeating: 0)
-                        if remaining > 0 {
-                            padded.baseAddress!.update(from: message.baseAddress! + wholeBlocks * 64, count: remaining)
+        bytes.withUnsafeBufferPointer { message in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                let padded = UnsafeMutableBufferPointer(rebasing: tail[..<(tailBlocks * 64)])
+                padded.initialize(repeating: 0)
+                if remaining > 0 {
+                    padded.baseAddress!.update(from: message.baseAddress! + wholeBlocks * 64, count: remaining)
+                }
+                padded[remaining] = 0x80
+                let bitLength = UInt64(bytes.count) &* 8
+                for index in 0..<8 { padded[padded.count - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
+
+                switch blockFunction {
+                case .cpuExtensions:
+                    // The eight words of a homogeneous tuple are laid out contiguously.
+                    withUnsafeMutableBytes(of: &h) { state in
+                        let words = state.baseAddress!.assumingMemoryBound(to: UInt32.self)
+                        if wholeBlocks > 0 { plan_sha256_blocks(words, message.baseAddress!, wholeBlocks) }
+                        plan_sha256_blocks(words, padded.baseAddress!, tailBlocks)
+                    }
+                case .portable:
+                    // The round constants through a pointer taken once: read from the global
+                    // array inside the rounds, each access paid the global's initialisation
+                    // check and a bounds check.
+                    k.withUnsafeBufferPointer { k in
+                        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                            for block in 0..<wholeBlocks {
+                                compress(message.baseAddress! + block * 64, into: &h, schedule: w, constants: k)
+                            }
+                            for block in 0..<tailBlocks { compress(padded.baseAddress! + block * 64, into: &h, schedule: w, constants: k) }
                         }
-                        padded[remaining] = 0x80
-                        let bitLength = UInt64(bytes.count) &* 8
-                        for index in 0..<8 { padded[padded.count - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
-                        for block in 0..<tailBlocks { compress(padded.baseAddress! + block * 64, into: &h, schedule: w, constants: k) }
                     }
                 }
             }
