@@ -44,6 +44,7 @@ typedef __typeof__(PQnfields) *plan_PQnfields_fn;
 typedef __typeof__(PQfname) *plan_PQfname_fn;
 typedef __typeof__(PQgetisnull) *plan_PQgetisnull_fn;
 typedef __typeof__(PQgetvalue) *plan_PQgetvalue_fn;
+typedef __typeof__(PQgetlength) *plan_PQgetlength_fn;
 typedef __typeof__(PQresultErrorField) *plan_PQresultErrorField_fn;
 typedef __typeof__(PQclear) *plan_PQclear_fn;
 typedef __typeof__(PQfreeCancel) *plan_PQfreeCancel_fn;

@@ -33,6 +33,7 @@ struct LibPQ: Sendable {
     let fname: plan_PQfname_fn
     let getisnull: plan_PQgetisnull_fn
     let getvalue: plan_PQgetvalue_fn
+    let getlength: plan_PQgetlength_fn
     let resultErrorField: plan_PQresultErrorField_fn
     let clear: plan_PQclear_fn
     let freeCancel: plan_PQfreeCancel_fn
@@ -111,6 +112,7 @@ struct LibPQ: Sendable {
         fname = try symbol("PQfname")
         getisnull = try symbol("PQgetisnull")
         getvalue = try symbol("PQgetvalue")
+        getlength = try symbol("PQgetlength")
         resultErrorField = try symbol("PQresultErrorField")
         clear = try symbol("PQclear")
         freeCancel = try symbol("PQfreeCancel")

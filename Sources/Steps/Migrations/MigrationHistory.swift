@@ -97,21 +97,28 @@ public enum MigrationHistory {
     }
 
     private static func rows(from connection: PostgresConnection) throws(PostgresError) -> [HistoryRow] {
-        // id is NOT NULL: a row has it here exactly when it failed.
-        let result = try connection.execute(
+        // Binary, and put in Prisma's order here (started_at, then finished_at with unfinished
+        // rows last) rather than by an ORDER BY: see `queryBinary`. id is NOT NULL: a row has it
+        // here exactly when it failed; only such rows bring their logs.
+        let rows = try connection.queryBinary(
             """
-            SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, applied_steps_count,
+            SELECT migration_name, checksum, finished_at, rolled_back_at IS NOT NULL, applied_steps_count, started_at,
                    CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN id END,
-                   CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN started_at::text END,
                    CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN logs END
-            FROM _prisma_migrations ORDER BY started_at ASC, finished_at ASC NULLS LAST
-            """)
-        return result.rows.map { row in
-            HistoryRow(
-                migrationName: row[0] ?? "", checksum: row[1] ?? "", isFinished: row[2] == "t", isRolledBack: row[3] == "t",
-                appliedStepsCount: Int(row[4] ?? "0") ?? 0,
-                failedAttempt: row[5].map { FailedAttempt(id: $0, startedAt: row[6] ?? "", logs: row[7]) })
+            FROM _prisma_migrations
+            """
+        ) { (row) throws(PostgresError) in
+            let startedAt = try row.timestampMicroseconds(5) ?? .min
+            let finishedAt = try row.timestampMicroseconds(2)
+            let history = HistoryRow(
+                migrationName: row.text(0) ?? "", checksum: row.text(1) ?? "", isFinished: finishedAt != nil,
+                isRolledBack: try row.bool(3) ?? false, appliedStepsCount: Int(try row.int32(4) ?? 0),
+                failedAttempt: row.text(6).map {
+                    FailedAttempt(id: $0, startedAt: PostgresTimestamp.utcText(microsecondsSince2000: startedAt), logs: row.text(7))
+                })
+            return (startedAt: startedAt, finishedAt: finishedAt ?? .max, row: history)
         }
+        return rows.sorted { ($0.startedAt, $0.finishedAt) < ($1.startedAt, $1.finishedAt) }.map(\.row)
     }
 
     /// Tables in the target schema that make it "not empty" for Prisma's P3005 check: ordinary
