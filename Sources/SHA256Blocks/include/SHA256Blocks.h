@@ -15,4 +15,7 @@ bool plan_sha256_blocks_available(void);
    when plan_sha256_blocks_available() is true. */
 void plan_sha256_blocks(uint32_t state[8], const uint8_t *blocks, size_t count);
 
+/* SHA-256's 64 round constants, shared with Steps' portable block function. */
+const uint32_t *plan_sha256_round_constants(void);
+
 #endif
