@@ -5,6 +5,7 @@ Environment (set by scripts/bench): PLAN_BIN, PLAN_PG_BIN, PLAN_TEST_DATABASE_UR
 PLAN_ROOT, BENCH_TMP. See `scripts/bench --help` for the options."""
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -417,7 +418,7 @@ def history_tables(args, results):
     return L
 
 
-def render(args, facts, results, noop_rows, noop_loads):
+def render(args, facts, results, noop_rows, noop_loads, micro=None):
     L = []
     L.append(BEGIN_MARK)
     L.append("")
@@ -475,6 +476,8 @@ def render(args, facts, results, noop_rows, noop_loads):
     L.append("")
     if noop_rows:
         L += noop_table(results, noop_rows, noop_loads)
+    if micro:
+        L += micro_table(*micro)
     L.append(END_MARK)
     return "\n".join(L)
 
@@ -548,13 +551,74 @@ def write_doc(section, begin=BEGIN_MARK, end=END_MARK):
     return path
 
 
+def measure_micro():
+    """The micro-benchmarks that have scripts of their own (the SQL lexer on 100 MB and 1 GB files,
+    `plan check` of 1,000 steps), summarised here so that one command regenerates a figure for
+    every target of the benchmark issue. Their own sections above the generated part say how."""
+    scripts = os.path.join(ROOT, "scripts")
+    lexer = []
+    for size in (100, 1000):
+        # Three runs per file, the median kept: one run of this shared machine can be 30 % slow.
+        log(f"micro: SQL lexer on a {size} MB file, 3 runs (scripts/bench-lexer {size})")
+        runs = {}
+        for _ in range(3):
+            out = subprocess.run([os.path.join(scripts, "bench-lexer"), str(size)], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout
+            for block in re.findall(r"wall: ([0-9.]+) s  throughput: ([0-9.]+) MB/s  \(chunk (\d+) bytes\)\n"
+                                    r"cpu: +[0-9.]+ s  throughput per CPU second: ([0-9.]+) MB/s\n"
+                                    r"peak RSS \(VmHWM\): (\d+) MB", out):
+                wall, mbps, chunk, cpu_mbps, peak = block
+                runs.setdefault(int(chunk), []).append((float(cpu_mbps), float(wall), float(mbps), int(peak)))
+        for chunk, measured in sorted(runs.items()):
+            cpu_mbps, wall, mbps, _ = sorted(measured)[len(measured) // 2]
+            lexer.append((size, chunk, wall, mbps, cpu_mbps, max(peak for *_, peak in measured)))
+        if size >= 1000:
+            # 1 GB of cache is not worth keeping: regenerating it takes ~15 s.
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(ROOT, ".tmp", f"bench-lexer-{size}mb.sql"))
+    log("micro: plan check of 1,000 steps over 20 files (scripts/bench-check)")
+    out = subprocess.run([os.path.join(scripts, "bench-check")], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    found = re.search(r"Time \(mean ± σ\): +([0-9.]+) ms ± +([0-9.]+) ms", out) or \
+        re.search(r"mean ([0-9.]+) ms", out)
+    check = float(found.group(1)) if found else None
+    return lexer, check
+
+
+def micro_table(lexer, check):
+    L = []
+    L.append("## Micro-benchmarks")
+    L.append("")
+    L.append("Run by `scripts/bench` through their own scripts (the sections above the generated part describe them): "
+             "the SQL lexer (`scripts/bench-lexer 100` and `1000`: a generated migration-like file read in 64 KB and "
+             "1 MB chunks, median of 3 runs, the highest peak RSS of the 3; throughput per CPU second is the figure to "
+             "compare on a shared machine) and the plan loader "
+             "(`scripts/bench-check`: `plan check` of 1,000 steps over 20 included files, process start included).")
+    L.append("")
+    L.append("| what | measured | target |")
+    L.append("|---|---|---|")
+    peaks = {size: peak for size, chunk, _, _, _, peak in lexer if chunk == 65536}
+    for size, chunk, wall, mbps, cpu_mbps, peak in lexer:
+        name = "1 GB" if size >= 1000 else f"{size} MB"
+        verdict = "✅" if cpu_mbps >= 200 else "❌"
+        flat = ""
+        if size >= 1000 and chunk == 65536 and 100 in peaks:
+            flat = ", memory flat " + ("✅" if peak <= peaks[100] + 1 else "❌") + f" ({peak} MB against {peaks[100]} MB for 100 MB)"
+        L.append(f"| SQL lexer, {name} file, {chunk // 1024} KB chunks | {cpu_mbps:.0f} MB/s per CPU second "
+                 f"({mbps:.0f} wall, {wall:.2f} s), peak RSS {peak} MB | ≥ 200 MB/s {verdict}{flat} |")
+    if check is not None:
+        L.append(f"| plan check, 1,000 steps over 20 files | {check:.1f} ms (mean) | ≤ 100 ms {'✅' if check <= 100 else '❌'} |")
+    L.append("")
+    return L
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--migrations", type=int, default=500)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-doc", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated history keys: steady,bulky,examples,noop")
+    ap.add_argument("--only", default="", help="comma-separated parts: steady,bulky,examples,noop,micro")
     ap.add_argument("--history", action="append", default=[], metavar="DIR",
                     help="a Prisma migrations folder to time as well (repeatable); alone, only these run, "
                          "into their own section of docs/BENCHMARKS.md")
@@ -606,6 +670,13 @@ def main():
         for label, scram, trust, _ in noop_rows:
             trust_text = f", trust {trust[0] * 1000:.1f} ms" if trust else ""
             print(f"{label:<70} SCRAM {scram[0] * 1000:.1f} ms{trust_text}", flush=True)
+    micro = None
+    if not only or "micro" in only:
+        micro = measure_micro()
+        for line in micro_table(*micro)[6:]:
+            print(line, flush=True)
+    if only == {"micro"}:
+        return
     results = []
     for h in hist:
         if only == {"noop"}:
@@ -624,7 +695,7 @@ def main():
         section = render_external(args, facts, results)
         markers = (EXTERNAL_BEGIN_MARK, EXTERNAL_END_MARK)
     else:
-        section = render(args, facts, results, noop_rows, noop_loads)
+        section = render(args, facts, results, noop_rows, noop_loads, micro)
         markers = (BEGIN_MARK, END_MARK)
     if not args.no_doc:
         log("wrote " + write_doc(section, *markers))
