@@ -418,7 +418,7 @@ def history_tables(args, results):
     return L
 
 
-def render(args, facts, results, noop_rows, noop_loads, micro=None):
+def render(args, facts, results, noop_rows, noop_loads, micro=None, index_rows=None):
     L = []
     L.append(BEGIN_MARK)
     L.append("")
@@ -478,6 +478,8 @@ def render(args, facts, results, noop_rows, noop_loads, micro=None):
         L += noop_table(results, noop_rows, noop_loads)
     if micro:
         L += micro_table(*micro)
+    if index_rows:
+        L += index_table(index_rows)
     L.append(END_MARK)
     return "\n".join(L)
 
@@ -551,6 +553,112 @@ def write_doc(section, begin=BEGIN_MARK, end=END_MARK):
     return path
 
 
+INDEX_BUILDS = [
+    # (label, rows, dimensions, the step's using/with, opclass)
+    # Sized to take ~10 s each here: plan's own part is fixed (~20 ms), so a shorter build
+    # would measure start-up rather than what the runner adds to a build.
+    ("IVFFlat", 200_000, 256, "ivfflat", {"lists": 500}, "vector_l2_ops"),
+    ("HNSW", 60_000, 128, "hnsw", {"m": 16, "ef_construction": 64}, "vector_l2_ops"),
+]
+
+
+def measure_index(runs=3):
+    """IVFFlat and HNSW builds through plan's index-concurrently step, against the same CREATE
+    INDEX CONCURRENTLY from psql, taking turns. What the runner adds to a build is measured
+    against the server's own duration of that run's CREATE INDEX (log_min_duration_statement):
+    plan's start, connection, lock, pgvector checks and the valid-index check after, and the
+    progress polls on a second connection every 500 ms, whose server time is summed from the
+    same log."""
+    db = "bench_index"
+    log_path = os.path.join(PG_DATA, "server.log")
+    reset(db)
+    rows = []
+    psql("ALTER SYSTEM SET log_min_duration_statement = 0; ", "postgres")
+    psql("SELECT pg_reload_conf()")
+    try:
+        psql("CREATE EXTENSION IF NOT EXISTS vector", db)
+        for label, count, dims, using, options, opclass in INDEX_BUILDS:
+            table = f"items_{using}"
+            log(f"index: {label}, {count:,} rows of vector({dims})")
+            psql(f"CREATE TABLE {table} (id int PRIMARY KEY, embedding vector({dims}));"
+                 f"INSERT INTO {table} SELECT i, (SELECT array_agg(random()::real) FROM generate_series(1, {dims}) d "
+                 f"WHERE i > 0)::vector FROM generate_series(1, {count}) i", db)
+            psql(f"VACUUM ANALYZE {table}", db)
+            with_sql = ", ".join(f"{k} = {v}" for k, v in options.items())
+            index = f"{table}_embedding_idx"
+            create = (f"CREATE INDEX CONCURRENTLY {index} ON {table} USING {using} (embedding {opclass}) "
+                      f"WITH ({with_sql})")
+            plan_file = os.path.join(TMP, f"index-{using}.plan.yaml")
+            with open(plan_file, "w") as f:
+                f.write("plan: 1\nname: bench-index\nsettings:\n  database_url: ${{ env.DATABASE_URL }}\nsteps:\n"
+                        f"  - index-concurrently:\n      name: {index}\n      table: {table}\n      using: {using}\n"
+                        f"      columns: [ {{ column: embedding, opclass: {opclass} }} ]\n"
+                        f"      with: {{ {', '.join(f'{k}: {v}' for k, v in options.items())} }}\n"
+                        "      maintenance_work_mem: 512MB\n")
+            commands = {
+                "psql": ([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_url(db), "-c",
+                          "SET maintenance_work_mem = '512MB'", "-c", create], None),
+                "plan": ([PLAN, "run", plan_file], dict(os.environ, DATABASE_URL=db_url(db))),
+            }
+            samples = {name: [] for name in commands}
+            for round_number in range(runs):
+                for name in (["psql", "plan"] if round_number % 2 == 0 else ["plan", "psql"]):
+                    argv, env = commands[name]
+                    psql(f"DROP INDEX IF EXISTS {index}; CHECKPOINT", db)
+                    start_of_log = os.path.getsize(log_path)
+                    t0 = time.perf_counter()
+                    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    wall = time.perf_counter() - t0
+                    time.sleep(0.2)  # the server's log lines of the run
+                    with open(log_path, errors="replace") as f:
+                        f.seek(start_of_log)
+                        text = f.read()
+                    durations = [(float(ms), line) for ms, line in
+                                 re.findall(r"duration: ([0-9.]+) ms  (.*)", text)]
+                    build = sum(ms for ms, line in durations if "CREATE INDEX CONCURRENTLY" in line) / 1000
+                    # The poll's first line (the log line holds the statement's first line only).
+                    polls = [ms for ms, line in durations if "SELECT phase, blocks_total, blocks_done" in line]
+                    polled = sum(1 for _, line in durations if line.startswith("execute")
+                                 and "SELECT phase, blocks_total, blocks_done" in line)
+                    samples[name].append((wall, build, polled, sum(polls) / 1000))
+                    log(f"  {label} {name}: wall {wall:.3f} s, build {build:.3f} s, {polled} polls")
+            psql(f"DROP TABLE {table}", db)
+            rows.append((label, count, dims, using, options, samples))
+    finally:
+        psql("ALTER SYSTEM RESET log_min_duration_statement")
+        psql("SELECT pg_reload_conf()")
+    return rows
+
+
+def index_table(rows):
+    L = []
+    L.append("## Index builds")
+    L.append("")
+    L.append("The same `CREATE INDEX CONCURRENTLY` (pgvector, `maintenance_work_mem` 512MB) from psql and through plan's "
+             "`index-concurrently` step, taking turns, the index dropped and a CHECKPOINT before each run. *Build* is the "
+             "server's own duration of the statement in that run (`log_min_duration_statement`); what plan adds is its wall "
+             "time less that: process start, connection, lock, pgvector's version and memory checks, the valid-index check "
+             "after. Its progress polls (every 500 ms, on a second connection) run during the build; their server time is "
+             "summed from the same log. Medians.")
+    L.append("")
+    L.append("| build | psql: wall (build) | plan: wall (build) | plan adds | progress polls | target |")
+    L.append("|---|---:|---:|---:|---:|---|")
+    for label, count, dims, using, options, samples in rows:
+        def med(name, field):
+            return statistics.median(sample[field] for sample in samples[name])
+        added = statistics.median(wall - build for wall, build, _, _ in samples["plan"])
+        ratio = statistics.median((wall - build) / build for wall, build, _, _ in samples["plan"])
+        poll_count = med("plan", 2)
+        poll_share = statistics.median(p / build for _, build, _, p in samples["plan"])
+        opts = ", ".join(f"{k} = {v}" for k, v in options.items())
+        L.append(f"| {label} ({opts}), {count:,} rows of vector({dims}), {len(samples['plan'])} runs | "
+                 f"{fmt_s(med('psql', 0))} ({fmt_s(med('psql', 1))}) | {fmt_s(med('plan', 0))} ({fmt_s(med('plan', 1))}) | "
+                 f"{added * 1000:.0f} ms, {ratio * 100:.2f} % | {poll_count:.0f}, {poll_share * 100:.3f} % of the build's time "
+                 f"| ≤ 1 % {'✅' if ratio <= 0.01 else '❌'} |")
+    L.append("")
+    return L
+
+
 def measure_micro():
     """The micro-benchmarks that have scripts of their own (the SQL lexer on 100 MB and 1 GB files,
     `plan check` of 1,000 steps), summarised here so that one command regenerates a figure for
@@ -618,7 +726,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-doc", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated parts: steady,bulky,examples,noop,micro")
+    ap.add_argument("--only", default="", help="comma-separated parts: steady,bulky,examples,noop,micro,index")
     ap.add_argument("--history", action="append", default=[], metavar="DIR",
                     help="a Prisma migrations folder to time as well (repeatable); alone, only these run, "
                          "into their own section of docs/BENCHMARKS.md")
@@ -675,7 +783,12 @@ def main():
         micro = measure_micro()
         for line in micro_table(*micro)[6:]:
             print(line, flush=True)
-    if only == {"micro"}:
+    index_rows = None
+    if not only or "index" in only:
+        index_rows = measure_index()
+        for line in index_table(index_rows)[4:]:
+            print(line, flush=True)
+    if only <= {"micro", "index"} and only:
         return
     results = []
     for h in hist:
@@ -695,7 +808,7 @@ def main():
         section = render_external(args, facts, results)
         markers = (EXTERNAL_BEGIN_MARK, EXTERNAL_END_MARK)
     else:
-        section = render(args, facts, results, noop_rows, noop_loads, micro)
+        section = render(args, facts, results, noop_rows, noop_loads, micro, index_rows)
         markers = (BEGIN_MARK, END_MARK)
     if not args.no_doc:
         log("wrote " + write_doc(section, *markers))
