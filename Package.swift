@@ -21,9 +21,10 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
-        // Headers only: the runner opens libpq.so.5 when a command connects (Runner's LibPQ.swift)
-        // rather than linking it, so no pkg-config: its `-lpq` would load libpq at every start.
-        .systemLibrary(name: "CLibPQ"),
+        // The system's libpq and libcrypto (OpenSSL, for SHA-256), so that security updates
+        // reach plan through the system's packages.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes.
         .target(name: "PlanModel", dependencies: ["CLibYAML"], exclude: ["README.md"], swiftSettings: swiftSettings),
@@ -31,24 +32,17 @@ let package = Package(
         .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
         .target(
-            name: "Runner", dependencies: ["CLibPQ", "LibPQLocation", "PlanModel", "SQL"], exclude: ["README.md"],
+            name: "Runner", dependencies: ["CLibPQ", "PlanModel", "SQL"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
         // One file per step type, built on the engine.
         .target(
-            name: "Steps", dependencies: ["Runner", "PlanModel", "SQL", "SHA256Blocks"], exclude: ["README.md"],
+            name: "Steps", dependencies: ["Runner", "PlanModel", "SQL", "CLibCrypto"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
-        // SHA-256's block function on the CPU's SHA extensions, for the migrations' checksums.
-        .target(name: "SHA256Blocks"),
-        // Which libpq.so.5 to open (PLAN_LIBPQ, the one installed with plan, the system's), in C
-        // because PlanStartup asks before Swift's runtime is up.
-        .target(name: "LibPQLocation"),
-        // Starts loading libpq before Swift's main, for the subcommands that connect.
-        .target(name: "PlanStartup", dependencies: ["LibPQLocation"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "plan",
             dependencies: [
-                "Steps", "Runner", "PlanModel", "SQL", "PlanStartup",
+                "Steps", "Runner", "PlanModel", "SQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -69,7 +63,6 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlanCommandTests", dependencies: ["plan"], swiftSettings: swiftSettings),
         .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

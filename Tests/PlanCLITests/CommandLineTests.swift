@@ -3,12 +3,6 @@ import Testing
 
 @Suite("plan command line")
 struct CommandLineTests {
-    @Test func printsItsVersion() throws {
-        let output = try PlanProcess.run(["--version"])
-        #expect(output.status == 0)
-        #expect(output.stdout == "0.1.0\n")
-    }
-
     @Test func helpListsEverySubcommand() throws {
         let output = try PlanProcess.run(["--help"])
         #expect(output.status == 0)

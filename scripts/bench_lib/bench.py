@@ -324,14 +324,6 @@ def measure_noop(h):
     both("plan run examples/billing-service/release.plan.yaml (migrate + verify, 2 applied)", run_env("noop_billing"),
          target=0.015, cwd=billing)
 
-    # The same plan binary on Debian's libpq (24 libraries: GnuTLS, Kerberos, LDAP) instead of the
-    # lean one installed beside it: what the installed library saves.
-    def debian_libpq(make):
-        def with_debian(url_for):
-            argv, env = make(url_for)
-            return argv, dict(env if env is not None else os.environ, PLAN_LIBPQ="libpq.so.5")
-        return with_debian
-    both("… the same with Debian's libpq (`PLAN_LIBPQ=libpq.so.5`)", debian_libpq(run_env("noop_billing")), cwd=billing)
     both(f"plan run of migrate + verify ({h['count']} applied)", run_env("noop_steady"), target=0.015, cwd=TMP)
     both(f"plan migrate ({h['count']} applied)",
          lambda u: ([PLAN, "migrate", "--database-url", u("noop_steady"), "--migrations", h["folder"]], None))
@@ -495,8 +487,7 @@ def noop_table(results, noop_rows, noop_loads):
              "Each command runs twice: connecting with the cluster's SCRAM password authentication (as to a hosted database), "
              f"and as a role the server trusts (a `pg_hba.conf` `trust` line for `{TRUST_ROLE}` alone), which takes the "
              "handshake out and leaves what the runner itself costs. `plan` is the build `scripts/install` lays out: "
-             "the release binary and, beside it, the lean libpq of `scripts/libpq` (Debian's libpq5 source with OpenSSL, "
-             "without Kerberos and LDAP), which it opens before the system's.")
+             "the release binary on the system's libpq5.")
     L.append("")
     L.append("| command | SCRAM | trust | target |")
     L.append("|---|---:|---:|---|")

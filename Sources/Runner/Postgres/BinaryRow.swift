@@ -6,15 +6,13 @@ internal import CLibPQ
 public struct BinaryRow {
     private let result: OpaquePointer
     private let row: Int32
-    private let pq: LibPQ
 
-    init(result: OpaquePointer, row: Int32, pq: LibPQ) {
+    init(result: OpaquePointer, row: Int32) {
         self.result = result
         self.row = row
-        self.pq = pq
     }
 
-    public func isNull(_ column: Int) -> Bool { pq.getisnull(result, row, Int32(column)) == 1 }
+    public func isNull(_ column: Int) -> Bool { PQgetisnull(result, row, Int32(column)) == 1 }
 
     /// text, varchar: the bytes as they are stored (UTF-8 for a UTF-8 client encoding).
     public func text(_ column: Int) -> String? {
@@ -42,8 +40,8 @@ public struct BinaryRow {
     }
 
     private func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard !isNull(column), let value = pq.getvalue(result, row, Int32(column)) else { return nil }
-        let length = Int(pq.getlength(result, row, Int32(column)))
+        guard !isNull(column), let value = PQgetvalue(result, row, Int32(column)) else { return nil }
+        let length = Int(PQgetlength(result, row, Int32(column)))
         return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: length)
     }
 

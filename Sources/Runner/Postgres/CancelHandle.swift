@@ -5,19 +5,17 @@ internal import CLibPQ
 /// type Sendable while the connection is not.
 public final class CancelHandle: @unchecked Sendable {
     private let cancel: OpaquePointer
-    private let pq: LibPQ
 
-    init(_ cancel: OpaquePointer, pq: LibPQ) {
+    init(_ cancel: OpaquePointer) {
         self.cancel = cancel
-        self.pq = pq
     }
 
-    deinit { pq.freeCancel(cancel) }
+    deinit { PQfreeCancel(cancel) }
 
     /// Sends the cancel request; returns false if it could not be sent.
     @discardableResult
     public func cancelRunningQuery() -> Bool {
         var buffer = [CChar](repeating: 0, count: 256)
-        return pq.cancel(cancel, &buffer, Int32(buffer.count)) == 1
+        return PQcancel(cancel, &buffer, Int32(buffer.count)) == 1
     }
 }

@@ -10,7 +10,6 @@ import PlanModel
 /// may do is cancel the running query, through `cancelHandle()`.
 public final class PostgresConnection {
     private let conn: OpaquePointer
-    private let pq: LibPQ
     private let notices: NoticeCollector
     public let redactor: Redactor
     public let target: ConnectionTarget
@@ -20,9 +19,7 @@ public final class PostgresConnection {
         target: ConnectionTarget, applicationName: String = "plan/\(PlanVersion.current)",
         readOnly: Bool = false, redactor: Redactor = Redactor()
     ) throws(PostgresError) {
-        let pq = try LibPQ.load()
-        self.pq = pq
-        notices = NoticeCollector(pq: pq)
+        notices = NoticeCollector()
         var redactor = redactor
         for secret in target.secrets { redactor.add(secret) }
         // getenv, not ProcessInfo's environment: this runs on the connecting thread, on the
@@ -50,24 +47,24 @@ public final class PostgresConnection {
         }
         let connection = Self.withCStringArray(keywords) { keywordPointers in
             Self.withCStringArray(values) { valuePointers in
-                pq.connectdbParams(keywordPointers, valuePointers, 1)
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
             }
         }
         guard let connection else {
             throw PostgresError(kind: .connection, message: "out of memory while connecting")
         }
-        guard pq.status(connection) == CONNECTION_OK else {
-            let message = redactor.redact(Self.trimmed(LibPQ.string(pq.errorMessage(connection))))
-            pq.finish(connection)
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = redactor.redact(Self.trimmed(String(cString: PQerrorMessage(connection))))
+            PQfinish(connection)
             throw PostgresError(kind: .connection, message: message)
         }
         conn = connection
-        _ = pq.setNoticeReceiver(
+        _ = PQsetNoticeReceiver(
             conn,
             { context, result in
                 guard let context, let result else { return }
                 let collector = Unmanaged<NoticeCollector>.fromOpaque(context).takeUnretainedValue()
-                let field = { (code: Int32) in PostgresConnection.field(result, code, pq: collector.pq) }
+                let field = { (code: Int32) in PostgresConnection.field(result, code) }
                 collector.append(
                     ServerNotice(
                         severity: field(plan_diag_severity_nonlocalized) ?? "NOTICE",
@@ -78,7 +75,7 @@ public final class PostgresConnection {
     }
 
     deinit {
-        pq.finish(conn)
+        PQfinish(conn)
     }
 
     // MARK: - Queries
@@ -88,7 +85,7 @@ public final class PostgresConnection {
     @discardableResult
     public func execute(_ sql: String) throws(PostgresError) -> QueryResult {
         try checkNoNul(sql)
-        let result = ResultHandle(pq.exec(conn, sql), pq: pq)
+        let result = ResultHandle(PQexec(conn, sql))
         return try convert(result)
     }
 
@@ -96,11 +93,11 @@ public final class PostgresConnection {
     /// round trip for several questions. The first error is thrown, as `execute` would.
     public func executeEach(_ sql: String) throws(PostgresError) -> [QueryResult] {
         try checkNoNul(sql)
-        guard pq.sendQuery(conn, sql) == 1 else { throw lastConnectionError() }
+        guard PQsendQuery(conn, sql) == 1 else { throw lastConnectionError() }
         var results: [QueryResult] = []
         var firstError: PostgresError?
-        while let raw = pq.getResult(conn) {
-            let result = ResultHandle(raw, pq: pq)
+        while let raw = PQgetResult(conn) {
+            let result = ResultHandle(raw)
             do { results.append(try convert(result)) } catch { if firstError == nil { firstError = error } }
         }
         if let firstError { throw firstError }
@@ -114,7 +111,7 @@ public final class PostgresConnection {
         try checkNoNul(sql)
         for case let parameter? in parameters { try checkNoNul(parameter) }
         let result = Self.withOptionalCStringArray(parameters) { pointers in
-            ResultHandle(pq.execParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0), pq: pq)
+            ResultHandle(PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0))
         }
         return try convert(result)
     }
@@ -126,14 +123,14 @@ public final class PostgresConnection {
     /// row while the result is alive; what it returns must not keep the row.
     public func queryBinary<Row>(_ sql: String, _ decode: (BinaryRow) throws(PostgresError) -> Row) throws(PostgresError) -> [Row] {
         try checkNoNul(sql)
-        let result = ResultHandle(pq.execParams(conn, sql, 0, nil, nil, nil, nil, 1), pq: pq)
-        guard pq.resultStatus(result.pointer) == PGRES_TUPLES_OK, let pointer = result.pointer else {
+        let result = ResultHandle(PQexecParams(conn, sql, 0, nil, nil, nil, nil, 1))
+        guard PQresultStatus(result.pointer) == PGRES_TUPLES_OK, let pointer = result.pointer else {
             throw error(from: result)
         }
-        let count = pq.ntuples(pointer)
+        let count = PQntuples(pointer)
         var rows: [Row] = []
         rows.reserveCapacity(Int(count))
-        for row in 0..<count { rows.append(try decode(BinaryRow(result: pointer, row: row, pq: pq))) }
+        for row in 0..<count { rows.append(try decode(BinaryRow(result: pointer, row: row))) }
         return rows
     }
 
@@ -141,14 +138,14 @@ public final class PostgresConnection {
     /// server's answer for each: how many statements succeeded, and the first error.
     public func runScript(_ sql: String) -> ScriptOutcome {
         do { try checkNoNul(sql) } catch { return ScriptOutcome(completedStatements: 0, error: error) }
-        guard pq.sendQuery(conn, sql) == 1 else {
+        guard PQsendQuery(conn, sql) == 1 else {
             return ScriptOutcome(completedStatements: 0, error: lastConnectionError())
         }
         var completed = 0
         var firstError: PostgresError?
-        while let raw = pq.getResult(conn) {
-            let result = ResultHandle(raw, pq: pq)
-            switch pq.resultStatus(result.pointer) {
+        while let raw = PQgetResult(conn) {
+            let result = ResultHandle(raw)
+            switch PQresultStatus(result.pointer) {
             case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
                 if firstError == nil { completed += 1 }
             default:
@@ -162,32 +159,30 @@ public final class PostgresConnection {
     /// (libpq's pipeline mode) instead of one per query. The server runs them in order, as one
     /// implicit transaction unless the batch begins one, and skips the rest after a failure, as
     /// a script in one message would; unlike a script, each query keeps its parameters apart.
-    /// With a libpq older than 14 the queries go one at a time: the same outcomes, except that
-    /// without a BEGIN of its own each query then commits by itself.
     public func batch(_ queries: [ParameterizedQuery]) throws(PostgresError) -> [BatchOutcome] {
         for query in queries {
             try checkNoNul(query.sql)
             for case let parameter? in query.parameters { try checkNoNul(parameter) }
         }
-        guard let pipeline = pq.pipeline, queries.count > 1 else { return oneAtATime(queries) }
-        guard pipeline.enter(conn) == 1 else { throw lastConnectionError() }
-        defer { _ = pipeline.exit(conn) }
+        guard queries.count > 1 else { return queries.map(runAlone) }
+        guard PQenterPipelineMode(conn) == 1 else { throw lastConnectionError() }
+        defer { _ = PQexitPipelineMode(conn) }
         for query in queries {
             let sent = Self.withOptionalCStringArray(query.parameters) { pointers in
-                pipeline.sendQueryParams(conn, query.sql, Int32(query.parameters.count), nil, pointers, nil, nil, 0)
+                PQsendQueryParams(conn, query.sql, Int32(query.parameters.count), nil, pointers, nil, nil, 0)
             }
             guard sent == 1 else { throw lastConnectionError() }
         }
-        guard pipeline.sync(conn) == 1 else { throw lastConnectionError() }
+        guard PQpipelineSync(conn) == 1 else { throw lastConnectionError() }
 
         var outcomes: [BatchOutcome] = []
         outcomes.reserveCapacity(queries.count)
         for _ in queries {
             // Each query's results end with a NULL; a lost connection yields an error, then NULLs.
             var outcome = BatchOutcome.skipped
-            while let raw = pq.getResult(conn) {
-                let result = ResultHandle(raw, pq: pq)
-                switch pq.resultStatus(result.pointer) {
+            while let raw = PQgetResult(conn) {
+                let result = ResultHandle(raw)
+                switch PQresultStatus(result.pointer) {
                 case PGRES_PIPELINE_ABORTED: outcome = .skipped
                 default:
                     do { outcome = .succeeded(try convert(result)) } catch { outcome = .failed(error) }
@@ -201,32 +196,27 @@ public final class PostgresConnection {
             return outcomes + Array(repeating: .failed(lost), count: queries.count - outcomes.count)
         }
         // The batch ends with the sync's own result, then a NULL.
-        while let raw = pq.getResult(conn) { _ = ResultHandle(raw, pq: pq) }
+        while let raw = PQgetResult(conn) { _ = ResultHandle(raw) }
         return outcomes
     }
 
-    private func oneAtATime(_ queries: [ParameterizedQuery]) -> [BatchOutcome] {
-        var outcomes: [BatchOutcome] = []
-        var failed = false
-        for query in queries {
-            guard !failed else {
-                outcomes.append(.skipped)
-                continue
-            }
-            do { outcomes.append(.succeeded(try self.query(query.sql, query.parameters))) } catch {
-                outcomes.append(.failed(error))
-                failed = true
-            }
-        }
-        return outcomes
+    private func runAlone(_ query: ParameterizedQuery) -> BatchOutcome {
+        do { return .succeeded(try self.query(query.sql, query.parameters)) } catch { return .failed(error) }
     }
 
     // MARK: - Session facts
 
+    /// The version of the libpq this process loaded, e.g. "15.18": the system's, whatever its
+    /// version, so `plan --version` says which one a report came from.
+    public static var clientLibraryVersion: String {
+        let number = Int(PQlibVersion())
+        return "\(number / 10000).\(number % 10000)"
+    }
+
     public enum TransactionState: Sendable, Equatable { case idle, active, inTransaction, failedTransaction, unknown }
 
     public var transactionState: TransactionState {
-        switch pq.transactionStatus(conn) {
+        switch PQtransactionStatus(conn) {
         case PQTRANS_IDLE: .idle
         case PQTRANS_ACTIVE: .active
         case PQTRANS_INTRANS: .inTransaction
@@ -235,17 +225,17 @@ public final class PostgresConnection {
         }
     }
 
-    public var isConnected: Bool { pq.status(conn) == CONNECTION_OK }
+    public var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
     /// e.g. 180006 for 18.6.
-    public var serverVersionNumber: Int { Int(pq.serverVersion(conn)) }
-    public var backendPID: Int { Int(pq.backendPID(conn)) }
+    public var serverVersionNumber: Int { Int(PQserverVersion(conn)) }
+    public var backendPID: Int { Int(PQbackendPID(conn)) }
 
     /// Notices received since the last call.
     public func takeNotices() -> [ServerNotice] { notices.take() }
 
     /// A handle another thread may use to cancel the query running on this connection.
     public func cancelHandle() -> CancelHandle? {
-        pq.getCancel(conn).map { CancelHandle($0, pq: pq) }
+        PQgetCancel(conn).map { CancelHandle($0) }
     }
 
     // MARK: - Quoting
@@ -275,29 +265,29 @@ public final class PostgresConnection {
     }
 
     private func convert(_ result: ResultHandle) throws(PostgresError) -> QueryResult {
-        switch pq.resultStatus(result.pointer) {
+        switch PQresultStatus(result.pointer) {
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return QueryResult(commandTag: LibPQ.string(pq.cmdStatus(result.pointer)))
+            return QueryResult(commandTag: String(cString: PQcmdStatus(result.pointer)))
         case PGRES_TUPLES_OK:
-            let rowCount = Int(pq.ntuples(result.pointer))
-            let columnCount = Int(pq.nfields(result.pointer))
-            let columns = (0..<columnCount).map { LibPQ.string(pq.fname(result.pointer, Int32($0))) }
+            let rowCount = Int(PQntuples(result.pointer))
+            let columnCount = Int(PQnfields(result.pointer))
+            let columns = (0..<columnCount).map { String(cString: PQfname(result.pointer, Int32($0))) }
             var rows: [[String?]] = []
             rows.reserveCapacity(rowCount)
             for row in 0..<rowCount {
                 var values: [String?] = []
                 values.reserveCapacity(columnCount)
                 for column in 0..<columnCount {
-                    if pq.getisnull(result.pointer, Int32(row), Int32(column)) == 1 {
+                    if PQgetisnull(result.pointer, Int32(row), Int32(column)) == 1 {
                         values.append(nil)
                     } else {
-                        values.append(LibPQ.string(pq.getvalue(result.pointer, Int32(row), Int32(column))))
+                        values.append(String(cString: PQgetvalue(result.pointer, Int32(row), Int32(column))))
                     }
                 }
                 rows.append(values)
             }
             return QueryResult(
-                columns: columns, rows: rows, commandTag: LibPQ.string(pq.cmdStatus(result.pointer)))
+                columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result.pointer)))
         default:
             throw error(from: result)
         }
@@ -308,7 +298,7 @@ public final class PostgresConnection {
         guard pointer != nil, let message = field(pointer, plan_diag_message_primary) else {
             return lastConnectionError()
         }
-        let lost = pq.status(conn) != CONNECTION_OK
+        let lost = PQstatus(conn) != CONNECTION_OK
         return PostgresError(
             kind: lost ? .connectionLost : .server,
             message: redactor.redact(message),
@@ -321,19 +311,19 @@ public final class PostgresConnection {
     }
 
     private func lastConnectionError() -> PostgresError {
-        let message = Self.trimmed(LibPQ.string(pq.errorMessage(conn)))
-        let lost = pq.status(conn) != CONNECTION_OK
+        let message = Self.trimmed(String(cString: PQerrorMessage(conn)))
+        let lost = PQstatus(conn) != CONNECTION_OK
         return PostgresError(
             kind: lost ? .connectionLost : .server,
             message: redactor.redact(message.isEmpty ? "the server closed the connection" : message))
     }
 
     private func field(_ result: OpaquePointer?, _ code: Int32) -> String? {
-        Self.field(result, code, pq: pq)
+        Self.field(result, code)
     }
 
-    fileprivate static func field(_ result: OpaquePointer?, _ code: Int32, pq: LibPQ) -> String? {
-        guard let result, let value = pq.resultErrorField(result, code) else { return nil }
+    fileprivate static func field(_ result: OpaquePointer?, _ code: Int32) -> String? {
+        guard let result, let value = PQresultErrorField(result, code) else { return nil }
         return String(cString: value)
     }
 
@@ -379,19 +369,15 @@ public struct ScriptOutcome: Sendable, Equatable {
 /// Owns one `PGresult` and clears it when the copy is done.
 final class ResultHandle {
     let pointer: OpaquePointer?
-    private let pq: LibPQ
-    init(_ pointer: OpaquePointer?, pq: LibPQ) {
+    init(_ pointer: OpaquePointer?) {
         self.pointer = pointer
-        self.pq = pq
     }
-    deinit { if let pointer { pq.clear(pointer) } }
+    deinit { if let pointer { PQclear(pointer) } }
 }
 
 /// Collects notices from libpq's callback, which runs on the thread using the connection.
 final class NoticeCollector {
-    let pq: LibPQ
     private var notices: [ServerNotice] = []
-    init(pq: LibPQ) { self.pq = pq }
     func append(_ notice: ServerNotice) { notices.append(notice) }
     func take() -> [ServerNotice] {
         defer { notices.removeAll() }

@@ -5,7 +5,7 @@ import Steps
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: RunInvocation.commandName,
+        commandName: "run",
         abstract: "Run a plan's steps in order; with --dry-run, show what would happen and write nothing.")
 
     @Argument(help: "The plan file.")
@@ -18,29 +18,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    var invocation: RunInvocation {
-        get throws { RunInvocation(file: file, binding: try binding.binding(), dryRun: dryRun, connection: connection.choice) }
-    }
-
     func run() throws {
-        try invocation.run()
-    }
-}
-
-/// `plan run`, read from the command line: by argument-parser (RunCommand) or, for the shapes a
-/// deploy writes, directly (RunInvocation+CommonShape).
-struct RunInvocation: Equatable {
-    static let commandName = "run"
-
-    var file: String
-    var binding: PlanBinding
-    var dryRun: Bool
-    var connection: ConnectionChoice
-
-    func run() throws {
-        let plan = try PlanLoading.load(file, binding: binding)
+        let plan = try PlanLoading.load(file, binding: try binding.binding())
         try RunWiring.run(
-            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection,
+            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
             settings: plan.settings, dryRun: dryRun, extraSecrets: plan.secretValues)
     }
 }
