@@ -34,6 +34,7 @@ public struct MigrateRunner: StepRunner {
             context.say(.error, problem.message, location: problem.location)
             return .wouldFail
         }
+        warnAboutDrift(state.diagnosis, context: context)
         let pending = try pendingMigrations(state.diagnosis, folder: folder)
         if !state.diagnosis.hasTable, state.userTables.count > 0, step.baseline == nil {
             context.say(.error, Self.notEmptyMessage(state.userTables))
@@ -128,6 +129,7 @@ public struct MigrateRunner: StepRunner {
         if let problem = blockingProblem(state.diagnosis, folder: folder, rows: state.rows) {
             throw StepFailure(problem.message, location: problem.location)
         }
+        warnAboutDrift(state.diagnosis, context: context)
         let pending = try pendingMigrations(state.diagnosis, folder: folder)
         guard !pending.isEmpty else {
             if resumed == 0 {
@@ -179,6 +181,7 @@ public struct MigrateRunner: StepRunner {
         let folder: MigrationFolder
         do { folder = try folders.folder(at: step.migrations) } catch { throw StepFailure(error.description) }
         for warning in folder.warnings { context.say(.warning, warning) }
+        if !step.allowEmpty, let problem = folder.emptinessProblem(chosenBy: step.migrationsChosenBy) { throw problem }
         return folder
     }
 
@@ -243,14 +246,26 @@ public struct MigrateRunner: StepRunner {
         if let missing = diagnosis.withoutScript.first(where: { m in diagnosis.pending.contains { $0.name == m.name } }) {
             return (MigrationError.missingScript(name: missing.name, path: missing.scriptPath).description, missing.directory)
         }
-        if !step.allowDrift, let edited = diagnosis.edited.first {
-            return (
-                "migration \(edited.name) was changed after it was applied: its checksum no longer matches the one in _prisma_migrations. "
-                    + "Restore the file as it was applied (git log -p \(edited.scriptPath)), or set `allow_drift: true` on the migrate step if the change is only cosmetic",
-                edited.scriptPath
-            )
+        if step.onDrift == .fail, let edited = diagnosis.edited.first {
+            return (Self.driftMessage(edited) + " (the step says `on_drift: fail`)", edited.scriptPath)
         }
         return nil
+    }
+
+    /// Drift does not stop Prisma's deploy, so by default it does not stop plan's either; but it
+    /// is said loudly, once per edited migration, before anything is applied.
+    func warnAboutDrift(_ diagnosis: HistoryDiagnosis, context: StepContext) {
+        guard step.onDrift == .warn else { return }
+        for edited in diagnosis.edited {
+            context.say(
+                .warning, Self.driftMessage(edited) + "; going on as `prisma migrate deploy` does (`on_drift: fail` stops instead)",
+                location: edited.scriptPath)
+        }
+    }
+
+    static func driftMessage(_ edited: LocalMigration) -> String {
+        "migration \(edited.name) was changed after it was applied: its checksum no longer matches the one in _prisma_migrations. "
+            + "Restore the file as it was applied (git log -p \(edited.scriptPath))"
     }
 
     static func notEmptyMessage(_ tables: [String]) -> String {

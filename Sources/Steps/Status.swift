@@ -1,13 +1,22 @@
 public import Runner
 
-/// `plan status`: like `prisma migrate status`, but it reports all four problems (Prisma hides
-/// edited and missing-locally ones) and fails unless the database is up to date. Read-only.
+/// `plan status`: like `prisma migrate status`, with its exit codes: pending, failed or an
+/// unmanaged database fail (exit 1). Edited and missing-locally migrations, which Prisma does not
+/// even print, are reported as warnings and fail only with `strict`. Read-only.
 public struct StatusRunner: StepRunner {
     public var connectsToTheDatabase: Bool { true }
 
     public let migrations: String
+    public let migrationsChosenBy: String
+    public let strict: Bool
+    public let allowEmpty: Bool
 
-    public init(migrations: String) { self.migrations = migrations }
+    public init(migrations: String, migrationsChosenBy: String = "--migrations", strict: Bool = false, allowEmpty: Bool = false) {
+        self.migrations = migrations
+        self.migrationsChosenBy = migrationsChosenBy
+        self.strict = strict
+        self.allowEmpty = allowEmpty
+    }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         try execute(context)
@@ -17,6 +26,7 @@ public struct StatusRunner: StepRunner {
         let folder: MigrationFolder
         do { folder = try MigrationFolder.load(migrations) } catch { throw StepFailure(error.description) }
         for warning in folder.warnings { context.say(.warning, warning) }
+        if !allowEmpty, let problem = folder.emptinessProblem(chosenBy: migrationsChosenBy) { throw problem }
         let connection = try context.session.connect()
         let diagnosis: HistoryDiagnosis
         do {
@@ -27,10 +37,8 @@ public struct StatusRunner: StepRunner {
         }
         let count = folder.migrations.count
         context.say(.info, count == 0 ? "No migration found in \(migrations)" : "\(count) migration(s) found in \(migrations)")
-        if diagnosis.isUpToDate {
-            context.say(.info, "Database schema is up to date!")
-            return .done
-        }
+        let notApplied = !diagnosis.hasTable || !diagnosis.pending.isEmpty || !diagnosis.failed.isEmpty
+        let strictProblems = !diagnosis.edited.isEmpty || !diagnosis.missingLocally.isEmpty
         if !diagnosis.hasTable {
             var text = "The current database is not managed by Prisma Migrate or plan (no _prisma_migrations table)."
             if let first = folder.migrations.first {
@@ -50,18 +58,23 @@ public struct StatusRunner: StepRunner {
                 "Migration \(row.migrationName) failed (started \(row.failedAttempt?.startedAt ?? "at an unknown time"), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\""
             )
         }
+        let severity: Message.Level = strict ? .error : .warning
         if !diagnosis.edited.isEmpty {
             context.say(
-                .error,
+                severity,
                 "Following migration(s) were modified after they were applied (checksum differs):\n"
                     + diagnosis.edited.map(\.name).joined(separator: "\n"))
         }
         if !diagnosis.missingLocally.isEmpty {
             context.say(
-                .error,
+                severity,
                 "Following migration(s) are applied to the database but missing from \(migrations):\n"
                     + diagnosis.missingLocally.map(\.migrationName).joined(separator: "\n"))
         }
-        throw StepFailure("the database is not up to date with \(migrations)")
+        if notApplied || (strict && strictProblems) {
+            throw StepFailure("the database is not up to date with \(migrations)")
+        }
+        context.say(.info, "Database schema is up to date!")
+        return .done
     }
 }

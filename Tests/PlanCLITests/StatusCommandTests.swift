@@ -76,13 +76,46 @@ struct StatusCommandTests {
         try FileManager.default.removeItem(atPath: project.migrationsPath + "/2_gone")
         try project.add("1_a", "CREATE TABLE a (id bigint);")
         try project.add("3_bad", "CREATE TABLE bad (id nosuchtype);")
-        #expect(try PlanProcess.run(["migrate", "--allow-drift", "--database-url", database.url], directory: project.root).status == 1)
+        #expect(try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root).status == 1)
 
         let status = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
         #expect(status.status == 1)
         #expect(status.stderr.contains("Migration 3_bad failed"), "\(status.all)")
-        #expect(status.stderr.contains("modified after they were applied (checksum differs):\n      1_a"))
-        #expect(status.stderr.contains("missing from prisma/migrations:\n      2_gone"))
+        #expect(status.all.contains("modified after they were applied (checksum differs):\n      1_a"), "\(status.all)")
+        #expect(status.all.contains("missing from prisma/migrations:\n      2_gone"))
+
+        // Without the failed one, what is left is what Prisma's status does not fail on: reported, exit 0,
+        // unless --strict.
+        #expect(
+            try PlanProcess.run(["resolve", "--rolled-back", "3_bad", "--database-url", database.url], directory: project.root).status == 0)
+        try FileManager.default.removeItem(atPath: project.migrationsPath + "/3_bad")
+        let lenient = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(lenient.status == 0, "\(lenient.all)")
+        #expect(lenient.all.contains("modified after they were applied (checksum differs):\n      1_a"), "\(lenient.all)")
+        #expect(lenient.all.contains("missing from prisma/migrations:\n      2_gone"))
+        #expect(lenient.stdout.contains("Database schema is up to date!"))
+        let strict = try PlanProcess.run(["status", "--strict", "--database-url", database.url], directory: project.root)
+        #expect(strict.status == 1, "\(strict.all)")
+        #expect(strict.stderr.contains("modified after they were applied"), "\(strict.all)")
+    }
+
+    @Test func aMissingOrEmptyMigrationsFolderIsAnError() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([])
+        defer { project.remove() }
+        let empty = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
+        #expect(empty.status == 2, "\(empty.all)")
+        #expect(empty.stderr.contains("prisma/migrations has no migrations"), "\(empty.all)")
+        #expect(empty.stderr.contains("it was chosen by the default folder"), "\(empty.all)")
+
+        let typo = try PlanProcess.run(["migrate", "--migrations", "migratoins", "--database-url", database.url], directory: project.root)
+        #expect(typo.status == 2, "\(typo.all)")
+        #expect(typo.stderr.contains("/migratoins does not exist; it was chosen by --migrations"), "\(typo.all)")
+        #expect(try database.connect().execute("SELECT to_regclass('_prisma_migrations') IS NULL").scalar == "t", "nothing written")
+
+        let expected = try PlanProcess.run(["migrate", "--allow-empty", "--database-url", database.url], directory: project.root)
+        #expect(expected.status == 0, "\(expected.all)")
     }
 
     @Test func aDatabaseWithoutHistorySuggestsABaseline() throws {

@@ -223,6 +223,12 @@ extension DiagnosticMessage {
             text: "unknown name '\(name)'; expressions read params.NAME, env.NAME and plan.name"
                 + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
     }
+    static func deprecatedKey(_ key: String, replacement: String) -> Self {
+        Self(text: "'\(key)' is deprecated; write '\(replacement)'", severity: .warning)
+    }
+    static func environmentVariableNotSet(_ name: String) -> Self {
+        Self(text: "environment variable \(name) is not set; set it, or give a default: ${{ env.\(name) || 'value' }}")
+    }
     static func paramHasNoValue(_ name: String) -> Self {
         Self(text: "param '\(name)' has no value here (it is optional and not set)")
     }

@@ -41,6 +41,11 @@ struct ExpressionEvaluator {
         case .binary(let op, let left, let right, let offset):
             let leftType = try check(left)
             let rightType = try check(right)
+            // `env.X || 'fallback'`: a default for a value that may be unset or empty, as in
+            // GitHub Actions, where `||` gives its first non-empty operand.
+            if op == .or, leftType != .known(.bool), rightType != .known(.bool) {
+                return leftType == rightType ? leftType : .known(.string)
+            }
             if !op.isComparison {
                 for type in [leftType, rightType] where type != .known(.bool) {
                     throw ExpressionError(message: .operandType(op.rawValue, type.name, expected: "bools on both sides"), offset: offset)
@@ -107,7 +112,10 @@ struct ExpressionEvaluator {
 
     // MARK: Evaluating
 
-    private func value(of expression: Expression) throws(ExpressionError) -> TypedValue {
+    /// `unsetIsEmpty`: an unset `env.X` reads as empty where that is harmless (a comparison, the
+    /// left side of a default); anywhere else it is an error, so a missing variable never turns
+    /// into an empty URL or name that something else silently replaces.
+    private func value(of expression: Expression, unsetIsEmpty: Bool = false) throws(ExpressionError) -> TypedValue {
         switch expression {
         case .string(let text, _), .unitLiteral(let text, _): return TypedValue(value: .string(text))
         case .number(let number, _): return TypedValue(value: .int(number))
@@ -120,7 +128,10 @@ struct ExpressionEvaluator {
                 }
                 return bound
             case "env":
-                return TypedValue(value: .string(scope.environment[parts[1]] ?? ""), isSecret: true)
+                guard let text = scope.environment[parts[1]] ?? (unsetIsEmpty ? "" : nil) else {
+                    throw ExpressionError(message: .environmentVariableNotSet(parts[1]), offset: offset)
+                }
+                return TypedValue(value: .string(text), isSecret: true)
             default:
                 return TypedValue(value: .string(scope.planName))
             }
@@ -131,10 +142,15 @@ struct ExpressionEvaluator {
             guard try truth(left) else { return TypedValue(value: .bool(false)) }
             return TypedValue(value: .bool(try truth(right)))
         case .binary(.or, let left, let right, _):
-            if try truth(left) { return TypedValue(value: .bool(true)) }
-            return TypedValue(value: .bool(try truth(right)))
+            let first = try value(of: left, unsetIsEmpty: true)
+            if case .bool(let flag) = first.value {
+                if flag { return TypedValue(value: .bool(true)) }
+                return TypedValue(value: .bool(try truth(right)))
+            }
+            if let text = first.value.text, !text.isEmpty { return first }
+            return try value(of: right)
         case .binary(let op, let left, let right, _):
-            let order = Self.order(try value(of: left).value, try value(of: right).value)
+            let order = Self.order(try value(of: left, unsetIsEmpty: true).value, try value(of: right, unsetIsEmpty: true).value)
             let result: Bool
             switch op {
             case .equal: result = order == 0

@@ -12,14 +12,18 @@ final class LoadSession {
     /// Files being decoded, outermost first, to detect `uses:` cycles.
     var fileChain: [String] = []
     /// The top-level plan's settings: included plans use them too.
-    var settings = Settings()
+    var settings: Settings
+    /// What settings are before the plan says anything: the CLI's, from the Prisma project.
+    let defaults: Settings
     /// Step ids with where they are written, for the uniqueness and `from_step` checks.
     var stepIDs: [(id: String, location: SourceLocation, chain: [SourceLocation])] = []
     var stepReferences: [(id: String, location: SourceLocation, chain: [SourceLocation])] = []
 
-    init(fileSystem: any FileReading, environment: [String: String]) {
+    init(fileSystem: any FileReading, environment: [String: String], defaults: Settings) {
         self.fileSystem = fileSystem
         self.environment = environment
+        self.defaults = defaults
+        settings = defaults
     }
 
     /// The root node of `path`, reporting read and YAML errors. A file that cannot be read is

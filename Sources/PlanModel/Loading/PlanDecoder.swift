@@ -101,7 +101,7 @@ extension FileContext {
         }
         context.scope = context.scope(binding: values, declarations: header.declarations, planName: header.name)
 
-        var settings = Settings()
+        var settings = session.defaults
         if let node = header.mapping["settings"] { _ = context.applySettings(node, what: "'settings'", to: &settings) }
         for environment in environments {
             guard let node = environment.settings else { continue }

@@ -11,12 +11,15 @@ public struct PlanLoader: Sendable {
 
     public let environment: [String: String]
     public let fileSystem: any FileReading
+    public let defaults: Settings
 
     /// - Parameters:
     ///   - environment: the variables `env.X` reads, usually `ProcessInfo.processInfo.environment`.
+    ///   - defaults: settings before the plan says anything (the Prisma project's migrations folder).
     ///   - fileSystem: where files are read from; relative paths are relative to its root.
-    public init(environment: [String: String], fileSystem: any FileReading = LocalFileSystem()) {
+    public init(environment: [String: String], defaults: Settings = Settings(), fileSystem: any FileReading = LocalFileSystem()) {
         self.environment = environment
+        self.defaults = defaults
         self.fileSystem = fileSystem
     }
 
@@ -26,7 +29,7 @@ public struct PlanLoader: Sendable {
     ///   - overrides: `--set name=value` pairs; they win over the environment and the defaults.
     public func load(file: String, env: String? = nil, overrides: [String: String] = [:]) -> LoadResult {
         let path = Paths.normalize(file)
-        let session = LoadSession(fileSystem: fileSystem, environment: environment)
+        let session = LoadSession(fileSystem: fileSystem, environment: environment, defaults: defaults)
         session.fileChain = [path]
         var plan: Plan?
         if let root = session.parse(path, referencedAt: nil) {

@@ -14,7 +14,12 @@ extension FileContext {
             }
         }
         if let folder = mapping["migrations"] {
-            if let resolved = path(folder, "'migrations'") { settings.migrations = resolved } else { valid = false }
+            if let resolved = path(folder, "'migrations'") {
+                settings.migrations = resolved
+                settings.migrationsChosenBy = "'migrations' at \(folder.location)"
+            } else {
+                valid = false
+            }
         }
         if let timeout = mapping["lock_timeout"] {
             if let value = duration(timeout, "'lock_timeout'") { settings.lockTimeout = value } else { valid = false }

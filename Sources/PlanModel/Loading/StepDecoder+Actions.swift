@@ -1,11 +1,11 @@
 /// Decoders of the small step actions: migrate, resolve, generate, sql, exec.
 extension FileContext {
     func migrateStep(_ node: YAMLNode) -> MigrateStep? {
-        let keys = ["migrations", "to", "transaction", "baseline", "allow_drift", "on_failed"]
+        let keys = ["migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "on_failed"]
         guard let mapping = MappingReader(node, "'migrate'", known: keys, context: self),
             let migrations = migrationsFolder(mapping)
         else { return nil }
-        var step = MigrateStep(migrations: migrations)
+        var step = MigrateStep(migrations: migrations, migrationsChosenBy: migrationsOrigin(mapping))
         var valid = true
         func read<T>(_ key: String, _ reader: (YAMLNode, String) -> T?, _ apply: (T) -> Void) {
             guard let value = mapping[key] else { return }
@@ -14,7 +14,13 @@ extension FileContext {
         read("to", migrationName) { step.to = $0 }
         read("transaction", { choice($0, $1, as: MigrateStep.TransactionMode.self) }) { step.transaction = $0 }
         read("baseline", migrationName) { step.baseline = $0 }
-        read("allow_drift", bool) { step.allowDrift = $0 }
+        read("on_drift", { choice($0, $1, as: MigrateStep.OnDrift.self) }) { step.onDrift = $0 }
+        read("allow_empty", bool) { step.allowEmpty = $0 }
+        if let node = mapping["allow_drift"], let allow = bool(node, "'allow_drift'") {
+            // Drift warns by default now, as in Prisma's deploy; the old key still says which.
+            report(.deprecatedKey("allow_drift", replacement: "on_drift: \(allow ? "warn" : "fail")"), at: node.location)
+            if mapping["on_drift"] == nil { step.onDrift = allow ? .warn : .fail }
+        }
         read("on_failed", { choice($0, $1, as: MigrateStep.OnFailed.self) }) { step.onFailed = $0 }
         return valid ? step : nil
     }

@@ -161,6 +161,12 @@ extension FileContext {
         return RetryPolicy(attempts: attempts, backoff: backoff)
     }
 
+    /// How `migrationsFolder` chose: the step's key, else the plan's settings.
+    func migrationsOrigin(_ mapping: MappingReader) -> String {
+        guard let node = mapping["migrations"] else { return session.settings.migrationsChosenBy }
+        return "'migrations' at \(node.location)"
+    }
+
     /// A step's `migrations:` folder, else the plan's.
     func migrationsFolder(_ mapping: MappingReader) -> String? {
         guard let node = mapping["migrations"] else { return session.settings.migrations }

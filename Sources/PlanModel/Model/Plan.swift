@@ -61,15 +61,19 @@ public struct Settings: Sendable, Equatable {
     public var databaseURL: Secret?
     /// The migrations folder for steps that take one, relative paths already resolved.
     public var migrations: String
+    /// How `migrations` was chosen, for messages about it ("settings.migrations at f:3:3",
+    /// "the Prisma schema at prisma/schema.prisma").
+    public var migrationsChosenBy: String
     public var lockTimeout: Duration?
     public var statementTimeout: Duration?
 
     public init(
         databaseURL: Secret? = nil, migrations: String = "prisma/migrations",
-        lockTimeout: Duration? = nil, statementTimeout: Duration? = nil
+        migrationsChosenBy: String = "the default folder", lockTimeout: Duration? = nil, statementTimeout: Duration? = nil
     ) {
         self.databaseURL = databaseURL
         self.migrations = migrations
+        self.migrationsChosenBy = migrationsChosenBy
         self.lockTimeout = lockTimeout
         self.statementTimeout = statementTimeout
     }

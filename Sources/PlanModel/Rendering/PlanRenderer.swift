@@ -98,7 +98,8 @@ public struct PlanRenderer: Sendable {
             add("to", step.to.map(text))
             add("transaction", .string(step.transaction.rawValue))
             add("baseline", step.baseline.map(text))
-            add("allow_drift", .bool(step.allowDrift))
+            add("on_drift", .string(step.onDrift.rawValue))
+            add("allow_empty", .bool(step.allowEmpty))
             add("on_failed", .string(step.onFailed.rawValue))
         case .generate(let step):
             add("name", text(step.name))

@@ -152,7 +152,8 @@ public enum PlanSchema {
             object([
                 ("migrations", ref("path")), ("to", migrationName),
                 ("transaction", choice(MigrateStep.TransactionMode.allCases.map(\.rawValue))),
-                ("baseline", migrationName), ("allow_drift", ref("bool")),
+                ("baseline", migrationName), ("on_drift", choice(MigrateStep.OnDrift.allCases.map(\.rawValue))),
+                ("allow_empty", ref("bool")), ("allow_drift", ref("bool")),
                 ("on_failed", choice(MigrateStep.OnFailed.allCases.map(\.rawValue))),
             ]))
         let generate = object(

@@ -6,6 +6,12 @@ public struct MigrateStep: Sendable, Equatable {
         /// Every pending transactional migration in one transaction.
         case all
     }
+    public enum OnDrift: String, Sendable, Equatable, CaseIterable {
+        /// Say loudly that an applied migration's file changed, and go on, as `prisma migrate deploy` does.
+        case warn
+        /// Stop before applying anything.
+        case fail
+    }
     public enum OnFailed: String, Sendable, Equatable, CaseIterable {
         /// Stop and report a failed migration, as Prisma does (P3009).
         case stop
@@ -15,23 +21,30 @@ public struct MigrateStep: Sendable, Equatable {
 
     /// The migrations folder; relative paths are already resolved against the plan file.
     public var migrations: String
+    /// How `migrations` was chosen, for the message when it is missing or empty.
+    public var migrationsChosenBy: String
     /// Stop after this migration.
     public var to: String?
     public var transaction: TransactionMode
     /// Mark every migration up to and including this one applied without running it.
     public var baseline: String?
-    public var allowDrift: Bool
+    /// What an applied migration whose file changed (checksum drift) does to the run.
+    public var onDrift: OnDrift
+    /// An empty or missing migrations folder is an error unless this says it is expected.
+    public var allowEmpty: Bool
     public var onFailed: OnFailed
 
     public init(
-        migrations: String, to: String? = nil, transaction: TransactionMode = .perMigration,
-        baseline: String? = nil, allowDrift: Bool = false, onFailed: OnFailed = .stop
+        migrations: String, migrationsChosenBy: String = "--migrations", to: String? = nil, transaction: TransactionMode = .perMigration,
+        baseline: String? = nil, onDrift: OnDrift = .warn, allowEmpty: Bool = false, onFailed: OnFailed = .stop
     ) {
         self.migrations = migrations
+        self.migrationsChosenBy = migrationsChosenBy
         self.to = to
         self.transaction = transaction
         self.baseline = baseline
-        self.allowDrift = allowDrift
+        self.onDrift = onDrift
+        self.allowEmpty = allowEmpty
         self.onFailed = onFailed
     }
 }

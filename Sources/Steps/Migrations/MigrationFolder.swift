@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
-import PlanModel
+public import PlanModel
+public import Runner
 
 /// One migration on disk: `<folder>/<name>/migration.sql`.
 public struct LocalMigration: Sendable, Equatable {
@@ -30,6 +31,8 @@ public struct MigrationFolder: Sendable {
     public private(set) var migrations: [LocalMigration]
     /// Things worth saying that do not stop a run (e.g. an order Prisma ≥ 6.6 would see differently).
     public var warnings: [String]
+    /// False when the folder does not exist (Prisma reads that as an empty history).
+    public var exists = true
 
     /// Largest migration.sql read into memory; bigger files are refused with a clear error.
     public static let maximumScriptSize = 256 * 1024 * 1024
@@ -38,8 +41,9 @@ public struct MigrationFolder: Sendable {
         let manager = FileManager.default
         var isDirectory = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            // Prisma treats a missing folder as an empty history.
-            return MigrationFolder(path: path, migrations: [], warnings: [])
+            // Prisma treats a missing folder as an empty history; the steps that apply or
+            // compare a history refuse it unless told it is expected (`emptinessProblem`).
+            return MigrationFolder(path: path, migrations: [], warnings: [], exists: false)
         }
         guard isDirectory else { throw .notAFolder(path) }
         try checkLockFile(in: path)
@@ -70,6 +74,20 @@ public struct MigrationFolder: Sendable {
                     + "and would see '\(first.1)' where plan sees '\(first.0)': rename them so both orders agree")
         }
         return MigrationFolder(path: path, migrations: migrations, warnings: warnings)
+    }
+
+    /// A missing or empty folder is far more often a wrong path (a typo, a run from the wrong
+    /// directory, a schema elsewhere) than a project with no migrations: it is an invalid
+    /// invocation (exit 2) that says which path and how it was chosen.
+    public func emptinessProblem(chosenBy origin: String) -> StepFailure? {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let what = exists ? "has no migrations (no <name>/migration.sql folders)" : "does not exist"
+        guard !exists || migrations.isEmpty else { return nil }
+        return StepFailure(
+            "the migrations folder \(absolute) \(what); it was chosen by \(origin). "
+                + "Point to the right one (--migrations, --schema or the plan's settings.migrations), "
+                + "or say an empty history is expected (--allow-empty, or `allow_empty: true` on the step)",
+            exitCode: ExitStatus.invalidInput)
     }
 
     /// Byte order of the names' UTF-8, as Prisma before 6.6 sorted them, compared in place.

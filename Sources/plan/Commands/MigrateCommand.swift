@@ -16,7 +16,12 @@ struct MigrateCommand: ParsableCommand {
     @Option(help: "per-migration (default) or all (every pending transactional migration in one transaction).")
     var transaction: String = "per-migration"
 
-    @Flag(name: .customLong("allow-drift"), help: "Apply even if an applied migration's file changed.")
+    @Flag(
+        name: .customLong("fail-on-drift"),
+        help: "Stop if an applied migration's file changed (by default: warn and go on, as Prisma does).")
+    var failOnDrift = false
+
+    @Flag(name: .customLong("allow-drift"), help: .hidden)
     var allowDrift = false
 
     @Option(help: "Mark every migration up to and including this one applied without running it (adopting an existing database).")
@@ -35,9 +40,12 @@ struct MigrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if allowDrift { StandardError.write("warning: --allow-drift is deprecated: drift warns and goes on by default now\n") }
+        let (migrations, chosenBy) = folder.chosen
         let step = MigrateStep(
-            migrations: folder.migrations, to: to, transaction: MigrateStep.TransactionMode(rawValue: transaction) ?? .perMigration,
-            baseline: baseline, allowDrift: allowDrift, onFailed: resume ? .resume : .stop)
+            migrations: migrations, migrationsChosenBy: chosenBy, to: to,
+            transaction: MigrateStep.TransactionMode(rawValue: transaction) ?? .perMigration, baseline: baseline,
+            onDrift: failOnDrift ? .fail : .warn, allowEmpty: folder.allowEmpty, onFailed: resume ? .resume : .stop)
         try RunWiring.run(
             plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
             options: connection.choice, dryRun: dryRun)

@@ -28,7 +28,7 @@ struct ResolveCommand: ParsableCommand {
 
     func run() throws {
         let mark: ResolveStep.Mark = applied.map { .applied($0) } ?? .rolledBack(rolledBack ?? "")
-        let step = ResolveStep(mark: mark, migrations: folder.migrations)
+        let step = ResolveStep(mark: mark, migrations: folder.chosen.path)
         try RunWiring.run(
             plan: "resolve", file: nil,
             steps: [ExecutableStep(name: "resolve", kind: "resolve", runner: ResolveRunner(step, strict: true))],

@@ -10,10 +10,14 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var folder: MigrationsOption
     @OptionGroup var connection: ConnectionOptions
 
+    @Flag(help: "Also fail (exit 1) on edited or missing-locally migrations, which Prisma only ignores.")
+    var strict = false
+
     func run() throws {
+        let (migrations, chosenBy) = folder.chosen
+        let runner = StatusRunner(migrations: migrations, migrationsChosenBy: chosenBy, strict: strict, allowEmpty: folder.allowEmpty)
         try RunWiring.run(
-            plan: "status", file: nil,
-            steps: [ExecutableStep(name: "status", kind: "status", runner: StatusRunner(migrations: folder.migrations))],
+            plan: "status", file: nil, steps: [ExecutableStep(name: "status", kind: "status", runner: runner)],
             options: connection.choice, readOnly: true)
     }
 }

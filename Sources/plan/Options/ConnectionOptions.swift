@@ -47,6 +47,15 @@ struct ConnectionChoice: Equatable {
 }
 
 struct MigrationsOption: ParsableArguments {
-    @Option(help: "The Prisma migrations folder.")
-    var migrations: String = "prisma/migrations"
+    @Option(help: "The Prisma migrations folder (default: the Prisma schema's, else prisma/migrations).")
+    var migrations: String?
+
+    @Flag(name: .customLong("allow-empty"), help: "A missing or empty migrations folder is expected, not an error.")
+    var allowEmpty = false
+
+    /// The folder, and how it was chosen, for messages about it.
+    var chosen: (path: String, chosenBy: String) {
+        if let migrations { return (migrations, "--migrations") }
+        return ("prisma/migrations", "the default folder")
+    }
 }
