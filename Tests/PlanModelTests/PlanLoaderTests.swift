@@ -71,6 +71,39 @@ import Testing
         }
     }
 
+    /// An unset variable used to become '' and a database_url of '' fell back to DATABASE_URL:
+    /// a plan meant for one database ran against another.
+    @Test func anUnsetEnvironmentVariableIsAnErrorUnlessTheExpressionGivesADefault() throws {
+        let text = """
+            plan: 1
+            settings:
+              database_url: ${{ env.BILLING_URL }}
+            steps:
+              - sql: "SELECT ${{ env.LABEL || 'none' }}"
+                if: ${{ env.STAGE == 'production' || env.STAGE == '' }}
+            """
+        let unset = load(["p.plan.yaml": text])
+        #expect(unset.plan == nil)
+        #expect(
+            unset.diagnostics.map(\.description) == [
+                "p.plan.yaml:3:21: error: environment variable BILLING_URL is not set; set it, or give a default: ${{ env.BILLING_URL || 'value' }}"
+            ])
+
+        let plan = try #require(load(["p.plan.yaml": text], environment: ["BILLING_URL": "postgres://h/billing"]).plan)
+        #expect(plan.settings.databaseURL?.revealed == "postgres://h/billing")
+        guard case .sql(let sql) = plan.steps[0].action else {
+            Issue.record("not sql")
+            return
+        }
+        guard case .inline(let rendered, _) = sql.source else { return }
+        #expect(rendered == "SELECT 'none'")
+        #expect(plan.steps[0].enabled)
+
+        let labelled = try #require(load(["p.plan.yaml": text], environment: ["BILLING_URL": "x", "LABEL": "v1"]).plan)
+        guard case .sql(let given) = labelled.steps[0].action, case .inline(let labelText, _) = given.source else { return }
+        #expect(labelText == "SELECT 'v1'")
+    }
+
     @Test func conditionsAreEvaluatedAtLoadTime() throws {
         let text = """
             plan: 1
