@@ -208,7 +208,8 @@ private struct Discovery {
         guard let property = block.properties[key] else { return nil }
         switch property.value {
         case .string(let text): return ConnectionValue(source: .literal(text), key: key, location: property.location)
-        case .environment(let variable): return ConnectionValue(source: .environment(variable: variable), key: key, location: property.location)
+        case .environment(let variable):
+            return ConnectionValue(source: .environment(variable: variable), key: key, location: property.location)
         default:
             guard needed else { return nil }
             throw .datasourceValueNotReadable(key: key, found: describe(property.value), location: property.location)
@@ -266,7 +267,8 @@ private struct Discovery {
         }
         var schemaCandidates: [String] = []
         if let schemaFlag {
-            schemaCandidates.append(ProjectPath.join(ProjectPath.directory(of: ProjectPath.resolve(schemaFlag, against: workingDirectory)), ".env"))
+            schemaCandidates.append(
+                ProjectPath.join(ProjectPath.directory(of: ProjectPath.resolve(schemaFlag, against: workingDirectory)), ".env"))
         }
         schemaCandidates += [ProjectPath.join(workingDirectory, "prisma/.env"), ProjectPath.join(workingDirectory, ".env")]
         if let schemaFile = existing(schemaCandidates).first, !paths.contains(schemaFile) { paths.append(schemaFile) }

@@ -36,7 +36,8 @@ enum SchemaDatasourceReader {
                 if case .identifier(let name) = tokens[index + 1].kind, tokens[index + 2].kind == .punctuator(UInt8(ascii: "{")) {
                     var reader = BlockReader(source: source, tokens: tokens, index: index + 3)
                     let properties = try reader.properties()
-                    blocks.append(SchemaDatasourceBlock(name: name, location: source.location(at: tokens[index].offset), properties: properties))
+                    blocks.append(
+                        SchemaDatasourceBlock(name: name, location: source.location(at: tokens[index].offset), properties: properties))
                     index = reader.index
                     continue
                 }
