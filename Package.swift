@@ -28,6 +28,8 @@ let package = Package(
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes.
         .target(name: "PlanModel", dependencies: ["CLibYAML"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        // Prisma projects -> schema, migrations folder, datasource URLs. Pure: reads files only.
+        .target(name: "PrismaProject", exclude: ["README.md"], swiftSettings: swiftSettings),
         // PostgreSQL's lexical rules: statement splitting and transaction classification. Pure.
         .target(name: "SQL", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The engine: libpq session, locks, transactions, events, the step loop.
@@ -58,6 +60,7 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["Runner", "PlanModel", "SQL"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PlanModelTests", dependencies: ["PlanModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "PrismaProjectTests", dependencies: ["PrismaProject"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SQLTests", dependencies: ["SQL", "TestSupport", "Runner"], resources: [.copy("Corpus")],
             swiftSettings: swiftSettings),
