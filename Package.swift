@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "plan",
             dependencies: [
-                "Steps", "Runner", "PlanModel", "SQL",
+                "Steps", "Runner", "PlanModel", "SQL", "PrismaProject",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

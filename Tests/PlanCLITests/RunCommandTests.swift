@@ -31,7 +31,9 @@ struct RunCommandTests {
             unchanged = try connection.execute("SELECT pg_current_wal_lsn()").scalar == before
             #expect(try connection.execute("SELECT to_regclass('_prisma_migrations') IS NULL").scalar == "t")
 
+            let port = URLComponents(string: database.url)?.port ?? 0
             let summary = Self.withoutTimes(try String(contentsOfFile: summaryFile, encoding: .utf8))
+                .replacing("127.0.0.1:\(port)/\(database.name)", with: "127.0.0.1:PORT/DATABASE")
             let goldenPath = Self.repository + "/Tests/PlanCLITests/Golden/memory-service-dry-run.md"
             if ProcessInfo.processInfo.environment["PLAN_UPDATE_GOLDEN"] == "1" {
                 try summary.write(toFile: goldenPath, atomically: true, encoding: .utf8)

@@ -5,11 +5,15 @@ public final class DatabaseSession {
     public let target: ConnectionTarget
     public let readOnly: Bool
     public let lockTimeout: Duration
+    /// False when PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK says so, as Prisma honours it (for
+    /// databases or poolers where session advisory locks cannot work).
+    public let takesMigrationLock: Bool
     public let reporter: Reporter
     private var connection: PostgresConnection?
     private var connectionError: PostgresError?
     private var inAdvance: ConnectionInAdvance?
     public private(set) var holdsLock = false
+    private var saidLockIsDisabled = false
     /// Cancels whatever the session's connection is running, from any thread.
     public let cancellation = SessionCancellation()
 
@@ -18,9 +22,10 @@ public final class DatabaseSession {
 
     public init(
         target: ConnectionTarget, readOnly: Bool, lockTimeout: Duration, reporter: Reporter,
-        settings: [(name: String, value: String)] = []
+        settings: [(name: String, value: String)] = [], takesMigrationLock: Bool = true
     ) {
         self.settings = settings
+        self.takesMigrationLock = takesMigrationLock
         self.target = target
         self.readOnly = readOnly
         self.lockTimeout = lockTimeout
@@ -57,9 +62,16 @@ public final class DatabaseSession {
     /// own that sees what the lock's previous holder committed. The answer is nil when it could
     /// not ride along (a connection already open, a lock that had to be waited for): ask it then.
     public func connectLocked(thenAsking question: String?) throws(StepFailure) -> (connection: PostgresConnection, answer: QueryResult?) {
-        let (connection, lockTaken, answer) = try open(tryingLock: !readOnly && !holdsLock, thenAsking: question)
+        let locking = !readOnly && takesMigrationLock
+        if !readOnly, !takesMigrationLock, !saidLockIsDisabled {
+            saidLockIsDisabled = true
+            reporter.say(
+                nil, .warning,
+                "PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: the migration lock is not taken, so concurrent deploys are not kept apart")
+        }
+        let (connection, lockTaken, answer) = try open(tryingLock: locking && !holdsLock, thenAsking: question)
         if lockTaken { holdsLock = true }
-        guard !readOnly, !holdsLock else { return (connection, lockTaken ? answer : nil) }
+        guard locking, !holdsLock else { return (connection, lockTaken ? answer : nil) }
         do {
             try AdvisoryLock.acquire(on: connection, timeout: lockTimeout) { holder in
                 let who = holder.map { "held by \($0)" } ?? "held by a session that just finished"

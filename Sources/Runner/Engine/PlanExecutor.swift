@@ -41,7 +41,10 @@ public enum PlanExecutor {
         let runStart = clock.now
         var summary = RunSummary(plan: plan, dryRun: dryRun)
         startConnectingIfTheFirstStepConnects(steps, session: session)
-        reporter.emit(.runStarted(plan: plan, file: file, dryRun: dryRun, target: session.target.displayString))
+        reporter.emit(
+            .runStarted(
+                plan: plan, file: file, dryRun: dryRun, target: RunTarget(endpoint: session.target.endpoint, source: session.target.source))
+        )
         for (offset, step) in steps.enumerated() {
             // Ctrl-C / SIGTERM between steps: start nothing new; the lock is released below.
             if let status = interruption.exitStatus {

@@ -47,7 +47,15 @@ public final class Reporter: @unchecked Sendable {
         guard !redactor.secrets.isEmpty else { return event }
         switch event {
         case .runStarted(let plan, let file, let dryRun, let target):
-            return .runStarted(plan: plan, file: file, dryRun: dryRun, target: target.map(redactor.redact))
+            var shown = target
+            shown.source = redactor.redact(target.source)
+            if var endpoint = target.endpoint {
+                endpoint.host = redactor.redact(endpoint.host)
+                endpoint.database = redactor.redact(endpoint.database)
+                endpoint.user = redactor.redact(endpoint.user)
+                shown.endpoint = endpoint
+            }
+            return .runStarted(plan: plan, file: file, dryRun: dryRun, target: shown)
         case .message(let index, var message):
             message.text = redactor.redact(message.text)
             message.sql = message.sql.map(redactor.redact)

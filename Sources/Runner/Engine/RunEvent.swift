@@ -1,12 +1,26 @@
 /// Everything a run reports, as data. Text, JSON lines and the Markdown summary are renderings
 /// of the same stream, so they can never disagree.
 public enum RunEvent: Sendable, Equatable {
-    case runStarted(plan: String, file: String?, dryRun: Bool, target: String?)
+    case runStarted(plan: String, file: String?, dryRun: Bool, target: RunTarget)
     case stepStarted(index: Int, name: String, kind: String)
     case message(index: Int?, Message)
     case progress(index: Int, Progress)
     case stepFinished(index: Int, name: String, kind: String, outcome: StepOutcome, seconds: Double)
     case runFinished(RunSummary)
+}
+
+/// The database a run acts on, shown before anything happens: host, port, database and user
+/// (never the password), and how the URL was chosen.
+public struct RunTarget: Sendable, Equatable {
+    public var endpoint: ConnectionEndpoint?
+    public var source: String
+
+    public init(endpoint: ConnectionEndpoint?, source: String) {
+        self.endpoint = endpoint
+        self.source = source
+    }
+
+    public var summary: String { (endpoint?.summary ?? "(a connection string libpq cannot parse)") + ", from " + source }
 }
 
 /// A line of a step's report: what it found, what it would run, what went wrong.

@@ -14,7 +14,16 @@ public final class JSONLinesRenderer: EventSink {
         case .runStarted(let plan, let file, let dryRun, let target):
             return .object([
                 ("event", .string("run_started")), ("plan", .string(plan)), ("file", file.map(JSONValue.string) ?? .null),
-                ("dry_run", .bool(dryRun)), ("target", target.map(JSONValue.string) ?? .null),
+                ("dry_run", .bool(dryRun)),
+                (
+                    "target",
+                    .object([
+                        ("host", target.endpoint.map { .string($0.host) } ?? .null),
+                        ("port", target.endpoint.map { .string($0.port) } ?? .null),
+                        ("database", target.endpoint.map { .string($0.database) } ?? .null),
+                        ("user", target.endpoint.map { .string($0.user) } ?? .null), ("source", .string(target.source)),
+                    ])
+                ),
             ])
         case .stepStarted(let index, let name, let kind):
             return .object([("event", .string("step_started")), ("step", .int(index)), ("name", .string(name)), ("kind", .string(kind))])

@@ -16,6 +16,7 @@ public final class MarkdownSummary: EventSink {
     private let path: String
     private var plan = ""
     private var dryRun = false
+    private var target: RunTarget?
     private var steps: [StepReport] = []
     private var runMessages: [Message] = []
     private var summary: RunSummary?
@@ -24,9 +25,10 @@ public final class MarkdownSummary: EventSink {
 
     public func receive(_ event: RunEvent) {
         switch event {
-        case .runStarted(let plan, _, let dryRun, _):
+        case .runStarted(let plan, _, let dryRun, let target):
             self.plan = plan
             self.dryRun = dryRun
+            self.target = target
         case .stepStarted(let index, let name, let kind):
             steps.append(StepReport(index: index, name: name, kind: kind))
         case .message(let index, let message):
@@ -61,6 +63,10 @@ public final class MarkdownSummary: EventSink {
         let mode = dryRun ? " — dry-run" : ""
         lines.append("## plan `\(plan)`\(mode)")
         lines.append("")
+        if let target {
+            lines.append("Target: `\(target.endpoint?.summary ?? "(unparsable connection string)")`, from \(target.source)")
+            lines.append("")
+        }
         if dryRun { lines.append("> Dry-run: nothing was written. This is what a real run would do.\n") }
         lines.append("| # | step | outcome | time |")
         lines.append("|---|------|---------|------|")

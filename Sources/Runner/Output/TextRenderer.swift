@@ -19,9 +19,10 @@ public final class TextRenderer: EventSink {
 
     public func receive(_ event: RunEvent) {
         switch event {
-        case .runStarted(let plan, _, let dryRun, _):
+        case .runStarted(let plan, _, let dryRun, let target):
             let mode = dryRun ? paint(" (dry-run: nothing will be written)", .yellow) : ""
             out.write(bold("plan \(plan)") + mode + "\n")
+            out.write("    target: " + target.summary + "\n")
         case .stepStarted(let index, let name, let kind):
             clearProgress()
             let label = name == kind ? kind : "\(name) (\(kind))"

@@ -12,6 +12,12 @@ public struct ConnectionTarget: Sendable, Equatable {
     public var secrets: [String]
     /// Extra libpq keywords (e.g. `options`), applied after the URL.
     public var readOnly: Bool = false
+    /// How this URL was chosen ("--database-url", "directUrl (DIRECT_URL) in prisma/schema.prisma:12:23"),
+    /// shown with the target at the start of every run.
+    public var source: String = "libpq's defaults (PG* variables, .pgpass)"
+
+    /// Host, port, database and user, for the run's header; nil when libpq cannot parse it.
+    public var endpoint: ConnectionEndpoint? { ConnectionEndpoint(conninfo: conninfo) }
 
     /// Query parameters Prisma understands and libpq does not.
     static let prismaParameters: Set<String> = [

@@ -18,9 +18,10 @@ struct CheckCommand: ParsableCommand {
     var format: DiagnosticFormat = .text
 
     @OptionGroup var binding: PlanBindingOptions
+    @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        let loader = binding.loader()
+        let loader = binding.loader(try ProjectContext.discover(schema: project.schema, databaseURLGiven: true))
         let overrides = try binding.overrides()
         var failed = false
         for file in files {

@@ -9,6 +9,7 @@ struct MigrateCommand: ParsableCommand {
 
     @OptionGroup var folder: MigrationsOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var project: ProjectOptions
 
     @Option(help: "Stop after this migration.")
     var to: String?
@@ -40,14 +41,16 @@ struct MigrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let context = try ProjectContext.discover(
+            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
         if allowDrift { StandardError.write("warning: --allow-drift is deprecated: drift warns and goes on by default now\n") }
-        let (migrations, chosenBy) = folder.chosen
+        let (migrations, chosenBy) = folder.chosen(context)
         let step = MigrateStep(
             migrations: migrations, migrationsChosenBy: chosenBy, to: to,
             transaction: MigrateStep.TransactionMode(rawValue: transaction) ?? .perMigration, baseline: baseline,
             onDrift: failOnDrift ? .fail : .warn, allowEmpty: folder.allowEmpty, onFailed: resume ? .resume : .stop)
         try RunWiring.run(
             plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
-            options: connection.choice, dryRun: dryRun)
+            options: connection.choice, context: context, dryRun: dryRun)
     }
 }

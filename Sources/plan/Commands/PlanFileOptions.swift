@@ -29,8 +29,8 @@ struct PlanBindingOptions: ParsableArguments {
         PlanBinding(environment: environment, overrides: try overrides())
     }
 
-    func loader() -> PlanLoader {
-        PlanLoader(environment: ProcessInfo.processInfo.environment)
+    func loader(_ context: ProjectContext) -> PlanLoader {
+        PlanLoader(environment: context.environment, defaults: context.planDefaults)
     }
 }
 

@@ -15,6 +15,7 @@ struct ResolveCommand: ParsableCommand {
 
     @OptionGroup var folder: MigrationsOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var project: ProjectOptions
 
     func validate() throws {
         switch (applied, rolledBack) {
@@ -27,11 +28,13 @@ struct ResolveCommand: ParsableCommand {
     }
 
     func run() throws {
+        let context = try ProjectContext.discover(
+            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
         let mark: ResolveStep.Mark = applied.map { .applied($0) } ?? .rolledBack(rolledBack ?? "")
-        let step = ResolveStep(mark: mark, migrations: folder.chosen.path)
+        let step = ResolveStep(mark: mark, migrations: folder.chosen(context).path)
         try RunWiring.run(
             plan: "resolve", file: nil,
             steps: [ExecutableStep(name: "resolve", kind: "resolve", runner: ResolveRunner(step, strict: true))],
-            options: connection.choice)
+            options: connection.choice, context: context)
     }
 }

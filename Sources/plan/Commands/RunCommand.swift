@@ -17,11 +17,13 @@ struct RunCommand: ParsableCommand {
     var dryRun = false
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        let plan = try PlanLoading.load(file, binding: try binding.binding())
+        let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: connection.databaseURL != nil)
+        let plan = try PlanLoading.load(file, binding: try binding.binding(), context: context)
         try RunWiring.run(
             plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
-            settings: plan.settings, dryRun: dryRun, extraSecrets: plan.secretValues)
+            context: context, settings: plan.settings, dryRun: dryRun, extraSecrets: plan.secretValues)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PlanModel
+import Runner
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,15 +11,24 @@ struct ShowCommand: ParsableCommand {
     var file: String
 
     @OptionGroup var binding: PlanBindingOptions
+    @OptionGroup var project: ProjectOptions
+    @Option(
+        name: .customLong("database-url"),
+        help: "As for run: show which database the plan would target with it (host, port, database, user).")
+    var databaseURL: String?
 
     @Option(help: "yaml or json.")
     var format: ShowFormat = .yaml
 
     func run() throws {
-        let result = binding.loader().load(file: file, env: binding.environment, overrides: try binding.overrides())
+        let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: databaseURL != nil)
+        let result = binding.loader(context).load(file: file, env: binding.environment, overrides: try binding.overrides())
         let renderer = DiagnosticRenderer(showsSource: StandardError.isTerminal, sources: result.sources)
         StandardError.write(renderer.render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(2) }
+        let target = try context.connectionTarget(commandLine: databaseURL, plan: plan.settings.databaseURL?.revealed)
+        let redactor = Redactor(secrets: target.secrets + plan.secretValues)
+        StandardError.write("target: " + redactor.redact(RunTarget(endpoint: target.endpoint, source: target.source).summary) + "\n")
         print(PlanRenderer().render(plan, as: format == .yaml ? .yaml : .json), terminator: "")
     }
 }

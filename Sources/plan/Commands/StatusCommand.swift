@@ -9,15 +9,18 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var folder: MigrationsOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var project: ProjectOptions
 
     @Flag(help: "Also fail (exit 1) on edited or missing-locally migrations, which Prisma only ignores.")
     var strict = false
 
     func run() throws {
-        let (migrations, chosenBy) = folder.chosen
+        let context = try ProjectContext.discover(
+            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
+        let (migrations, chosenBy) = folder.chosen(context)
         let runner = StatusRunner(migrations: migrations, migrationsChosenBy: chosenBy, strict: strict, allowEmpty: folder.allowEmpty)
         try RunWiring.run(
             plan: "status", file: nil, steps: [ExecutableStep(name: "status", kind: "status", runner: runner)],
-            options: connection.choice, readOnly: true)
+            options: connection.choice, context: context, readOnly: true)
     }
 }

@@ -12,9 +12,11 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var binding: PlanBindingOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        let plan = try PlanLoading.load(file, binding: binding.binding())
+        let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: connection.databaseURL != nil)
+        let plan = try PlanLoading.load(file, binding: binding.binding(), context: context)
         let checks = plan.steps.filter { $0.action.kind == .verify }
         guard !checks.isEmpty else {
             StandardError.write("\(file): error: the plan has no verify steps\n")
@@ -22,6 +24,6 @@ struct VerifyCommand: ParsableCommand {
         }
         try RunWiring.run(
             plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan), options: connection.choice,
-            settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
+            context: context, settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
     }
 }

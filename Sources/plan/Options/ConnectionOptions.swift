@@ -54,8 +54,8 @@ struct MigrationsOption: ParsableArguments {
     var allowEmpty = false
 
     /// The folder, and how it was chosen, for messages about it.
-    var chosen: (path: String, chosenBy: String) {
+    func chosen(_ context: ProjectContext) -> (path: String, chosenBy: String) {
         if let migrations { return (migrations, "--migrations") }
-        return ("prisma/migrations", "the default folder")
+        return context.defaultMigrations
     }
 }

@@ -6,12 +6,10 @@ import Runner
 /// Loads a plan file for the commands that run one, printing its diagnostics (warnings too);
 /// an invalid plan exits 2 before anything connects.
 enum PlanLoading {
-    static func load(_ file: String, binding: PlanBinding) throws -> Plan {
-        // `env.X` sees the same variables the connection does: the process environment plus
-        // .env / prisma/.env values it does not set, as Prisma reads them.
-        let environment = ConnectionSettings.effectiveEnvironment(
-            ProcessEnvironment.variables(), workingDirectory: FileManager.default.currentDirectoryPath)
-        let result = PlanLoader(environment: environment).load(file: file, env: binding.environment, overrides: binding.overrides)
+    static func load(_ file: String, binding: PlanBinding, context: ProjectContext) throws -> Plan {
+        // `env.X` sees the same variables the connection does.
+        let result = PlanLoader(environment: context.environment, defaults: context.planDefaults)
+            .load(file: file, env: binding.environment, overrides: binding.overrides)
         let renderer = DiagnosticRenderer(showsSource: StandardError.isTerminal, sources: result.sources)
         StandardError.write(renderer.render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(ExitStatus.invalidInput) }

@@ -9,16 +9,13 @@ import Steps
 /// steps, and turns the outcome into an exit code.
 enum RunWiring {
     static func run(
-        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, settings: Settings? = nil,
-        dryRun: Bool = false, readOnly: Bool = false, extraSecrets: [String] = []
+        plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, context: ProjectContext,
+        settings: Settings? = nil, dryRun: Bool = false, readOnly: Bool = false, extraSecrets: [String] = []
     ) throws -> Never {
-        let environment = ProcessEnvironment.variables()
-        let url = ConnectionSettings.resolveURL(
-            commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed, environment: environment,
-            workingDirectory: FileManager.default.currentDirectoryPath)
+        let environment = context.environment
+        let target = try context.connectionTarget(commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed)
         var redactor = Redactor(secrets: extraSecrets)
         if let password = environment["PGPASSWORD"] { redactor.add(password) }
-        let target = ConnectionTarget(url: url)
         for secret in target.secrets { redactor.add(secret) }
 
         var sinks: [any EventSink] = []
@@ -33,9 +30,11 @@ enum RunWiring {
         if let statementTimeout = settings?.statementTimeout {
             sessionSettings.append(("statement_timeout", Units.postgresMilliseconds(statementTimeout)))
         }
+        // Prisma skips its advisory lock when this is set to anything but "" or "0".
+        let lockDisabled = environment["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK"].map { !$0.isEmpty && $0 != "0" } ?? false
         let session = DatabaseSession(
             target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeout, reporter: reporter,
-            settings: sessionSettings)
+            settings: sessionSettings, takesMigrationLock: !lockDisabled)
         // Connecting first: the signal handlers' dispatch sources set Dispatch's runtime up,
         // ~0.9 ms the connection need not wait for.
         PlanExecutor.startConnectingIfTheFirstStepConnects(steps, session: session)

@@ -1,34 +1,21 @@
 import FoundationEssentials
 import PlanModel
 
-/// Which URL a run uses, by SPEC §4's precedence: `--database-url`, else the plan's
-/// `database_url`, else `DATABASE_URL` (from the environment, or like Prisma ≤ 6 from `.env` or
-/// `prisma/.env` when the environment lacks it), else libpq's own defaults.
-public enum ConnectionSettings {
-    public static func resolveURL(
-        commandLine: String?, plan: String?, environment: [String: String], workingDirectory: String
-    ) -> String? {
-        if let commandLine, !commandLine.isEmpty { return commandLine }
-        if let plan, !plan.isEmpty { return plan }
-        return effectiveEnvironment(environment, workingDirectory: workingDirectory)["DATABASE_URL"]
-    }
-
-    /// The process environment plus `.env` / `prisma/.env` values it does not set (dotenv never
-    /// overrides what the environment has).
-    public static func effectiveEnvironment(_ environment: [String: String], workingDirectory: String) -> [String: String] {
+/// The dotenv format as Prisma reads it: `KEY=value`, optional `export `, quotes, `#` comments.
+public enum DotEnv {
+    /// `environment` plus the values of `files` it does not set: dotenv never overrides what the
+    /// environment has, and an earlier file wins over a later one, as Prisma loads them.
+    public static func merging(_ files: [String], into environment: [String: String]) -> [String: String] {
         var merged = environment
-        for file in [workingDirectory + "/.env", workingDirectory + "/prisma/.env"] {
+        for file in files {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
-            for (key, value) in DotEnv.parse(String(decoding: data, as: UTF8.self)) where merged[key] == nil {
+            for (key, value) in parse(String(decoding: data, as: UTF8.self)) where merged[key] == nil {
                 merged[key] = value
             }
         }
         return merged
     }
-}
 
-/// The dotenv format as Prisma reads it: `KEY=value`, optional `export `, quotes, `#` comments.
-public enum DotEnv {
     public static func parse(_ text: String) -> [(String, String)] {
         var pairs: [(String, String)] = []
         for rawLine in text.split(whereSeparator: \.isNewline) {

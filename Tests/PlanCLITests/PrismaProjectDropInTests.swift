@@ -1,0 +1,174 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// #16: a team swaps `npx prisma migrate deploy` for `plan migrate` and changes nothing else. These
+/// projects are small look-alikes of real ones (documenso's packages/prisma with custom variable
+/// names and a directUrl, hoppscotch's Prisma 7 prisma.config.ts), in a folder with spaces.
+@Suite("plan migrate in a Prisma project, with no flags")
+struct PrismaProjectDropInTests {
+    static let migrations: [(String, String)] = [
+        ("20240101000000_init", "CREATE TABLE \"User\" (id serial PRIMARY KEY, email text NOT NULL);\n"),
+        (
+            "20240102000000_own_transaction",
+            "BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nALTER TABLE \"User\" ADD COLUMN name text;\nCOMMIT;\n"
+        ),
+        ("20240103000000_concurrently", "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\" (email);\n"),
+    ]
+
+    /// documenso: run from packages/prisma, where schema.prisma and migrations/ sit side by side.
+    func documensoLike() throws -> (TemporaryDirectory, String) {
+        let directory = try TemporaryDirectory()
+        let package = "my app/packages/prisma"
+        try directory.write(
+            "\(package)/schema.prisma",
+            """
+            generator client {
+              provider = "prisma-client-js" // { not a block
+            }
+
+            /// The app's database.
+            datasource db {
+              provider  = "postgresql"
+              url       = env("NEXT_PRIVATE_DATABASE_URL") // pooled
+              directUrl = env("NEXT_PRIVATE_DIRECT_DATABASE_URL")
+            }
+
+            model User {
+              id    Int    @id @default(autoincrement())
+              email String @default("{}")
+            }
+            """)
+        for (name, sql) in Self.migrations { try directory.write("\(package)/migrations/\(name)/migration.sql", sql) }
+        return (directory, directory.path + "/" + package)
+    }
+
+    @Test func documensoLikeMigratesThroughDirectUrlAndLeavesThePooledDatabaseAlone() throws {
+        let direct = try TestDatabase.fresh()
+        defer { direct.drop() }
+        let pooled = try TestDatabase.fresh()
+        defer { pooled.drop() }
+        let (directory, package) = try documensoLike()
+        defer { directory.remove() }
+        let environment = ["NEXT_PRIVATE_DATABASE_URL": pooled.url, "NEXT_PRIVATE_DIRECT_DATABASE_URL": direct.url]
+
+        let migrate = try PlanProcess.run(["migrate"], environment: environment, directory: package)
+        #expect(migrate.status == 0, "\(migrate.all)")
+        #expect(
+            migrate.stdout.contains(
+                "target: postgres@127.0.0.1:\(Self.port(direct.url))/\(direct.name), from NEXT_PRIVATE_DIRECT_DATABASE_URL, named by `directUrl` at schema.prisma:9:15"
+            ), "\(migrate.all)")
+        #expect(!migrate.all.contains(direct.password))
+        #expect(try direct.connect().execute("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL").scalar == "3")
+        #expect(
+            try pooled.connect().execute("SELECT to_regclass('_prisma_migrations') IS NULL").scalar == "t", "the url database is untouched")
+
+        let status = try PlanProcess.run(["status"], environment: environment, directory: package)
+        #expect(status.status == 0, "\(status.all)")
+        #expect(status.stdout.contains("3 migration(s) found in migrations"), "\(status.all)")
+        #expect(status.stdout.contains("Database schema is up to date!"))
+
+        let json = try PlanProcess.run(["status", "--format", "json"], environment: environment, directory: package)
+        let started = try #require(json.stdout.split(separator: "\n").first)
+        #expect(
+            started.contains(
+                "\"target\":{\"host\":\"127.0.0.1\",\"port\":\"\(Self.port(direct.url))\",\"database\":\"\(direct.name)\",\"user\":\"postgres\",\"source\":\"NEXT_PRIVATE_DIRECT_DATABASE_URL, named by `directUrl` at schema.prisma:9:15\"}"
+            ), "\(started)")
+    }
+
+    @Test func prismaConfigLikeHoppscotchNamesTheSchemaMigrationsAndURL() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "prisma.config.ts",
+            """
+            import 'dotenv/config';
+            import { defineConfig, env } from 'prisma/config';
+
+            export default defineConfig({
+              schema: 'db/schema.prisma',
+              migrations: {
+                path: 'db/history', // not beside the schema
+              },
+              datasource: {
+                url: env('APP_DB_URL'),
+              },
+            });
+            """)
+        try directory.write("db/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n")
+        for (name, sql) in Self.migrations { try directory.write("db/history/\(name)/migration.sql", sql) }
+        // Prisma 7 loads no .env by itself; the config's dotenv import does, from the working directory.
+        try directory.write(".env", "APP_DB_URL=\"\(database.url)\"\n")
+
+        let migrate = try PlanProcess.run(["migrate"], directory: directory.path)
+        #expect(migrate.status == 0, "\(migrate.all)")
+        #expect(migrate.stdout.contains("from APP_DB_URL, named by `datasource.url` at prisma.config.ts:10:10"), "\(migrate.all)")
+        #expect(try database.connect().execute("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL").scalar == "3")
+    }
+
+    /// Prisma stops with "Environment variable not found"; plan used to fall back to PG* and
+    /// migrate whatever database those named.
+    @Test func anUnsetProjectVariableStopsBeforeConnectingEvenWithPGVariablesSet() throws {
+        let decoy = try TestDatabase.fresh()
+        defer { decoy.drop() }
+        let (directory, package) = try documensoLike()
+        defer { directory.remove() }
+        let server = URLComponents(string: decoy.url)!
+        let pg = [
+            "PGHOST": server.host!, "PGPORT": String(server.port!), "PGUSER": server.user!, "PGPASSWORD": decoy.password,
+            "PGDATABASE": decoy.name,
+        ]
+        let migrate = try PlanProcess.run(["migrate"], environment: pg, directory: package)
+        #expect(migrate.status == 3, "\(migrate.all)")
+        #expect(
+            migrate.stderr.contains(
+                "the Prisma project's `directUrl` at schema.prisma:9:15 reads the environment variable NEXT_PRIVATE_DIRECT_DATABASE_URL, which is not set"
+            ), "\(migrate.all)")
+        #expect(try decoy.connect().execute("SELECT to_regclass('_prisma_migrations') IS NULL").scalar == "t", "the decoy is untouched")
+
+        // With no project at all, libpq's defaults are used, and the header says so.
+        let bare = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);")])
+        defer { bare.remove() }
+        let defaults = try PlanProcess.run(["migrate"], environment: pg, directory: bare.root)
+        #expect(defaults.status == 0, "\(defaults.all)")
+        #expect(defaults.stdout.contains("from libpq's defaults (PG* variables, .pgpass): nothing names a URL"), "\(defaults.all)")
+    }
+
+    @Test func aSchemaForAnotherProviderIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("prisma/schema.prisma", "datasource db {\n  provider = \"mysql\"\n  url = env(\"DATABASE_URL\")\n}\n")
+        let migrate = try PlanProcess.run(
+            ["migrate"], environment: ["DATABASE_URL": "postgresql://127.0.0.1:1/x"], directory: directory.path)
+        #expect(migrate.status == 2, "\(migrate.all)")
+        #expect(migrate.stderr.contains("prisma/schema.prisma:2:14"), "\(migrate.all)")
+        #expect(migrate.stderr.contains("mysql"), "\(migrate.all)")
+    }
+
+    /// Prisma skips its advisory lock when PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set to anything
+    /// but "" or "0"; teams set it for poolers and hosts where session locks cannot work.
+    @Test func theAdvisoryLockIsSkippedAsPrismaSkipsIt() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);")])
+        defer { project.remove() }
+        let holder = try database.connect()
+        try holder.execute("SELECT pg_advisory_lock(72707369)")
+
+        let waits = try PlanProcess.run(
+            ["migrate", "--lock-timeout", "1s", "--database-url", database.url], environment: ["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK": "0"],
+            directory: project.root)
+        #expect(waits.status == 3, "\(waits.all)")
+
+        let skips = try PlanProcess.run(
+            ["migrate", "--lock-timeout", "1s", "--database-url", database.url], environment: ["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK": "1"],
+            directory: project.root)
+        #expect(skips.status == 0, "\(skips.all)")
+        #expect(skips.stdout.contains("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: the migration lock is not taken"), "\(skips.all)")
+        #expect(try database.connect().execute("SELECT to_regclass('a') IS NOT NULL").scalar == "t")
+    }
+
+    static func port(_ url: String) -> Int { URLComponents(string: url)?.port ?? 0 }
+}
