@@ -75,6 +75,23 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# pg_reachable_copy FILE: prints FILE's path, or as root that of a copy the unprivileged user
+# can execute (next to the clusters), for the tests that run plan as that user.
+pg_reachable_copy() {
+  local file=$1
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "$file"
+    return
+  fi
+  pg_shared_dir || return 1
+  local dir
+  dir="$(pg_clusters_dir)/bin"
+  install -d -m 755 "$dir"
+  install -m 755 "$file" "$dir/$(basename "$file")"
+  chmod 755 "$(pg_clusters_dir)"
+  echo "$dir/$(basename "$file")"
+}
+
 # pg_start NAME: a fresh cluster pg-NAME (see the top of this file); prints nothing on success.
 pg_start() {
   local name=${1:-test}
