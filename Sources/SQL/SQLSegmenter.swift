@@ -4,9 +4,18 @@
 /// statement is its own `.autocommit`; the author's `BEGIN … COMMIT` is an `.authorBlock`.
 /// `SET TRANSACTION` outside an author block must be its transaction's first statement, so it
 /// starts a new `.transaction`. Savepoints stay in whatever unit they are in.
-/// Errors: BEGIN inside a block, COMMIT without BEGIN, BEGIN without COMMIT, ROLLBACK (a file
-/// cannot undo its own work and still be applied), COMMIT AND CHAIN, PREPARE TRANSACTION, and a
-/// non-transactional statement inside an author block (the server would refuse it).
+///
+/// Files Prisma applies as one message run as that message would, as closely as PostgreSQL
+/// allows, each with a note that says what happens (`notes`):
+/// - a COMMIT with no BEGIN commits what came before it (the message's implicit transaction):
+///   it ends a unit, and the statements after it start the next;
+/// - statements before the author's BEGIN join the block (BEGIN turns the message's implicit
+///   transaction into that block);
+/// - a BEGIN with no COMMIT runs to the end of the file and commits with it (in Prisma's message
+///   it would be left open).
+/// Errors: BEGIN inside a block, ROLLBACK (a file cannot undo its own work and still be
+/// applied), COMMIT AND CHAIN, PREPARE TRANSACTION, and a non-transactional statement inside an
+/// author block (the server would refuse it).
 public enum SQLSegmenter {
     /// The units, or the first error in file order.
     public static func units(_ statements: [SQLStatement]) throws(SQLSyntaxError) -> [SQLUnit] {
@@ -18,8 +27,20 @@ public enum SQLSegmenter {
     /// The units and every error, for `plan check`, which reports all problems at once. Units are
     /// built as if each error's statement were absent (or the open block closed at the end).
     public static func analyze(_ statements: [SQLStatement]) -> (units: [SQLUnit], errors: [SQLSyntaxError]) {
+        let result = segment(statements)
+        return (result.units, result.errors)
+    }
+
+    /// What a file's own transaction control does differently from a plain file, in file order.
+    public static func notes(_ statements: [SQLStatement]) -> [SQLSyntaxError] { segment(statements).notes }
+
+    private static func segment(_ statements: [SQLStatement]) -> (units: [SQLUnit], errors: [SQLSyntaxError], notes: [SQLSyntaxError]) {
         var units: [SQLUnit] = []
         var errors: [SQLSyntaxError] = []
+        var notes: [SQLSyntaxError] = []
+        func note(_ message: String, at statement: SQLStatement) {
+            notes.append(SQLSyntaxError(message: message, file: statement.file, line: statement.line, column: statement.column))
+        }
         var run: [SQLStatement] = []
         var block: [SQLStatement]?
 
@@ -61,8 +82,13 @@ public enum SQLSegmenter {
                     error(
                         "BEGIN inside the transaction block opened at \(opened(open)): blocks do not nest; add a COMMIT before it or remove it",
                         at: statement)
+                } else if !run.isEmpty {
+                    note(
+                        "the \(run.count) statement(s) before this BEGIN join its transaction block, as in the single message Prisma sends",
+                        at: statement)
+                    block = run + [statement]
+                    run = []
                 } else {
-                    flushRun()
                     block = [statement]
                 }
 
@@ -71,9 +97,10 @@ public enum SQLSegmenter {
                     units.append(.authorBlock(open + [statement]))
                     block = nil
                 } else {
-                    error(
-                        "COMMIT without a matching BEGIN: remove it (plan already runs the statements around it in a transaction)",
+                    note(
+                        "this COMMIT has no BEGIN: the statements before it commit as one unit and the ones after it start the next, as in the single message Prisma sends",
                         at: statement)
+                    flushRun()
                 }
 
             case .transactionControl(.rollback):
@@ -89,10 +116,13 @@ public enum SQLSegmenter {
             }
         }
         if let open = block {
-            error("BEGIN without a matching COMMIT: add COMMIT at the end of the block", at: open[0])
-            units.append(.authorBlock(open))
+            note(
+                "this BEGIN has no COMMIT: its block runs to the end of the file and commits with the migration (Prisma's message would leave it open)",
+                at: open[open.firstIndex { $0.kind == .transactionControl(.begin) } ?? 0])
+            // Without its BEGIN, the block is a run of the runner's, which commits it.
+            units.append(.transaction(open.filter { $0.kind != .transactionControl(.begin) }))
         }
         flushRun()
-        return (units, errors)
+        return (units, errors, notes)
     }
 }

@@ -56,6 +56,7 @@ public struct MigrateRunner: StepRunner {
                 ? (step.transaction == .all ? "in the run's single transaction" : "in one transaction, atomic with its history row")
                 : "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone"
             context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
+            for note in prepared.notes { context.say(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)") }
             for unit in prepared.describeUnits() {
                 context.say(.info, unit.title, sql: unit.sql)
             }

@@ -170,5 +170,35 @@ struct PrismaProjectDropInTests {
         #expect(try database.connect().execute("SELECT to_regclass('a') IS NOT NULL").scalar == "t")
     }
 
+    /// Files Prisma applies as one message: a bare COMMIT after ALTER TYPE … ADD VALUE, a BEGIN with
+    /// no COMMIT, statements before the file's own BEGIN. Each applies, and the output says how.
+    @Test func filesWithTheirOwnTransactionControlApplyAsPrismasMessageWould() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([
+            (
+                "1_enum",
+                "CREATE TYPE \"Role\" AS ENUM ('A');\nALTER TYPE \"Role\" ADD VALUE 'B';\nCOMMIT;\nCREATE TABLE t (r \"Role\" DEFAULT 'B');\n"
+            ),
+            ("2_begin", "BEGIN;\nCREATE TABLE u (id int);\n"),
+            ("3_before", "CREATE TABLE v (id int);\nBEGIN;\nCREATE TABLE w (id int);\nCOMMIT;\n"),
+        ])
+        defer { project.remove() }
+        let preview = try PlanProcess.run(["migrate", "--dry-run", "--database-url", database.url], directory: project.root)
+        #expect(preview.status == 0, "\(preview.all)")
+        #expect(preview.all.contains("1_enum/migration.sql:3:1: this COMMIT has no BEGIN"), "\(preview.all)")
+
+        let migrate = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
+        #expect(migrate.status == 0, "\(migrate.all)")
+        #expect(migrate.all.contains("1_enum/migration.sql:3:1: this COMMIT has no BEGIN: the statements before it commit as one unit"))
+        #expect(migrate.all.contains("2_begin/migration.sql:1:1: this BEGIN has no COMMIT: its block runs to the end of the file"))
+        #expect(migrate.all.contains("3_before/migration.sql:2:1: the 1 statement(s) before this BEGIN join its transaction block"))
+        let applied = try database.connect().execute(
+            "SELECT string_agg(migration_name || ':' || applied_steps_count, ',' ORDER BY migration_name) FROM _prisma_migrations WHERE finished_at IS NOT NULL"
+        ).scalar
+        #expect(applied == "1_enum:2,2_begin:1,3_before:1")
+        #expect(try database.connect().execute("SELECT count(*) FROM pg_tables WHERE tablename IN ('t', 'u', 'v', 'w')").scalar == "4")
+    }
+
     static func port(_ url: String) -> Int { URLComponents(string: url)?.port ?? 0 }
 }

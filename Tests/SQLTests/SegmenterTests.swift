@@ -62,7 +62,7 @@ struct SegmenterTests {
         let sql = "SELECT 1; BEGIN; SELECT 2; SAVEPOINT s; ROLLBACK TO s; END; SELECT 3; DROP INDEX CONCURRENTLY i"
         #expect(
             shape(try units(sql)) == [
-                "T[SELECT 1]", "A[BEGIN,SELECT 2,SAVEPOINT s,ROLLBACK TO s,END]", "T[SELECT 3]",
+                "A[SELECT 1,BEGIN,SELECT 2,SAVEPOINT s,ROLLBACK TO s,END]", "T[SELECT 3]",
                 "C[DROP INDEX CONCURRENTLY i]",
             ])
     }
@@ -82,20 +82,33 @@ struct SegmenterTests {
         #expect(try units("-- nothing\n;").isEmpty)
     }
 
-    @Test func beginWithoutCommit() throws {
+    /// As in the single message Prisma sends: statements before BEGIN join its block.
+    @Test func statementsBeforeBeginJoinItsBlock() throws {
+        let statements = try split("SELECT 0;\nBEGIN;\nSELECT 1;\nCOMMIT;")
+        #expect(shape(try SQLSegmenter.units(statements)) == ["A[SELECT 0,BEGIN,SELECT 1,COMMIT]"])
         #expect(
-            try unitError("SELECT 0;\n  BEGIN;\nSELECT 1;")
-                == SQLSyntaxError(
-                    message: "BEGIN without a matching COMMIT: add COMMIT at the end of the block",
-                    file: testFile, line: 2, column: 3))
+            SQLSegmenter.notes(statements) == [
+                SQLSyntaxError(
+                    message:
+                        "the 1 statement(s) before this BEGIN join its transaction block, as in the single message Prisma sends",
+                    file: testFile, line: 2, column: 1)
+            ])
     }
 
-    @Test func commitWithoutBegin() throws {
+    @Test func beginWithoutCommitRunsToTheEndAndCommits() throws {
+        let statements = try split("  BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nSELECT 1;")
+        #expect(shape(try SQLSegmenter.units(statements)) == ["T[SET TRANSACTION ISOLATION LEVEL SERIALIZABLE,SELECT 1]"])
         #expect(
-            try unitError("SELECT 1;\nCOMMIT;")
-                == SQLSyntaxError(
-                    message: "COMMIT without a matching BEGIN: remove it (plan already runs the statements around it in a transaction)",
-                    file: testFile, line: 2, column: 1))
+            SQLSegmenter.notes(statements).map { "\($0.line):\($0.column): \($0.message)" } == [
+                "1:3: this BEGIN has no COMMIT: its block runs to the end of the file and commits with the migration (Prisma's message would leave it open)"
+            ])
+    }
+
+    /// `ALTER TYPE … ADD VALUE …; COMMIT; INSERT …` (the new value used after the commit).
+    @Test func commitWithoutBeginEndsAUnit() throws {
+        let statements = try split("ALTER TYPE r ADD VALUE 'b';\nCOMMIT;\nINSERT INTO t VALUES ('b');")
+        #expect(shape(try SQLSegmenter.units(statements)) == ["T[ALTER TYPE r ADD VALUE 'b']", "T[INSERT INTO t VALUES ('b')]"])
+        #expect(SQLSegmenter.notes(statements).map(\.line) == [2])
     }
 
     @Test func nestedBegin() throws {
@@ -135,8 +148,8 @@ struct SegmenterTests {
     }
 
     @Test func analyzeReportsEveryError() throws {
-        let result = SQLSegmenter.analyze(try split("COMMIT;\nROLLBACK;\nBEGIN;\nSELECT 1;"))
-        #expect(result.errors.map(\.line) == [1, 2, 3])
-        #expect(shape(result.units) == ["A[BEGIN,SELECT 1]"])
+        let result = SQLSegmenter.analyze(try split("ROLLBACK;\nBEGIN;\nBEGIN;\nSELECT 1;\nROLLBACK;"))
+        #expect(result.errors.map(\.line) == [1, 3, 5])
+        #expect(shape(result.units) == ["T[SELECT 1]"])
     }
 }

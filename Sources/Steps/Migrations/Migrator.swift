@@ -12,6 +12,7 @@ struct Migrator {
     /// Runs one migration from `firstUnit` (0 unless resuming), reusing `resumingRow` if given.
     func apply(_ prepared: PreparedMigration, resumingRow: HistoryRow? = nil) throws(StepFailure) {
         let name = prepared.migration.name
+        for note in prepared.notes { context.say(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)") }
         if prepared.isTransactional && resumingRow == nil {
             try applyAtomically([prepared])
             context.say(.info, "applied \(name) (\(prepared.statements.count) statement(s), one transaction)")

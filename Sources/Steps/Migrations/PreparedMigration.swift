@@ -7,10 +7,14 @@ struct PreparedMigration {
     var checksum: String
     var statements: [SQLStatement]
     var units: [SQLUnit]
+    /// What the file's own transaction control makes happen (a bare COMMIT, a BEGIN without
+    /// COMMIT, statements before BEGIN), with where: said when it runs and in the dry-run.
+    var notes: [SQLSyntaxError] = []
 
-    /// All of it can run in one transaction of the runner's, with its history row: atomic.
+    /// All of it can run in one transaction of the runner's, with its history row: atomic. Two
+    /// transactions (split by the file's own COMMIT) are not.
     var isTransactional: Bool {
-        units.allSatisfy { if case .transaction = $0 { true } else { false } }
+        units.count <= 1 && units.allSatisfy { if case .transaction = $0 { true } else { false } }
     }
 
     /// Adds a value to an enum type: a migration after it may use the value only once this one
@@ -30,7 +34,7 @@ struct PreparedMigration {
             throw StepFailure("\(error.message); nothing was applied", location: "\(error.file):\(error.line):\(error.column)")
         }
         return PreparedMigration(
-            migration: migration, checksum: checksum, statements: statements, units: units)
+            migration: migration, checksum: checksum, statements: statements, units: units, notes: SQLSegmenter.notes(statements))
     }
 
     static func reason(_ statement: SQLStatement) -> String {
