@@ -140,6 +140,12 @@ public struct MigrateRunner: StepRunner {
             }
             return resumed > 0 ? .done : .skipped
         }
+        if step.transaction == .perMigration && !step.validateFirst {
+            // One at a time, as Prisma applies them: a migration that cannot be read or split
+            // stops the run where it is, after the ones before it applied.
+            for migration in pending { try migrator.apply(try PreparedMigration.prepare(migration)) }
+            return .done
+        }
         var prepared: [PreparedMigration] = []
         for migration in pending { prepared.append(try PreparedMigration.prepare(migration)) }
 

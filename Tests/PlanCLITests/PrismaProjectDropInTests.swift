@@ -1,4 +1,5 @@
 import Foundation
+import Runner
 import TestSupport
 import Testing
 
@@ -198,6 +199,51 @@ struct PrismaProjectDropInTests {
         ).scalar
         #expect(applied == "1_enum:2,2_begin:1,3_before:1")
         #expect(try database.connect().execute("SELECT count(*) FROM pg_tables WHERE tablename IN ('t', 'u', 'v', 'w')").scalar == "4")
+    }
+
+    /// Prisma applies migrations one by one: one it cannot run stops the deploy there, after the
+    /// ones before it applied. `--validate-first` asks for all-or-nothing validation instead.
+    @Test func aMigrationThatCannotRunStopsThereUnlessValidatedFirst() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([
+            ("1_ok", "CREATE TABLE a (id int);\n"), ("2_unreadable", "SELECT 'unterminated;\n"), ("3_ok", "CREATE TABLE c (id int);\n"),
+        ])
+        defer { project.remove() }
+        let validated = try PlanProcess.run(["migrate", "--validate-first", "--database-url", database.url], directory: project.root)
+        #expect(validated.status == 1, "\(validated.all)")
+        #expect(validated.stderr.contains("2_unreadable/migration.sql:1:8"), "\(validated.all)")
+        #expect(try database.connect().execute("SELECT to_regclass('a') IS NULL").scalar == "t", "nothing applied")
+
+        let migrate = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
+        #expect(migrate.status == 1, "\(migrate.all)")
+        #expect(migrate.stdout.contains("applied 1_ok"), "\(migrate.all)")
+        #expect(try database.connect().execute("SELECT to_regclass('a') IS NOT NULL AND to_regclass('c') IS NULL").scalar == "t")
+    }
+
+    /// `prisma migrate deploy` creates a missing database (ensureDatabaseExists) when the role may.
+    @Test func aMissingDatabaseIsCreatedUnlessTurnedOff() throws {
+        let name = "t_missing_\(UUID().uuidString.prefix(8).lowercased())"
+        let url = TestDatabase.url(TestDatabase.serverURL, database: name)
+        let admin = try PostgresConnection(target: ConnectionTarget(url: TestDatabase.serverURL))
+        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(PostgresConnection.quoteIdentifier(name)) WITH (FORCE)") }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);\n")])
+        defer { project.remove() }
+        func exists() throws -> Bool {
+            try admin.query("SELECT count(*) FROM pg_database WHERE datname = $1", [name]).scalar == "1"
+        }
+
+        let refused = try PlanProcess.run(["migrate", "--no-create-database", "--database-url", url], directory: project.root)
+        #expect(refused.status == 3, "\(refused.all)")
+        #expect(refused.stderr.contains("database \"\(name)\" does not exist"), "\(refused.all)")
+        let status = try PlanProcess.run(["status", "--database-url", url], directory: project.root)
+        #expect(status.status == 3, "status only reads: \(status.all)")
+        #expect(try !exists())
+
+        let migrate = try PlanProcess.run(["migrate", "--database-url", url], directory: project.root)
+        #expect(migrate.status == 0, "\(migrate.all)")
+        #expect(migrate.stdout.contains("created database \(name), which did not exist"), "\(migrate.all)")
+        #expect(try exists())
     }
 
     static func port(_ url: String) -> Int { URLComponents(string: url)?.port ?? 0 }

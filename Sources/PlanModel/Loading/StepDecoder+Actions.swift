@@ -1,7 +1,7 @@
 /// Decoders of the small step actions: migrate, resolve, generate, sql, exec.
 extension FileContext {
     func migrateStep(_ node: YAMLNode) -> MigrateStep? {
-        let keys = ["migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "on_failed"]
+        let keys = ["migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "validate_first", "on_failed"]
         guard let mapping = MappingReader(node, "'migrate'", known: keys, context: self),
             let migrations = migrationsFolder(mapping)
         else { return nil }
@@ -16,6 +16,7 @@ extension FileContext {
         read("baseline", migrationName) { step.baseline = $0 }
         read("on_drift", { choice($0, $1, as: MigrateStep.OnDrift.self) }) { step.onDrift = $0 }
         read("allow_empty", bool) { step.allowEmpty = $0 }
+        read("validate_first", bool) { step.validateFirst = $0 }
         if let node = mapping["allow_drift"], let allow = bool(node, "'allow_drift'") {
             // Drift warns by default now, as in Prisma's deploy; the old key still says which.
             report(.deprecatedKey("allow_drift", replacement: "on_drift: \(allow ? "warn" : "fail")"), at: node.location)

@@ -100,6 +100,7 @@ public struct PlanRenderer: Sendable {
             add("baseline", step.baseline.map(text))
             add("on_drift", .string(step.onDrift.rawValue))
             add("allow_empty", .bool(step.allowEmpty))
+            add("validate_first", .bool(step.validateFirst))
             add("on_failed", .string(step.onFailed.rawValue))
         case .generate(let step):
             add("name", text(step.name))

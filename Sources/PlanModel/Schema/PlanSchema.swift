@@ -153,7 +153,7 @@ public enum PlanSchema {
                 ("migrations", ref("path")), ("to", migrationName),
                 ("transaction", choice(MigrateStep.TransactionMode.allCases.map(\.rawValue))),
                 ("baseline", migrationName), ("on_drift", choice(MigrateStep.OnDrift.allCases.map(\.rawValue))),
-                ("allow_empty", ref("bool")), ("allow_drift", ref("bool")),
+                ("allow_empty", ref("bool")), ("validate_first", ref("bool")), ("allow_drift", ref("bool")),
                 ("on_failed", choice(MigrateStep.OnFailed.allCases.map(\.rawValue))),
             ]))
         let generate = object(

@@ -32,6 +32,9 @@ public struct MigrateStep: Sendable, Equatable {
     public var onDrift: OnDrift
     /// An empty or missing migrations folder is an error unless this says it is expected.
     public var allowEmpty: Bool
+    /// Read and split every pending migration before applying any, so one that cannot run
+    /// stops them all (by default the ones before it apply, as with Prisma).
+    public var validateFirst: Bool = false
     public var onFailed: OnFailed
 
     public init(

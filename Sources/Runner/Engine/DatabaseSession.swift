@@ -8,6 +8,9 @@ public final class DatabaseSession {
     /// False when PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK says so, as Prisma honours it (for
     /// databases or poolers where session advisory locks cannot work).
     public let takesMigrationLock: Bool
+    /// Creates the URL's database when it does not exist, as `prisma migrate deploy` does
+    /// (`ensureDatabaseExists`); writing sessions only.
+    public let createsMissingDatabase: Bool
     public let reporter: Reporter
     private var connection: PostgresConnection?
     private var connectionError: PostgresError?
@@ -22,8 +25,9 @@ public final class DatabaseSession {
 
     public init(
         target: ConnectionTarget, readOnly: Bool, lockTimeout: Duration, reporter: Reporter,
-        settings: [(name: String, value: String)] = [], takesMigrationLock: Bool = true
+        settings: [(name: String, value: String)] = [], takesMigrationLock: Bool = true, createsMissingDatabase: Bool = false
     ) {
+        self.createsMissingDatabase = createsMissingDatabase
         self.settings = settings
         self.takesMigrationLock = takesMigrationLock
         self.target = target
@@ -117,6 +121,14 @@ public final class DatabaseSession {
             } else {
                 opened = try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
             }
+        } catch {
+            guard let created = try createDatabaseIfMissing(after: error) else {
+                connectionError = error
+                throw StepFailure(error, doing: "could not connect to \(target.endpoint?.summary ?? "the database")")
+            }
+            opened = created
+        }
+        do throws(PostgresError) {
             if let warning = target.poolerWarning {
                 reporter.say(
                     nil, .warning,
@@ -153,6 +165,39 @@ public final class DatabaseSession {
         connection = opened
         cancellation.set(opened.cancelHandle())
         return (opened, lockTaken, answer)
+    }
+
+    /// `prisma migrate deploy` creates the URL's database when it is missing and the role may:
+    /// through the `postgres` database, else `template1`, as Prisma's engine does. nil when
+    /// `error` is not about a missing database, or creating it is not this session's to do.
+    private func createDatabaseIfMissing(after error: PostgresError) throws(StepFailure) -> PostgresConnection? {
+        guard !readOnly, createsMissingDatabase, let name = target.endpoint?.database,
+            error.message.contains("database \"\(name)\" does not exist")
+        else { return nil }
+        var lastError = error
+        for maintenance in ["postgres", "template1"] {
+            do throws(PostgresError) {
+                let admin = try PostgresConnection(target: target, redactor: reporter.redactor, database: maintenance)
+                try admin.execute("CREATE DATABASE " + PostgresConnection.quoteIdentifier(name))
+                reporter.say(
+                    nil, .info,
+                    "created database \(name), which did not exist (as prisma migrate deploy does; --no-create-database turns it off)")
+                return try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
+            } catch {
+                lastError = error
+                // Another deploy created it first: use it.
+                if error.sqlState == "42P04" {
+                    do throws(PostgresError) {
+                        return try PostgresConnection(target: target, readOnly: readOnly, redactor: reporter.redactor)
+                    } catch {
+                        lastError = error
+                    }
+                }
+                if error.kind != .connection { break }
+            }
+        }
+        connectionError = lastError
+        throw StepFailure(lastError, doing: "database \(name) does not exist, and creating it failed")
     }
 
     /// Releases the lock and closes the connection.

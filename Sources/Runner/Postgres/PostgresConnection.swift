@@ -17,7 +17,7 @@ public final class PostgresConnection {
     /// Connects, or throws a `.connection` error whose message is safe to print.
     public init(
         target: ConnectionTarget, applicationName: String = "plan/\(PlanVersion.current)",
-        readOnly: Bool = false, redactor: Redactor = Redactor()
+        readOnly: Bool = false, redactor: Redactor = Redactor(), database: String? = nil
     ) throws(PostgresError) {
         notices = NoticeCollector()
         var redactor = redactor
@@ -38,6 +38,12 @@ public final class PostgresConnection {
         if !target.conninfo.isEmpty {
             keywords.append("dbname")
             values.append(target.conninfo)
+        }
+        // A dbname after the connection string names the database alone (libpq expands only the
+        // first), e.g. `postgres` to create the one the URL names.
+        if let database {
+            keywords.append("dbname")
+            values.append(database)
         }
         keywords.append("application_name")
         values.append(applicationName)

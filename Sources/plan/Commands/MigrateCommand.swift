@@ -28,6 +28,11 @@ struct MigrateCommand: ParsableCommand {
     @Option(help: "Mark every migration up to and including this one applied without running it (adopting an existing database).")
     var baseline: String?
 
+    @Flag(
+        name: .customLong("validate-first"),
+        help: "Read and split every pending migration before applying any: one that cannot run stops them all.")
+    var validateFirst = false
+
     @Flag(help: "Continue a partly applied migration from its first unit that did not commit.")
     var resume = false
 
@@ -45,10 +50,11 @@ struct MigrateCommand: ParsableCommand {
             schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
         if allowDrift { StandardError.write("warning: --allow-drift is deprecated: drift warns and goes on by default now\n") }
         let (migrations, chosenBy) = folder.chosen(context)
-        let step = MigrateStep(
+        var step = MigrateStep(
             migrations: migrations, migrationsChosenBy: chosenBy, to: to,
             transaction: MigrateStep.TransactionMode(rawValue: transaction) ?? .perMigration, baseline: baseline,
             onDrift: failOnDrift ? .fail : .warn, allowEmpty: folder.allowEmpty, onFailed: resume ? .resume : .stop)
+        step.validateFirst = validateFirst
         try RunWiring.run(
             plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
             options: connection.choice, context: context, dryRun: dryRun)

@@ -19,6 +19,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("lock-timeout"), help: "How long to wait for the migration lock, e.g. 30s, 2m.")
     var lockTimeout: String = Self.defaultLockTimeout
 
+    @Flag(
+        name: .customLong("no-create-database"),
+        help: "Fail when the URL's database does not exist, instead of creating it as prisma migrate deploy does.")
+    var noCreateDatabase = false
+
     @Option(help: "Output format: text or json (one event per line).")
     var format: OutputFormat = Self.defaultFormat
 
@@ -34,7 +39,8 @@ struct ConnectionOptions: ParsableArguments {
     /// What was chosen, as the plain value the wiring takes.
     var choice: ConnectionChoice {
         ConnectionChoice(
-            databaseURL: databaseURL, lockTimeout: Units.duration(lockTimeout) ?? .seconds(30), format: format, summary: summary)
+            databaseURL: databaseURL, lockTimeout: Units.duration(lockTimeout) ?? .seconds(30), format: format, summary: summary,
+            createsMissingDatabase: !noCreateDatabase)
     }
 }
 
@@ -44,6 +50,7 @@ struct ConnectionChoice: Equatable {
     var lockTimeout: Duration
     var format: OutputFormat
     var summary: String?
+    var createsMissingDatabase = true
 }
 
 struct MigrationsOption: ParsableArguments {

@@ -34,7 +34,7 @@ enum RunWiring {
         let lockDisabled = environment["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK"].map { !$0.isEmpty && $0 != "0" } ?? false
         let session = DatabaseSession(
             target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeout, reporter: reporter,
-            settings: sessionSettings, takesMigrationLock: !lockDisabled)
+            settings: sessionSettings, takesMigrationLock: !lockDisabled, createsMissingDatabase: options.createsMissingDatabase)
         // Connecting first: the signal handlers' dispatch sources set Dispatch's runtime up,
         // ~0.9 ms the connection need not wait for.
         PlanExecutor.startConnectingIfTheFirstStepConnects(steps, session: session)
