@@ -104,6 +104,33 @@ import Testing
         #expect(labelText == "SELECT 'v1'")
     }
 
+    /// A `path` param passed through `with:` is relative to the file that writes it (the caller),
+    /// not to the reusable plan that uses it; its default is relative to the reusable plan.
+    @Test func pathParamsResolveAgainstTheFileThatWritesThem() throws {
+        let files = [
+            "services/billing/release.plan.yaml": """
+            plan: 1
+            steps:
+              - uses: ../../shared/apply.plan.yaml
+                with: { folder: db/migrations }
+              - uses: ../../shared/apply.plan.yaml
+            """,
+            "shared/apply.plan.yaml": """
+            plan: 1
+            params:
+              folder: { type: path, default: defaults/migrations }
+            steps:
+              - migrate: { migrations: "${{ params.folder }}" }
+            """,
+        ]
+        let plan = try #require(load(files, file: "services/billing/release.plan.yaml").plan)
+        let folders = plan.steps.compactMap { step -> String? in
+            guard case .migrate(let migrate) = step.action else { return nil }
+            return migrate.migrations
+        }
+        #expect(folders == ["services/billing/db/migrations", "shared/defaults/migrations"])
+    }
+
     @Test func conditionsAreEvaluatedAtLoadTime() throws {
         let text = """
             plan: 1

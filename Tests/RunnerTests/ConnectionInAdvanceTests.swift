@@ -57,7 +57,7 @@ struct ConnectionInAdvanceTests {
             Issue.record("connected to a port nothing listens on")
         } catch {
             #expect(error.exitCode == 3)
-            #expect(error.message.hasPrefix("could not connect to postgresql://nobody@127.0.0.1:1/none"), "\(error.message)")
+            #expect(error.message.hasPrefix("could not connect to nobody@127.0.0.1:1/none"), "\(error.message)")
         }
     }
 }

@@ -45,6 +45,9 @@ struct ExpressionError: Error, Equatable {
 struct TypedValue: Sendable, Equatable {
     var value: Value
     var isSecret: Bool = false
+    /// A `path` param's value, already resolved against the file that wrote it: a file it is
+    /// passed into must not resolve it again against itself.
+    var isResolvedPath: Bool = false
 }
 
 extension Value {

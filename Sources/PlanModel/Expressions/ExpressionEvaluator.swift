@@ -71,13 +71,13 @@ struct ExpressionEvaluator {
         case (.coercible, .coercible): return true
         case (.known(let type), .coercible(let text)), (.coercible(let text), .known(let type)):
             switch type {
-            case .string, .identifier: return true
+            case .string, .identifier, .path: return true
             case .duration: return Units.duration(text) != nil
             case .size: return Units.size(text) != nil
             default: return false
             }
         case (.known(let x), .known(let y)):
-            let textual: Set<ParamType> = [.string, .identifier]
+            let textual: Set<ParamType> = [.string, .identifier, .path]
             if textual.contains(x) && textual.contains(y) { return true }
             guard x == y, x != .list else { return false }
             return !(ordering && x == .bool)

@@ -131,6 +131,7 @@ struct FileContext {
         case .text(let text, let isSecret):
             return convert(text, isSecret: isSecret, to: type, what: what, at: at)
         case .value(let value):
+            if type == .path, value.isResolvedPath { return value }
             if value.value.type == type { return value }
             switch (value.value, type) {
             case (.list, _), (_, .list):
@@ -154,6 +155,8 @@ struct FileContext {
         switch type {
         case .string:
             return typed(.string(text))
+        case .path:
+            return TypedValue(value: .string(Paths.resolve(text, against: directory)), isSecret: isSecret, isResolvedPath: true)
         case .identifier:
             if let problem = Self.identifierProblem(text) {
                 report(.badIdentifier(what, shown, reason: problem), at: location)
@@ -241,7 +244,9 @@ struct FileContext {
 
     /// A path, resolved against the directory of this file.
     func path(_ node: YAMLNode, _ what: String) -> String? {
-        string(node, what).map { Paths.resolve($0, against: directory) }
+        guard let typed = value(of: node, as: .path, what: what), case .string(let text) = typed.value else { return nil }
+        if typed.isSecret && !text.isEmpty { session.secrets.insert(text) }
+        return text
     }
 
     func choice<Choice: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ what: String, as: Choice.Type) -> Choice?

@@ -2,6 +2,9 @@
 /// command line, and how it renders into SQL.
 public enum ParamType: String, Sendable, Equatable, Hashable, CaseIterable {
     case string, int, bool, duration, size, identifier, list
+    /// A file or folder, resolved against the file that writes the value: a caller's `with:`
+    /// passes paths relative to itself, not to the plan it uses.
+    case path
 
     /// Types whose values have an order, so `min:`/`max:` make sense.
     var isOrdered: Bool { self == .int || self == .size || self == .duration }
@@ -21,6 +24,7 @@ public enum ParamType: String, Sendable, Equatable, Hashable, CaseIterable {
         case .size: "a size (512kB, 64MB, 1GB)"
         case .identifier: "an identifier"
         case .list: "a list"
+        case .path: "a path (relative to the file that writes it)"
         }
     }
 }

@@ -110,7 +110,7 @@ public final class DatabaseSession {
             holdsLock = false
             cancellation.set(nil)
         }
-        if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.displayString)") }
+        if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.endpoint?.summary ?? "the database")") }
         let opened: PostgresConnection
         var lockTaken = false
         var answer: QueryResult?
@@ -160,7 +160,7 @@ public final class DatabaseSession {
             }
         } catch {
             connectionError = error
-            throw StepFailure(error, doing: "could not connect to \(target.displayString)")
+            throw StepFailure(error, doing: "could not connect to \(target.endpoint?.summary ?? "the database")")
         }
         connection = opened
         cancellation.set(opened.cancelHandle())
