@@ -41,8 +41,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let unresolved = IndexSQL(step: step)
-        guard let connection = try? context.session.connect() else {
-            context.say(.info, "no database: would build index \(step.name) on \(step.table)", sql: unresolved.create)
+        guard let connection = try context.session.connectForPreview() else {
+            context.say(.info, "offline: would build index \(step.name) on \(step.table)", sql: unresolved.create)
             return .wouldRun
         }
         let preflight: IndexPreflight

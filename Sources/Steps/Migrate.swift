@@ -23,10 +23,10 @@ public struct MigrateRunner: StepRunner {
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let folder = try loadFolder(context)
-        guard let connection = try? context.session.connect() else {
+        guard let connection = try context.session.connectForPreview() else {
             context.say(
                 .info,
-                "no database: \(folder.migrations.count) migration(s) in \(step.migrations) would be checked and the pending ones applied")
+                "offline: \(folder.migrations.count) migration(s) in \(step.migrations) would be checked and the pending ones applied")
             return .wouldRun
         }
         let state = try readState(connection, folder)

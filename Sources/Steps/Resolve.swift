@@ -17,7 +17,7 @@ public struct ResolveRunner: StepRunner {
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let name = step.mark.migrationName
-        guard let connection = try? context.session.connect() else {
+        guard let connection = try context.session.connectForPreview() else {
             context.say(.info, "would mark \(name) \(verb)")
             return .wouldRun
         }

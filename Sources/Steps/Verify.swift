@@ -28,9 +28,8 @@ public struct VerifyRunner: StepRunner {
     }
 
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let connection: PostgresConnection
-        do { connection = try context.session.connect() } catch {
-            context.say(.warning, "\(error.message): the \(step.checks.count) check(s) were not evaluated")
+        guard let connection = try context.session.connectForPreview() else {
+            context.say(.info, "offline: the \(step.checks.count) check(s) were not evaluated")
             for check in step.checks {
                 context.say(.info, "would check \(CheckEvaluator.label(check.kind))", location: check.location.description)
             }

@@ -355,6 +355,33 @@ struct LostConnectionRetryTests {
 /// SPEC §4: the dry-run exits 1 when something certainly would fail, so CI can gate on it.
 @Suite("plan run --dry-run as a CI gate")
 struct DryRunGateTests {
+    /// #21: a gate that cannot connect must not pass. It printed "ok: 4 would run" and exited 0.
+    @Test func aDryRunThatCannotReachItsDatabaseExitsThreeUnlessOffline() throws {
+        let summaryFile = NSTemporaryDirectory() + "plan-gate-\(UUID().uuidString).md"
+        defer { try? FileManager.default.removeItem(atPath: summaryFile) }
+        let refused = try PlanProcess.run(
+            [
+                "run", "release.plan.yaml", "--dry-run", "--summary", summaryFile, "--database-url",
+                "postgresql://app:pw-gate@127.0.0.1:1/app",
+            ],
+            directory: RunCommandTests.memoryService)
+        #expect(refused.status == 3, "\(refused.all)")
+        #expect(refused.stderr.contains("could not connect to app@127.0.0.1:1/app"), "\(refused.all)")
+        #expect(refused.stderr.contains("a dry-run that cannot reach its database checks nothing"), "\(refused.all)")
+        #expect(!refused.stdout.contains("[1]"), "no step was previewed: \(refused.all)")
+        let markdown = try String(contentsOfFile: summaryFile, encoding: .utf8)
+        #expect(!markdown.contains("**OK**"), "\(markdown)")
+        #expect(!refused.all.contains("pw-gate") && !markdown.contains("pw-gate"))
+
+        let offline = try PlanProcess.run(["run", "release.plan.yaml", "--dry-run", "--offline"], directory: RunCommandTests.memoryService)
+        #expect(offline.status == 0, "\(offline.all)")
+        #expect(offline.stdout.contains("target: no database (--offline)"), "\(offline.all)")
+        #expect(offline.stdout.contains("offline (--offline): no database is read"), "\(offline.all)")
+
+        let notDry = try PlanProcess.run(["run", "release.plan.yaml", "--offline"], directory: RunCommandTests.memoryService)
+        #expect(notDry.status == 2, "\(notDry.all)")
+    }
+
     @Test func anUnresolvedFailedMigrationFailsTheDryRunAndDriftWarns() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

@@ -174,12 +174,13 @@ struct DryRunTests {
         #expect(failures.last == "verify would fail: 3 of 3 check(s) fail now, and no earlier step can change that")
     }
 
-    @Test func withoutADatabaseVerifyListsItsChecksUnevaluated() throws {
+    /// A verify preview that cannot see its database has checked nothing: it fails to connect
+    /// (exit 3) instead of passing.
+    @Test func withoutItsDatabaseAVerifyPreviewFailsToConnect() throws {
         let harness = StepHarness(url: "postgresql://nobody@127.0.0.1:1/nothing?connect_timeout=2", readOnly: true)
         let summary = harness.run(VerifyRunner(VerifyStep(checks: [check(.table(schema: nil, name: "memories"), line: 4)])), kind: "verify")
-        #expect(summary.exitCode == 0)
-        #expect(summary.wouldRun == 1)
-        #expect(harness.sink.messages(.warning).last?.text.hasSuffix(": the 1 check(s) were not evaluated") == true)
-        #expect(harness.sink.messages.last { $0.text == "would check table memories" }?.location == "release.plan.yaml:4:7")
+        #expect(summary.exitCode == 3)
+        #expect(summary.wouldRun == 0)
+        #expect(harness.sink.messages(.error).last?.text.contains("could not connect to nobody@127.0.0.1:1/nothing") == true)
     }
 }

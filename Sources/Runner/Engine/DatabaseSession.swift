@@ -11,6 +11,8 @@ public final class DatabaseSession {
     /// Creates the URL's database when it does not exist, as `prisma migrate deploy` does
     /// (`ensureDatabaseExists`); writing sessions only.
     public let createsMissingDatabase: Bool
+    /// A dry-run asked to use no database (`--offline`): previews say what they would check.
+    public let offline: Bool
     public let reporter: Reporter
     private var connection: PostgresConnection?
     private var connectionError: PostgresError?
@@ -25,8 +27,10 @@ public final class DatabaseSession {
 
     public init(
         target: ConnectionTarget, readOnly: Bool, lockTimeout: Duration, reporter: Reporter,
-        settings: [(name: String, value: String)] = [], takesMigrationLock: Bool = true, createsMissingDatabase: Bool = false
+        settings: [(name: String, value: String)] = [], takesMigrationLock: Bool = true, createsMissingDatabase: Bool = false,
+        offline: Bool = false
     ) {
+        self.offline = offline
         self.createsMissingDatabase = createsMissingDatabase
         self.settings = settings
         self.takesMigrationLock = takesMigrationLock
@@ -48,6 +52,12 @@ public final class DatabaseSession {
         inAdvance = ConnectionInAdvance { () throws(PostgresError) in
             try PostgresConnection(target: target, readOnly: readOnly, redactor: redactor)
         }
+    }
+
+    /// For a preview: nil when the run is offline, else the connection. A dry-run that was asked
+    /// to use a database and cannot reach it fails (exit 3) rather than pass having checked nothing.
+    public func connectForPreview() throws(StepFailure) -> PostgresConnection? {
+        offline ? nil : try connect()
     }
 
     /// The connection, connecting on first call.
@@ -110,7 +120,9 @@ public final class DatabaseSession {
             holdsLock = false
             cancellation.set(nil)
         }
-        if let connectionError { throw StepFailure(connectionError, doing: "could not connect to \(target.endpoint?.summary ?? "the database")") }
+        if let connectionError {
+            throw StepFailure(connectionError, doing: "could not connect to \(target.endpoint?.summary ?? "the database")")
+        }
         let opened: PostgresConnection
         var lockTaken = false
         var answer: QueryResult?

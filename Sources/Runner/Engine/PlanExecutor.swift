@@ -43,8 +43,24 @@ public enum PlanExecutor {
         startConnectingIfTheFirstStepConnects(steps, session: session)
         reporter.emit(
             .runStarted(
-                plan: plan, file: file, dryRun: dryRun, target: RunTarget(endpoint: session.target.endpoint, source: session.target.source))
+                plan: plan, file: file, dryRun: dryRun,
+                target: RunTarget(endpoint: session.offline ? nil : session.target.endpoint, source: session.target.source))
         )
+        var steps = steps[...]
+        if dryRun, steps.contains(where: { $0.enabled && $0.runner.connectsToTheDatabase }) {
+            if session.offline {
+                reporter.say(nil, .info, "offline (--offline): no database is read, so what depends on its state is not checked")
+            } else {
+                // Said first, and fatal: a preview that cannot see its database has checked nothing.
+                do { _ = try session.connect() } catch {
+                    reporter.say(
+                        nil, .error,
+                        error.message + "; a dry-run that cannot reach its database checks nothing (--offline previews without one)")
+                    summary.exitCode = error.exitCode
+                    steps = []
+                }
+            }
+        }
         for (offset, step) in steps.enumerated() {
             // Ctrl-C / SIGTERM between steps: start nothing new; the lock is released below.
             if let status = interruption.exitStatus {

@@ -20,7 +20,8 @@ public struct RunTarget: Sendable, Equatable {
         self.source = source
     }
 
-    public var summary: String { (endpoint?.summary ?? "(a connection string libpq cannot parse)") + ", from " + source }
+    /// nil endpoint: no database (offline), or a connection string libpq cannot parse.
+    public var summary: String { endpoint.map { $0.summary + ", from " + source } ?? source }
 }
 
 /// A line of a step's report: what it found, what it would run, what went wrong.

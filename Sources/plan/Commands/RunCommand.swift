@@ -16,14 +16,22 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Connect read-only and show what each step would do.")
     var dryRun = false
 
+    @Flag(help: "With --dry-run: preview without a database (what depends on its state is not checked).")
+    var offline = false
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var project: ProjectOptions
+
+    func validate() throws {
+        if offline && !dryRun { throw ValidationError("--offline previews without a database: it needs --dry-run") }
+    }
 
     func run() throws {
         let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: connection.databaseURL != nil)
         let plan = try PlanLoading.load(file, binding: try binding.binding(), context: context)
         try RunWiring.run(
             plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
-            context: context, settings: plan.settings, dryRun: dryRun, extraSecrets: plan.secretValues)
+            context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
+            extraSecrets: plan.secretValues)
     }
 }

@@ -10,10 +10,13 @@ import Steps
 enum RunWiring {
     static func run(
         plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, context: ProjectContext,
-        settings: Settings? = nil, dryRun: Bool = false, readOnly: Bool = false, extraSecrets: [String] = []
+        settings: Settings? = nil, dryRun: Bool = false, offline: Bool = false, readOnly: Bool = false,
+        extraSecrets: [String] = []
     ) throws -> Never {
         let environment = context.environment
-        let target = try context.connectionTarget(commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed)
+        var target = ConnectionTarget(url: nil)
+        target.source = "no database (--offline)"
+        if !offline { target = try context.connectionTarget(commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed) }
         var redactor = Redactor(secrets: extraSecrets)
         if let password = environment["PGPASSWORD"] { redactor.add(password) }
         for secret in target.secrets { redactor.add(secret) }
@@ -34,7 +37,8 @@ enum RunWiring {
         let lockDisabled = environment["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK"].map { !$0.isEmpty && $0 != "0" } ?? false
         let session = DatabaseSession(
             target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeout, reporter: reporter,
-            settings: sessionSettings, takesMigrationLock: !lockDisabled, createsMissingDatabase: options.createsMissingDatabase)
+            settings: sessionSettings, takesMigrationLock: !lockDisabled, createsMissingDatabase: options.createsMissingDatabase,
+            offline: offline)
         // Connecting first: the signal handlers' dispatch sources set Dispatch's runtime up,
         // ~0.9 ms the connection need not wait for.
         PlanExecutor.startConnectingIfTheFirstStepConnects(steps, session: session)
