@@ -42,6 +42,47 @@ import Testing
     let good = "plan: 1\nsettings: { database_url: \"${{ env.SECRET_URL }}\" }\nsteps:\n  - migrate: {}\n"
     let bad = "plan: 1\nsteps:\n  - migrat: {}\n"
 
+    /// #21: a platform team lints its shared plans, whose required params only callers bind.
+    @Test func reusablePlansWithRequiredParamsAreCheckedAsLibraries() throws {
+        let library = """
+            plan: 1
+            name: lib
+            params:
+              table: { type: identifier }
+              lists: { type: int, min: 10 }
+            steps:
+              - sql: "SELECT count(*) FROM ${{ params.table }}"
+                if: ${{ params.lists > 5 }}
+            """
+        let checked = try run(["check", "lib.plan.yaml"], files: ["lib.plan.yaml": library])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stderr.isEmpty, "\(checked.stderr)")
+
+        // Unbound, but still typed: a misuse of a required param is found.
+        let misused = library.replacing("${{ params.lists > 5 }}", with: "${{ params.table > 5 }}")
+        let wrong = try run(["check", "lib.plan.yaml"], files: ["lib.plan.yaml": misused])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("lib.plan.yaml:8:26: error: cannot compare an identifier with an int"), "\(wrong.stderr)")
+
+        // Running it unbound names the missing param once, and never calls it optional.
+        let shown = try run(["show", "lib.plan.yaml"], files: ["lib.plan.yaml": library])
+        #expect(shown.status == 2)
+        #expect(shown.stderr.contains("param 'table' is required and has no value"), "\(shown.stderr)")
+        #expect(!shown.stderr.contains("optional"), "\(shown.stderr)")
+    }
+
+    /// Every reusable plan that ships with plan passes `plan check` on its own.
+    @Test func everyShippedPlanPassesCheck() throws {
+        let plans = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../plans").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: plans.path).filter { $0.hasSuffix(".plan.yaml") }.sorted()
+        #expect(files.count >= 3)
+        for name in files {
+            let text = try String(contentsOf: plans.appendingPathComponent(name), encoding: .utf8)
+            let checked = try run(["check", name], files: [name: text])
+            #expect(checked.status == 0, "\(name): \(checked.stderr)")
+        }
+    }
+
     @Test func checkExitsZeroForAValidPlanAndTwoForAnInvalidOne() throws {
         let result = try run(["check", "good.plan.yaml", "bad.plan.yaml"], files: ["good.plan.yaml": good, "bad.plan.yaml": bad])
         #expect(result.status == 2)

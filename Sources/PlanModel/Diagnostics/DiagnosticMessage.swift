@@ -229,8 +229,11 @@ extension DiagnosticMessage {
     static func environmentVariableNotSet(_ name: String) -> Self {
         Self(text: "environment variable \(name) is not set; set it, or give a default: ${{ env.\(name) || 'value' }}")
     }
-    static func paramHasNoValue(_ name: String) -> Self {
-        Self(text: "param '\(name)' has no value here (it is optional and not set)")
+    static func paramHasNoValue(_ name: String, required: Bool) -> Self {
+        Self(
+            text: required
+                ? "param '\(name)' has no value here (it is required and was not given)"
+                : "param '\(name)' has no value here (it is optional and not set)")
     }
     static let paramsInParamValue = Self(text: "a param's value cannot refer to other params; use env.NAME or a literal")
     static func operandType(_ op: String, _ type: String, expected: String) -> Self {

@@ -124,7 +124,8 @@ struct ExpressionEvaluator {
             switch parts[0] {
             case "params":
                 guard let bound = scope.params[parts[1]]?.value else {
-                    throw ExpressionError(message: .paramHasNoValue(parts[1]), offset: offset)
+                    throw ExpressionError(
+                        message: .paramHasNoValue(parts[1], required: scope.params[parts[1]]?.required ?? false), offset: offset)
                 }
                 return bound
             case "env":

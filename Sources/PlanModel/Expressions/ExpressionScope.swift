@@ -3,8 +3,10 @@
 struct ExpressionScope: Sendable {
     struct Param: Sendable {
         var type: ParamType
-        /// nil for an optional param that was never set.
+        /// nil for an optional param that was never set, or a required one that was not given
+        /// (already reported where it is declared).
         var value: TypedValue?
+        var required = false
     }
 
     var params: [String: Param]

@@ -13,6 +13,8 @@ final class LoadSession {
     var fileChain: [String] = []
     /// The top-level plan's settings: included plans use them too.
     var settings: Settings
+    /// `plan check` of a reusable plan: unbound required params read as stand-ins.
+    var checksAsLibrary = false
     /// What settings are before the plan says anything: the CLI's, from the Prisma project.
     let defaults: Settings
     /// Step ids with where they are written, for the uniqueness and `from_step` checks.

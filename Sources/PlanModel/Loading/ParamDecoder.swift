@@ -127,7 +127,8 @@ extension FileContext {
     func scope(binding values: [String: TypedValue], declarations: [ParamDeclaration], planName: String) -> ExpressionScope {
         var params: [String: ExpressionScope.Param] = [:]
         for declaration in declarations {
-            params[declaration.name] = ExpressionScope.Param(type: declaration.type, value: values[declaration.name])
+            params[declaration.name] = ExpressionScope.Param(
+                type: declaration.type, value: values[declaration.name], required: declaration.required)
         }
         return ExpressionScope(params: params, environment: session.environment, planName: planName)
     }

@@ -91,7 +91,11 @@ extension FileContext {
                     value = parsed
                 }
             } else if value == nil && declaration.required {
-                context.report(.missingRequiredParam(declaration.name), at: declaration.location)
+                if session.checksAsLibrary {
+                    value = TypedValue(value: Self.standIn(for: declaration))
+                } else {
+                    context.report(.missingRequiredParam(declaration.name), at: declaration.location)
+                }
             }
             if let value {
                 values[declaration.name] = value
@@ -175,6 +179,25 @@ extension FileContext {
             report(
                 .unknownStepID(reference.id, suggestion: Suggestion.closest(to: reference.id, in: first.keys.sorted())),
                 at: reference.location)
+        }
+    }
+}
+
+extension FileContext {
+    /// What a required param reads as while a reusable plan is checked on its own: a value of
+    /// its type that its constraints accept, so every expression and step is still type-checked.
+    static func standIn(for declaration: ParamDeclaration) -> Value {
+        if let first = declaration.allowed.first { return first }
+        if let minimum = declaration.minimum { return minimum }
+        switch declaration.type {
+        case .string: return .string("")
+        case .path: return .string(".")
+        case .identifier: return .identifier(declaration.name)
+        case .int: return .int(1)
+        case .bool: return .bool(false)
+        case .duration: return .duration(.seconds(1))
+        case .size: return .size(ByteSize(bytes: 1024 * 1024))
+        case .list: return .list([])
         }
     }
 }

@@ -27,10 +27,13 @@ public struct PlanLoader: Sendable {
     ///   - file: the plan file; relative paths inside it resolve against its directory.
     ///   - env: the environment picked with `--env`, if any.
     ///   - overrides: `--set name=value` pairs; they win over the environment and the defaults.
-    public func load(file: String, env: String? = nil, overrides: [String: String] = [:]) -> LoadResult {
+    /// - asLibrary: check a reusable plan on its own: required params that nothing binds are
+    ///   typed but unbound (each reads as a stand-in value of its type), not errors.
+    public func load(file: String, env: String? = nil, overrides: [String: String] = [:], asLibrary: Bool = false) -> LoadResult {
         let path = Paths.normalize(file)
         let session = LoadSession(fileSystem: fileSystem, environment: environment, defaults: defaults)
         session.fileChain = [path]
+        session.checksAsLibrary = asLibrary
         var plan: Plan?
         if let root = session.parse(path, referencedAt: nil) {
             let context = FileContext(

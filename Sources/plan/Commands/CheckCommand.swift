@@ -25,7 +25,8 @@ struct CheckCommand: ParsableCommand {
         let overrides = try binding.overrides()
         var failed = false
         for file in files {
-            let result = loader.load(file: file, env: binding.environment, overrides: overrides)
+            // A plan is checked as a library: required params nothing binds are typed, not errors.
+            let result = loader.load(file: file, env: binding.environment, overrides: overrides, asLibrary: true)
             var diagnostics = result.diagnostics
             if let plan = result.plan {
                 for linter in Self.linters { diagnostics += linter.lint(plan) }
