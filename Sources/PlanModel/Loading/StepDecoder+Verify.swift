@@ -1,6 +1,8 @@
 /// `verify`: a list of checks, each a mapping with one check key.
 extension FileContext {
-    private static let checkKeys = ["migrations", "index", "invalid-indexes", "extension", "table", "column", "setting", "query"]
+    private static let checkKeys = [
+        "migrations", "index", "invalid-indexes", "extension", "table", "column", "setting", "vector-recall", "query",
+    ]
 
     func verifyStep(_ node: YAMLNode) -> VerifyStep? {
         // `verify: [checks]` or `verify: { checks: [...], migrations: DIR }`.
@@ -129,6 +131,24 @@ extension FileContext {
             }
             guard let name, let expected else { return nil }
             return .setting(name: name, comparison: comparison, value: expected)
+        case "vector-recall":
+            let keys = ["index", "k", "sample", "min", "probes", "ef_search", "timeout"]
+            guard let options = MappingReader(value, "'vector-recall'", known: keys, context: self) else { return nil }
+            let index = options.require("index", in: "'vector-recall'", context: self).flatMap { identifier($0, "'index'") }
+            let minimum = options.require("min", in: "'vector-recall'", context: self).flatMap { fraction($0, "'min'") }
+            guard let index, let minimum else { return nil }
+            var recall = VectorRecall(index: index, minimum: minimum)
+            var valid = true
+            func read<T>(_ key: String, _ reader: (YAMLNode, String) -> T?, _ apply: (T) -> Void) {
+                guard let node = options[key] else { return }
+                if let decoded = reader(node, "'\(key)'") { apply(decoded) } else { valid = false }
+            }
+            read("k", { int($0, $1, minimum: 1) }) { recall.k = $0 }
+            read("sample", { int($0, $1, minimum: 1) }) { recall.sample = $0 }
+            read("probes", { int($0, $1, minimum: 1) }) { recall.probes = $0 }
+            read("ef_search", { int($0, $1, minimum: 1) }) { recall.efSearch = $0 }
+            read("timeout", duration) { recall.timeout = $0 }
+            return valid ? .vectorRecall(recall) : nil
         default:
             guard let sql = sql(value, "'query'") else { return nil }
             guard let expectNode = mapping["expect"] else {
@@ -140,6 +160,16 @@ extension FileContext {
     }
 
     /// `expect: VALUE`, `expect: empty` (plain), `expect: { rows: N }`, `expect: { value: V }`.
+    /// A number from 0 to 1, such as a recall threshold.
+    private func fraction(_ node: YAMLNode, _ what: String) -> Double? {
+        guard let text = string(node, what) else { return nil }
+        guard let number = Double(text.trimmingWhitespace()), number >= 0, number <= 1 else {
+            report(.wrongValue(what, expected: "a number from 0 to 1, e.g. 0.9", found: text), at: node.location)
+            return nil
+        }
+        return number
+    }
+
     private func expectation(_ node: YAMLNode) -> VerifyCheck.Expectation? {
         if let scalar = node.scalar {
             if scalar.style == .plain && scalar.value == "empty" { return .empty }

@@ -211,6 +211,15 @@ public struct PlanRenderer: Sendable {
             return .map([
                 .init("setting", .map([.init("name", text(name)), .init("op", .string(comparison.rawValue)), .init("value", text(value))]))
             ])
+        case .vectorRecall(let recall):
+            var entries: [RenderNode.Entry] = [
+                .init("index", text(recall.index)), .init("k", .int(recall.k)), .init("sample", .int(recall.sample)),
+                .init("min", .string(String(recall.minimum))),
+            ]
+            if let probes = recall.probes { entries.append(.init("probes", .int(probes))) }
+            if let efSearch = recall.efSearch { entries.append(.init("ef_search", .int(efSearch))) }
+            entries.append(.init("timeout", .string(Units.format(recall.timeout))))
+            return .map([.init("vector-recall", .map(entries))])
         case .query(let sql, let expect):
             let expectation: RenderNode
             switch expect {

@@ -260,6 +260,14 @@ public enum PlanSchema {
                         ("op", .map([.init("enum", .list(["=", "==", "!=", "<", "<=", ">", ">="].map(RenderNode.string)))])),
                         ("value", ref("text")),
                     ], required: ["name", "value"])),
+            check(
+                "vector-recall",
+                object(
+                    [
+                        ("index", ref("identifier")), ("k", ref("int")), ("sample", ref("int")),
+                        ("min", .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))])),
+                        ("probes", ref("int")), ("ef_search", ref("int")), ("timeout", ref("duration")),
+                    ], required: ["index", "min"])),
             object(
                 [
                     ("query", type("string")),

@@ -4,6 +4,36 @@ public struct VerifyStep: Sendable, Equatable {
     public init(checks: [VerifyCheck]) { self.checks = checks }
 }
 
+/// `vector-recall`: how many of the exact k nearest neighbours a pgvector index finds, over
+/// sample queries, with the session settings the application uses.
+public struct VectorRecall: Sendable, Equatable {
+    public var index: String
+    public var k: Int
+    /// How many query vectors, taken from the indexed column itself.
+    public var sample: Int
+    /// The lowest recall@k that passes, 0…1.
+    public var minimum: Double
+    /// `ivfflat.probes` for the approximate queries (pgvector's default when nil).
+    public var probes: Int?
+    /// `hnsw.ef_search` for the approximate queries.
+    public var efSearch: Int?
+    /// Each query's statement_timeout, so the check's cost stays bounded.
+    public var timeout: Duration
+
+    public init(
+        index: String, k: Int = 10, sample: Int = 100, minimum: Double, probes: Int? = nil, efSearch: Int? = nil,
+        timeout: Duration = .seconds(30)
+    ) {
+        self.index = index
+        self.k = k
+        self.sample = sample
+        self.minimum = minimum
+        self.probes = probes
+        self.efSearch = efSearch
+        self.timeout = timeout
+    }
+}
+
 public struct VerifyCheck: Sendable, Equatable {
     public enum Comparison: String, Sendable, Equatable, CaseIterable {
         case equal = "="
@@ -31,6 +61,7 @@ public struct VerifyCheck: Sendable, Equatable {
         case column(table: String, name: String, type: String?)
         case setting(name: String, comparison: Comparison, value: String)
         case query(sql: String, expect: Expectation)
+        case vectorRecall(VectorRecall)
 
         public static func == (a: Kind, b: Kind) -> Bool {
             switch (a, b) {
@@ -46,6 +77,7 @@ public struct VerifyCheck: Sendable, Equatable {
             case (.setting(let n1, let c1, let v1), .setting(let n2, let c2, let v2)):
                 n1 == n2 && c1 == c2 && v1 == v2
             case (.query(let s1, let e1), .query(let s2, let e2)): s1 == s2 && e1 == e2
+            case (.vectorRecall(let x), .vectorRecall(let y)): x == y
             default: false
             }
         }

@@ -48,6 +48,10 @@ struct CheckEvaluator {
         case .column(let table, let name, let type): column(table: table, name, type: type)
         case .setting(let name, let comparison, let value): setting(name, comparison, value)
         case .query(let sql, let expect): query(sql, expect: expect)
+        case .vectorRecall(let recall):
+            .stepwise { [connection] () throws(PostgresError) -> CheckResult in
+                try VectorRecallMeasurement(connection: connection, recall: recall).result()
+            }
         }
     }
 
@@ -62,6 +66,7 @@ struct CheckEvaluator {
         case .column(let table, let name, _): "column \(table).\(name)"
         case .setting(let name, _, _): "setting \(name)"
         case .query(let sql, _): "query `\(sql.count > 60 ? sql.prefix(57) + "…" : sql)`"
+        case .vectorRecall(let recall): "recall@\(recall.k) of index \(recall.index)"
         }
     }
 
