@@ -27,10 +27,13 @@ public struct IndexConcurrentlyRunner: StepRunner {
         case replaceDifferent([String])
         case failInvalid
         case failDifferent([String])
+        /// Not valid because another session is building it right now: never dropped.
+        case beingBuilt(IndexCatalog.Builder)
     }
 
     func decide(_ existing: IndexCatalog.ExistingIndex?) -> Decision {
         guard let existing else { return .build }
+        if !existing.valid, let builder = existing.builder { return .beingBuilt(builder) }
         if !existing.valid { return step.onInvalid == .rebuild ? .rebuildInvalid : .failInvalid }
         let differences = IndexDefinitionComparison.differences(step: step, existing: existing)
         if differences.isEmpty { return .skipValid }
@@ -78,6 +81,15 @@ public struct IndexConcurrentlyRunner: StepRunner {
         switch decision {
         case .skipValid:
             return .skipped
+        case .beingBuilt(let builder) where builder.isDeploy:
+            context.say(
+                .info,
+                "index \(label) is being built right now by another deploy (\(builder.description)), not left over by a failed build: a run would wait for the migration lock, then skip it if that build succeeds or rebuild it if it fails"
+            )
+            return .wouldRun
+        case .beingBuilt(let builder):
+            context.say(.error, beingBuiltFailure(label, builder))
+            return .wouldFail
         case .failInvalid:
             context.say(.error, invalidFailure(label))
             return .wouldFail
@@ -121,6 +133,10 @@ public struct IndexConcurrentlyRunner: StepRunner {
         for note in preflight.notes { context.say(.info, note) }
         if let summary = preflight.ivfflatSummary() { context.say(.info, summary) }
         for warning in preflight.warnings { context.say(.warning, warning) }
+    }
+
+    private func beingBuiltFailure(_ label: String, _ builder: IndexCatalog.Builder) -> String {
+        "index \(label) is not valid yet because another session is building it right now (\(builder.description)): it is not a leftover, so it is not dropped. Wait for that build to finish (pg_stat_progress_create_index), then run again"
     }
 
     private func invalidFailure(_ label: String) -> String {
@@ -173,6 +189,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
         switch decision {
         case .skipValid:
             return .skipped
+        case .beingBuilt(let builder):
+            throw StepFailure(beingBuiltFailure(label, builder))
         case .failInvalid:
             throw StepFailure(invalidFailure(label))
         case .failDifferent(let differences):

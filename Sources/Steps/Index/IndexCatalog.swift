@@ -61,6 +61,44 @@ struct IndexCatalog {
         var include: [String]
         var options: [String]
         var predicate: String?
+        /// The session building it right now, when it is not valid because a build is under way
+        /// rather than because one failed.
+        var builder: Builder? = nil
+    }
+
+    /// Another session working on an index that is not valid yet: a CREATE INDEX CONCURRENTLY in
+    /// progress, not a leftover of a failed one (which no session holds).
+    struct Builder: Equatable {
+        var pid: Int
+        /// pg_stat_progress_create_index's phase, when this role may read it.
+        var phase: String?
+        /// It holds the migration lock: a concurrent deploy, which a run would wait for.
+        var isDeploy: Bool
+
+        var description: String {
+            "pid \(pid)" + (phase.map { ", \($0)" } ?? "") + (isDeploy ? ", a deploy holding the migration lock" : "")
+        }
+    }
+
+    /// Who is building the index `oid`, if anyone: the session pg_stat_progress_create_index
+    /// names (every phase, including its waits for other transactions), else one holding a lock
+    /// on it (a build locks the index it fills, and nothing else uses an index that is not valid;
+    /// this is what a role that may not read others' progress still sees).
+    func builder(of oid: String) throws(PostgresError) -> Builder? {
+        let row = try connection.query(
+            """
+            SELECT b.pid, b.phase,
+                   EXISTS (SELECT 1 FROM pg_locks a WHERE a.locktype = 'advisory' AND a.granted AND a.pid = b.pid
+                           AND ((a.classid::bigint << 32) | a.objid::bigint) = \(AdvisoryLock.prismaKey))
+            FROM (SELECT p.pid, p.phase, 0 AS rank FROM pg_stat_progress_create_index p WHERE p.index_relid = $1::oid
+                  UNION ALL
+                  SELECT l.pid, NULL, 1 FROM pg_locks l WHERE l.relation = $1::oid AND l.granted AND l.pid <> pg_backend_pid()) b
+            ORDER BY b.rank, b.pid
+            LIMIT 1
+            """, [oid]
+        ).rows.first
+        guard let row, let pid = Int(row[0] ?? "") else { return nil }
+        return Builder(pid: pid, phase: row[1], isDeploy: row[2] == "t")
     }
 
     func table(schema: String?, name: String) throws(PostgresError) -> Table? {
@@ -171,9 +209,10 @@ struct IndexCatalog {
                     descending: option & 1 != 0, nullsFirst: option & 2 != 0))
         }
         let options = (try? JSONDecoder().decode([String].self, from: Data((row[10] ?? "[]").utf8))) ?? []
+        let valid = row[4] == "t"
         return ExistingIndex(
-            oid: oid, schema: row[1] ?? "", name: row[2] ?? "", table: row[3] ?? "", valid: row[4] == "t",
+            oid: oid, schema: row[1] ?? "", name: row[2] ?? "", table: row[3] ?? "", valid: valid,
             ready: row[5] == "t", method: row[6] ?? "", unique: row[7] == "t", definition: row[8] ?? "",
-            keys: keys, include: include, options: options, predicate: row[11])
+            keys: keys, include: include, options: options, predicate: row[11], builder: valid ? nil : try builder(of: oid))
     }
 }
