@@ -42,6 +42,24 @@ import Testing
     let good = "plan: 1\nsettings: { database_url: \"${{ env.SECRET_URL }}\" }\nsteps:\n  - migrate: {}\n"
     let bad = "plan: 1\nsteps:\n  - migrat: {}\n"
 
+    /// #21: `plan check --format json` is one versioned document with every diagnostic's place.
+    @Test func checkWritesOneJSONDocument() throws {
+        let checked = try run(
+            ["check", "ok.plan.yaml", "bad.plan.yaml", "--format", "json"],
+            files: ["ok.plan.yaml": "plan: 1\nsteps:\n  - sql: SELECT 1\n", "bad.plan.yaml": "plan: 1\nsteps:\n  - sqll: SELECT 1\n"])
+        #expect(checked.status == 2)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any], "\(checked.stdout)")
+        #expect(document["version"] as? Int == 1)
+        #expect(document["valid"] as? Bool == false)
+        #expect(document["files"] as? [String] == ["ok.plan.yaml", "bad.plan.yaml"])
+        let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?["file"] as? String == "bad.plan.yaml")
+        #expect(diagnostics.first?["line"] as? Int == 3)
+        #expect(diagnostics.first?["severity"] as? String == "error")
+        #expect((diagnostics.first?["message"] as? String)?.contains("sqll") == true)
+    }
+
     /// #21: a platform team lints its shared plans, whose required params only callers bind.
     @Test func reusablePlansWithRequiredParamsAreCheckedAsLibraries() throws {
         let library = """

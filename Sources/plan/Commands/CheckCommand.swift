@@ -1,5 +1,6 @@
 import ArgumentParser
 import PlanModel
+import Runner
 import Steps
 
 struct CheckCommand: ParsableCommand {
@@ -14,7 +15,7 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The plan files to check.")
     var files: [String]
 
-    @Option(help: "text (for people) or github (workflow annotations).")
+    @Option(help: "text (for people), github (workflow annotations) or json (one document on stdout, docs/EVENTS.md).")
     var format: DiagnosticFormat = .text
 
     @OptionGroup var binding: PlanBindingOptions
@@ -24,6 +25,7 @@ struct CheckCommand: ParsableCommand {
         let loader = binding.loader(try ProjectContext.discover(schema: project.schema, databaseURLGiven: true))
         let overrides = try binding.overrides()
         var failed = false
+        var all: [Diagnostic] = []
         for file in files {
             // A plan is checked as a library: required params nothing binds are typed, not errors.
             let result = loader.load(file: file, env: binding.environment, overrides: overrides, asLibrary: true)
@@ -31,17 +33,47 @@ struct CheckCommand: ParsableCommand {
             if let plan = result.plan {
                 for linter in Self.linters { diagnostics += linter.lint(plan) }
             }
-            let renderer = DiagnosticRenderer(
-                format: format.renderer, showsSource: format == .text && StandardError.isTerminal, sources: result.sources)
-            StandardError.write(renderer.render(diagnostics))
             failed = failed || diagnostics.hasErrors
+            guard let renderer = format.renderer else {
+                all += diagnostics
+                continue
+            }
+            let shown = DiagnosticRenderer(
+                format: renderer, showsSource: format == .text && StandardError.isTerminal, sources: result.sources)
+            StandardError.write(shown.render(diagnostics))
         }
+        if format == .json { print(Self.json(files: files, diagnostics: all, valid: !failed).rendered) }
         if failed { throw ExitCode(2) }
+    }
+
+    /// `plan check --format json`, version 1: every file checked, every diagnostic with its place.
+    static func json(files: [String], diagnostics: [Diagnostic], valid: Bool) -> JSONValue {
+        .object([
+            ("version", .int(1)), ("valid", .bool(valid)), ("files", .array(files.map(JSONValue.string))),
+            (
+                "diagnostics",
+                .array(
+                    diagnostics.map { diagnostic in
+                        .object([
+                            ("file", .string(diagnostic.location.file)), ("line", .int(diagnostic.location.line)),
+                            ("column", .int(diagnostic.location.column)), ("severity", .string(diagnostic.severity.rawValue)),
+                            ("message", .string(diagnostic.message)),
+                        ])
+                    })
+            ),
+        ])
     }
 }
 
 enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, github
+    case text, github, json
 
-    var renderer: DiagnosticRenderer.Format { self == .text ? .text : .github }
+    /// nil for json, which is one document for every file, written at the end.
+    var renderer: DiagnosticRenderer.Format? {
+        switch self {
+        case .text: .text
+        case .github: .github
+        case .json: nil
+        }
+    }
 }
