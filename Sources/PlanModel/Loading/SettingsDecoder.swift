@@ -47,7 +47,9 @@ extension FileContext {
             }
         }
         if let node = mapping["lock_retry"] {
-            guard let retry = MappingReader(node, "'lock_retry'", known: ["budget", "max_lock_timeout"], context: self) else { return false }
+            guard let retry = MappingReader(node, "'lock_retry'", known: ["budget", "max_lock_timeout"], context: self) else {
+                return false
+            }
             if let budget = retry["budget"] {
                 if let value = duration(budget, "'budget'") { safety.budget = value } else { valid = false }
             }

@@ -1,7 +1,10 @@
 /// Decoders of the small step actions: migrate, resolve, generate, sql, exec.
 extension FileContext {
     func migrateStep(_ node: YAMLNode) -> MigrateStep? {
-        let keys = ["migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "validate_first", "on_failed", "lock_timeout", "lock_retry"]
+        let keys = [
+            "migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "validate_first", "on_failed",
+            "lock_timeout", "lock_retry",
+        ]
         guard let mapping = MappingReader(node, "'migrate'", known: keys, context: self),
             let migrations = migrationsFolder(mapping)
         else { return nil }

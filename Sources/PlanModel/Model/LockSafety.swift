@@ -49,7 +49,8 @@ public struct LockSafety: Sendable, Equatable {
                 + (budget > .zero ? "; retried on deadlock or serialization failure for up to \(Units.format(budget))" : "")
         }
         let cap = max(first, maxLockTimeout)
-        let timeouts = cap > first ? "lock_timeout \(Units.format(first)), doubling up to \(Units.format(cap))" : "lock_timeout \(Units.format(first))"
+        let timeouts =
+            cap > first ? "lock_timeout \(Units.format(first)), doubling up to \(Units.format(cap))" : "lock_timeout \(Units.format(first))"
         return timeouts + (budget > .zero ? "; retried for up to \(Units.format(budget))" : "; not retried (lock_retry budget 0)")
     }
 }

@@ -216,7 +216,9 @@ public enum PlanSchema {
         let resolve = object(
             [("applied", migrationName), ("rolled_back", migrationName), ("migrations", ref("path"))],
             extra: [exactlyOne(["applied", "rolled_back"])])
-        let sql = anyOf(type("string"), object(
+        let sql = anyOf(
+            type("string"),
+            object(
                 [
                     ("sql", type("string")), ("file", ref("path")), ("lock_timeout", ref("lock_timeout")),
                     ("lock_retry", ref("lock_retry")),

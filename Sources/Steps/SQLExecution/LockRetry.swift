@@ -98,7 +98,8 @@ struct LockRetry {
                 .warning,
                 "\(what): \(postgres.message) (attempt \(number)); its transaction rolled back whole, nothing of it applied. "
                     + "Retrying in \(Units.fixed(Units.seconds(of: pause), fractionDigits: 1))s with \(next) "
-                    + "(lock_retry budget \(Units.format(safety.budget)), \(Units.fixed(Units.seconds(of: elapsed), fractionDigits: 1))s used)")
+                    + "(lock_retry budget \(Units.format(safety.budget)), \(Units.fixed(Units.seconds(of: elapsed), fractionDigits: 1))s used)"
+            )
             if !sleep(pause) { return (failure, GaveUp(attempts: number, elapsed: clock.now - start, blockers: blockers)) }
             number += 1
         }

@@ -54,7 +54,8 @@ struct ConnectionOptions: ParsableArguments {
     /// What was chosen, as the plain value the wiring takes.
     var choice: ConnectionChoice {
         ConnectionChoice(
-            databaseURL: databaseURL, lockWait: (lockWait ?? deprecatedLockTimeout).flatMap(Units.duration), format: format, summary: summary,
+            databaseURL: databaseURL, lockWait: (lockWait ?? deprecatedLockTimeout).flatMap(Units.duration), format: format,
+            summary: summary,
             createsMissingDatabase: !noCreateDatabase)
     }
 }
@@ -82,4 +83,3 @@ struct MigrationsOption: ParsableArguments {
         return context.defaultMigrations
     }
 }
-
