@@ -165,7 +165,7 @@ struct LockSafeDeployTests {
             ["run", "deploy.plan.yaml", "--database-url", database.url], directory: project.root, outputPrefix: project.root + "/run")
         // The step gives up and is retried at least once while the read is open, then it ends.
         let observer = try database.connect()
-        let retried = try Self.waitUntil {
+        let retried = Self.waitUntil {
             Self.output(project.root + "/run").stdout.contains("retrying in")
         }
         #expect(retried)
@@ -197,7 +197,7 @@ struct LockSafeDeployTests {
         let observer = try database.connect()
         let holdsA = try Self.waitUntil {
             try observer.execute(
-                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s USING (pid) WHERE l.relation = 'a'::regclass "
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s USING (pid) WHERE s.datname = current_database() AND l.relation = 'a'::regclass "
                     + "AND l.mode = 'AccessExclusiveLock' AND l.granted AND s.application_name LIKE 'plan/%'"
             ).scalar != "0"
         }
