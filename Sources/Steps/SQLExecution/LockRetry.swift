@@ -47,11 +47,12 @@ struct LockRetry {
         case .transaction: return true
         case .autocommit: return false
         case .authorBlock(let statements):
-            let control = statements.indices.filter {
-                if case .transactionControl = statements[$0].kind { return true }
+            // Where blocks open or close (savepoints and SET TRANSACTION stay inside one).
+            let boundaries = statements.indices.filter {
+                if case .transactionControl(let control) = statements[$0].kind { return !control.mayRunInTransactionBlock }
                 return false
             }
-            return control == [0, statements.count - 1] && statements[0].kind == .transactionControl(.begin)
+            return boundaries == [0, statements.count - 1] && statements[0].kind == .transactionControl(.begin)
                 && statements[statements.count - 1].kind == .transactionControl(.commit)
         }
     }
