@@ -38,7 +38,8 @@ enum RunWiring {
         // Prisma skips its advisory lock when this is set to anything but "" or "0".
         let lockDisabled = environment["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK"].map { !$0.isEmpty && $0 != "0" } ?? false
         let session = DatabaseSession(
-            target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockWait ?? settings?.lockWait ?? ConnectionOptions.defaultLockWait,
+            target: target, readOnly: dryRun || readOnly,
+            lockTimeout: options.lockWait ?? settings?.lockWait ?? ConnectionOptions.defaultLockWait,
             reporter: reporter, settings: sessionSettings, takesMigrationLock: !lockDisabled,
             createsMissingDatabase: options.createsMissingDatabase, offline: offline)
         // Connecting first: the signal handlers' dispatch sources set Dispatch's runtime up,
