@@ -57,8 +57,8 @@ public struct MigrateRunner: StepRunner {
                 : "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone"
             context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
             for note in prepared.notes { context.say(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)") }
-            for unit in prepared.describeUnits() {
-                context.say(.info, unit.title, sql: unit.sql)
+            for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
+                context.say(.info, description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql)
             }
         }
         return .wouldRun
@@ -104,7 +104,7 @@ public struct MigrateRunner: StepRunner {
             }
         }
 
-        let migrator = Migrator(connection: connection, context: context)
+        let migrator = Migrator(connection: connection, context: context, lockSafety: step.lockSafety)
         if !state.diagnosis.failed.isEmpty || !state.diagnosis.pending.isEmpty { durability.begin() }
         var resumed = 0
         if step.onFailed == .resume, let failedRow = state.diagnosis.failed.first, state.diagnosis.failed.count == 1,

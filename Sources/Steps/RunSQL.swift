@@ -35,7 +35,9 @@ public struct SQLStepRunner: StepRunner {
             .info, "would run \(prepared.statements.count) statement(s) from \(prepared.origin) in \(prepared.units.count) unit(s):")
         for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
             let first = unit.statements[0]
-            context.say(.info, description.title, sql: description.sql, location: "\(first.file):\(first.line):\(first.column)")
+            context.say(
+                .info, description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql,
+                location: "\(first.file):\(first.line):\(first.column)")
         }
         return .wouldRun
     }
@@ -50,7 +52,13 @@ public struct SQLStepRunner: StepRunner {
         let executor = UnitExecutor(connection: connection)
         let total = prepared.units.count
         for (index, unit) in prepared.units.enumerated() {
-            guard let failure = executor.run(unit) else { continue }
+            let retry = LockRetry(
+                safety: step.lockSafety, connection: connection, context: context,
+                what: total == 1 ? "the sql step" : "unit \(index + 1) of \(total) of the sql step")
+            let (unitFailure, gaveUp) = retry.run(retryable: LockRetry.isRetryable(unit), error: { $0.error }) { lockTimeout in
+                executor.run(unit, lockTimeout: lockTimeout)
+            }
+            guard let failure = unitFailure else { continue }
             let committed =
                 index == 0
                 ? "Nothing of it had committed."
@@ -61,8 +69,9 @@ public struct SQLStepRunner: StepRunner {
             case .authorBlock: undone = "unit \(index + 1) (the SQL's own transaction block) rolled back"
             case .autocommit: undone = "unit \(index + 1) ran alone in autocommit and failed"
             }
+            let blockers = gaveUp.map { " (could not take its locks \($0.summary))" } ?? ""
             throw StepFailure(
-                "the sql step failed in unit \(index + 1) of \(total): \(failure.error.description)\n\(committed) \(undone.prefix(1).uppercased() + undone.dropFirst()). "
+                "the sql step failed in unit \(index + 1) of \(total): \(failure.error.description)\(blockers)\n\(committed) \(undone.prefix(1).uppercased() + undone.dropFirst()). "
                     + "Fix the statement; before running the step again, make sure the SQL is safe to repeat for the units that committed (e.g. IF NOT EXISTS).",
                 location: failure.location, postgres: failure.error)
         }

@@ -21,7 +21,7 @@ struct ConcurrencyAndCrashTests {
 
         let processes = try (0..<8).map { runner in
             try PlanProcess.start(
-                ["migrate", "--database-url", database.url, "--lock-timeout", "60s"], directory: project.root,
+                ["migrate", "--database-url", database.url, "--lock-wait", "60s"], directory: project.root,
                 outputPrefix: project.root + "/runner\(runner)")
         }
         for process in processes { process.waitUntilExit() }
@@ -52,7 +52,7 @@ struct ConcurrencyAndCrashTests {
         let started = Date()
         let processes = try (0..<4).map { runner in
             try PlanProcess.start(
-                ["migrate", "--database-url", database.url, "--lock-timeout", "120s"], directory: project.root,
+                ["migrate", "--database-url", database.url, "--lock-wait", "120s"], directory: project.root,
                 outputPrefix: project.root + "/runner\(runner)")
         }
         for process in processes { process.waitUntilExit() }
@@ -75,6 +75,7 @@ struct ConcurrencyAndCrashTests {
         #expect(output.stdout.contains("waiting for the migration lock"), "\(output.all)")
         #expect(output.all.contains("pid \(holder.backendPID) (someone-else"))
         #expect(output.stderr.contains("could not take the migration lock"))
+        #expect(output.stderr.contains("--lock-timeout is deprecated"), "\(output.all)")
     }
 
     @Test func killDuringATransactionalMigrationLeavesNoTrace() throws {

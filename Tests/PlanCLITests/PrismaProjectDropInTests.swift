@@ -159,12 +159,12 @@ struct PrismaProjectDropInTests {
         try holder.execute("SELECT pg_advisory_lock(72707369)")
 
         let waits = try PlanProcess.run(
-            ["migrate", "--lock-timeout", "1s", "--database-url", database.url], environment: ["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK": "0"],
+            ["migrate", "--lock-wait", "1s", "--database-url", database.url], environment: ["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK": "0"],
             directory: project.root)
         #expect(waits.status == 3, "\(waits.all)")
 
         let skips = try PlanProcess.run(
-            ["migrate", "--lock-timeout", "1s", "--database-url", database.url], environment: ["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK": "1"],
+            ["migrate", "--lock-wait", "1s", "--database-url", database.url], environment: ["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK": "1"],
             directory: project.root)
         #expect(skips.status == 0, "\(skips.all)")
         #expect(skips.stdout.contains("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: the migration lock is not taken"), "\(skips.all)")

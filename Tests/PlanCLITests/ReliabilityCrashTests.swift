@@ -47,7 +47,7 @@ struct ReliabilityCrashTests {
 
         func run(_ database: TestDatabase, _ extra: [String] = []) throws -> PlanProcess.Output {
             try PlanProcess.run(
-                ["run", "trial.plan.yaml", "--database-url", database.url, "--lock-timeout", "30s"] + extra, directory: project.root)
+                ["run", "trial.plan.yaml", "--database-url", database.url, "--lock-wait", "30s"] + extra, directory: project.root)
         }
 
         /// Re-runs until exit 0, doing what the output says.
@@ -177,7 +177,7 @@ struct ReliabilityCrashTests {
         defer { trial.project.remove() }
         let processes = try (0..<16).map { runner in
             try PlanProcess.start(
-                ["run", "trial.plan.yaml", "--database-url", database.url, "--lock-timeout", "120s"], directory: trial.project.root,
+                ["run", "trial.plan.yaml", "--database-url", database.url, "--lock-wait", "120s"], directory: trial.project.root,
                 outputPrefix: trial.project.root + "/race\(runner)")
         }
         for process in processes { process.waitUntilExit() }

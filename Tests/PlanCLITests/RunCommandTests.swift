@@ -291,6 +291,7 @@ struct StepTimeoutTests {
             name: retry
             settings:
               lock_timeout: 300ms
+              lock_retry: { budget: 0 }   # one attempt per step try: the step's retry does the retrying
             steps:
               - name: add column
                 retry: { attempts: 10, backoff: 200ms }

@@ -16,6 +16,9 @@ func runSQL(
 
 @Suite("sql step")
 struct RunSQLTests {
+    /// How a transactional unit waits for its locks by default, as a dry-run says it.
+    static let lockSafe = "; lock_timeout 1s, doubling up to 2s; retried for up to 5m"
+
     static let mixed = """
         CREATE TABLE items (id int PRIMARY KEY, name text);
         INSERT INTO items VALUES (1, 'a');
@@ -168,10 +171,11 @@ struct RunSQLTests {
         let units = sink.messages.filter { $0.text.hasPrefix("unit ") }
         #expect(
             units.map(\.text) == [
-                "unit 1 of 4: one transaction (2 statement(s), from line 1)",
-                "unit 2 of 4: alone in autocommit, line 3: CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
-                "unit 3 of 4: the SQL's own transaction block, run as written (from line 4)",
-                "unit 4 of 4: one transaction (1 statement(s), from line 8)",
+                "unit 1 of 4: one transaction (2 statement(s), from line 1)\(Self.lockSafe)",
+                "unit 2 of 4: alone in autocommit, line 3: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"
+                    + "; no lock_timeout (a statement run alone is not given one)",
+                "unit 3 of 4: the SQL's own transaction block, run as written (from line 4)\(Self.lockSafe)",
+                "unit 4 of 4: one transaction (1 statement(s), from line 8)\(Self.lockSafe)",
             ])
         #expect(units[1].sql == "CREATE INDEX CONCURRENTLY items_name ON items (name);")
         #expect(units[1].location == "\(file):3:1")

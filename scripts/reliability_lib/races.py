@@ -10,7 +10,7 @@ def race(cluster, runner, names, runners=16, lock_timeout="120s"):
     url = cluster.db_url(database)
     procs = []
     for _ in range(runners):
-        procs.append(runner.start(url, extra=["--lock-timeout", lock_timeout]))
+        procs.append(runner.start(url, extra=["--lock-wait", lock_timeout]))
     problems = []
     statuses = []
     for proc in procs:

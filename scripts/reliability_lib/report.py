@@ -84,7 +84,7 @@ def write(results, path):
               "- no INVALID index is left (`pg_index.indisvalid`);",
               "- `pg_dump --schema-only` equals that of an uninterrupted run (comments and PG 18's random "
               "`\\restrict` keys removed).", "",
-              "Races: 16 `plan run` processes of the same plan on one fresh database, `--lock-timeout 120s`; "
+              "Races: 16 `plan run` processes of the same plan on one fresh database, `--lock-wait 120s`; "
               "each must exit 0 or 3 (lock timeout), none may report a deadlock, and the history must hold each "
               "of the 30 migrations once, finished.", "",
               "Fuzzing: `plan-fuzz` (Fuzz/PlanFuzz) mutates the fixture plans, example plans and SQL corpus "

@@ -33,7 +33,7 @@ class Runner:
 
     def start(self, url, extra=()):
         log = tempfile.TemporaryFile()
-        proc = subprocess.Popen([self.binary, "run", self.plan, "--database-url", url, "--lock-timeout", "60s", *extra],
+        proc = subprocess.Popen([self.binary, "run", self.plan, "--database-url", url, "--lock-wait", "60s", *extra],
                                 cwd=self.project, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=self.env())
         proc.log = log
@@ -45,7 +45,7 @@ class Runner:
         return proc.log.read().decode("utf-8", "replace")
 
     def run(self, url, extra=(), timeout=300):
-        out = subprocess.run([self.binary, "run", self.plan, "--database-url", url, "--lock-timeout", "60s", *extra],
+        out = subprocess.run([self.binary, "run", self.plan, "--database-url", url, "--lock-wait", "60s", *extra],
                              cwd=self.project, capture_output=True, text=True, env=self.env(), timeout=timeout)
         return out.returncode, out.stdout + out.stderr
 

@@ -1,7 +1,10 @@
 /// Decoders of the small step actions: migrate, resolve, generate, sql, exec.
 extension FileContext {
     func migrateStep(_ node: YAMLNode) -> MigrateStep? {
-        let keys = ["migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "validate_first", "on_failed"]
+        let keys = [
+            "migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "validate_first", "on_failed",
+            "lock_timeout", "lock_retry",
+        ]
         guard let mapping = MappingReader(node, "'migrate'", known: keys, context: self),
             let migrations = migrationsFolder(mapping)
         else { return nil }
@@ -23,6 +26,8 @@ extension FileContext {
             if mapping["on_drift"] == nil { step.onDrift = allow ? .warn : .fail }
         }
         read("on_failed", { choice($0, $1, as: MigrateStep.OnFailed.self) }) { step.onFailed = $0 }
+        step.lockSafety = session.settings.lockSafety
+        if !applyLockSafety(mapping, to: &step.lockSafety) { valid = false }
         return valid ? step : nil
     }
 
@@ -73,18 +78,24 @@ extension FileContext {
     func sqlStep(_ node: YAMLNode) -> SQLStep? {
         // `sql: "SELECT 1"` is shorthand for `sql: { sql: "SELECT 1" }`.
         if node.scalar != nil && !node.isNull {
-            return sql(node, "'sql'").map { SQLStep(source: .inline($0, location: contentLocation(of: node))) }
+            return sql(node, "'sql'").map {
+                SQLStep(source: .inline($0, location: contentLocation(of: node)), lockSafety: session.settings.lockSafety)
+            }
         }
         let sources = ["sql", "file"]
-        guard let mapping = MappingReader(node, "'sql'", known: sources, context: self) else { return nil }
+        guard let mapping = MappingReader(node, "'sql'", known: sources + ["lock_timeout", "lock_retry"], context: self) else {
+            return nil
+        }
+        var lockSafety = session.settings.lockSafety
+        guard applyLockSafety(mapping, to: &lockSafety) else { return nil }
         let given = sources.filter { mapping[$0] != nil }
         guard given.count == 1, let value = mapping[given[0]] else {
             report(
                 .exclusiveKeys(sources, in: "'sql'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
             return nil
         }
-        if given[0] == "file" { return path(value, "'file'").map { SQLStep(source: .file($0)) } }
-        return sql(value, "'sql'").map { SQLStep(source: .inline($0, location: contentLocation(of: value))) }
+        if given[0] == "file" { return path(value, "'file'").map { SQLStep(source: .file($0), lockSafety: lockSafety) } }
+        return sql(value, "'sql'").map { SQLStep(source: .inline($0, location: contentLocation(of: value)), lockSafety: lockSafety) }
     }
 
     func execStep(_ node: YAMLNode) -> ExecStep? {

@@ -64,19 +64,29 @@ public struct Settings: Sendable, Equatable {
     /// How `migrations` was chosen, for messages about it ("settings.migrations at f:3:3",
     /// "the Prisma schema at prisma/schema.prisma").
     public var migrationsChosenBy: String
-    public var lockTimeout: Duration?
+    /// `lock_timeout` and `lock_retry`: how migrations and `sql` steps wait for their locks
+    /// (steps may override them).
+    public var lockSafety: LockSafety
+    /// `lock_wait`: how long to wait for the migration lock (the advisory lock another deploy
+    /// holds); the command line's `--lock-wait` wins.
+    public var lockWait: Duration?
     public var statementTimeout: Duration?
 
     public init(
         databaseURL: Secret? = nil, migrations: String = "prisma/migrations",
-        migrationsChosenBy: String = "the default folder", lockTimeout: Duration? = nil, statementTimeout: Duration? = nil
+        migrationsChosenBy: String = "the default folder", lockSafety: LockSafety = .default, lockWait: Duration? = nil,
+        statementTimeout: Duration? = nil
     ) {
         self.databaseURL = databaseURL
         self.migrations = migrations
         self.migrationsChosenBy = migrationsChosenBy
-        self.lockTimeout = lockTimeout
+        self.lockSafety = lockSafety
+        self.lockWait = lockWait
         self.statementTimeout = statementTimeout
     }
+
+    /// The first attempt's lock_timeout (nil: none).
+    public var lockTimeout: Duration? { lockSafety.lockTimeout }
 }
 
 /// A string that must never be printed as it is (a password, a value read from `env`).

@@ -62,9 +62,23 @@ public struct PlanRenderer: Sendable {
         var entries: [RenderNode.Entry] = []
         if settings.databaseURL != nil { entries.append(.init("database_url", .string("***"))) }
         entries.append(.init("migrations", .string(plan.redacting(settings.migrations))))
-        if let timeout = settings.lockTimeout { entries.append(.init("lock_timeout", .string(Units.format(timeout)))) }
+        if settings.lockSafety != .default { entries += Self.lockSafety(settings.lockSafety) }
+        if let wait = settings.lockWait { entries.append(.init("lock_wait", .string(Units.format(wait)))) }
         if let timeout = settings.statementTimeout { entries.append(.init("statement_timeout", .string(Units.format(timeout)))) }
         return .map(entries)
+    }
+
+    /// `lock_timeout` and `lock_retry` as a plan file writes them.
+    static func lockSafety(_ safety: LockSafety) -> [RenderNode.Entry] {
+        [
+            .init("lock_timeout", .string(safety.lockTimeout.map(Units.format) ?? "none")),
+            .init(
+                "lock_retry",
+                .map([
+                    .init("budget", .string(Units.format(safety.budget))),
+                    .init("max_lock_timeout", .string(Units.format(safety.maxLockTimeout))),
+                ])),
+        ]
     }
 
     private func step(_ step: Step, _ plan: Plan) -> RenderNode {
@@ -102,6 +116,7 @@ public struct PlanRenderer: Sendable {
             add("allow_empty", .bool(step.allowEmpty))
             add("validate_first", .bool(step.validateFirst))
             add("on_failed", .string(step.onFailed.rawValue))
+            if step.lockSafety != plan.settings.lockSafety { for entry in Self.lockSafety(step.lockSafety) { add(entry.key, entry.value) } }
         case .generate(let step):
             add("name", text(step.name))
             add("migrations", text(step.migrations))
@@ -166,6 +181,7 @@ public struct PlanRenderer: Sendable {
                 add("sql_at", text(location.description))
             case .file(let file): add("file", text(file))
             }
+            if step.lockSafety != plan.settings.lockSafety { for entry in Self.lockSafety(step.lockSafety) { add(entry.key, entry.value) } }
         case .exec(let step):
             switch step.command {
             case .argv(let argv): add("run", .list(argv.map(text)))

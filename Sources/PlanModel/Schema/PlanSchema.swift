@@ -104,6 +104,19 @@ public enum PlanSchema {
                 anyOf(
                     .map([.init("type", .string("string")), .init("minLength", .int(1)), .init("maxLength", .int(63))]), ref("expression"))),
             .init("path", type("string")),
+            .init(
+                "lock_timeout",
+                described(
+                    "PostgreSQL's lock_timeout for the first attempt of each transactional unit of a migration or sql step (default 1s); "
+                        + "later attempts double it up to lock_retry.max_lock_timeout. none (or 0): wait as long as it takes, as Prisma does. "
+                        + "Not the wait for the migration lock: that is lock_wait.",
+                    anyOf(.map([.init("const", .string("none"))]), ref("duration")))),
+            .init(
+                "lock_retry",
+                described(
+                    "How a unit that hit a lock timeout, deadlock or serialization failure is retried whole: for up to budget "
+                        + "(default 5m; 0 tries once), each attempt's lock_timeout doubling up to max_lock_timeout (default 2s).",
+                    object([("budget", ref("duration")), ("max_lock_timeout", ref("duration"))]))),
             .init("migrationName", migrationName),
             .init(
                 "param",
@@ -132,7 +145,14 @@ public enum PlanSchema {
                 object([
                     ("database_url", ref("text")),
                     ("migrations", ref("path")),
-                    ("lock_timeout", ref("duration")),
+                    ("lock_timeout", ref("lock_timeout")),
+                    ("lock_retry", ref("lock_retry")),
+                    (
+                        "lock_wait",
+                        described(
+                            "How long to wait for the migration lock (the advisory lock another deploy holds), default 30s; --lock-wait wins.",
+                            ref("duration"))
+                    ),
                     ("statement_timeout", ref("duration")),
                 ])),
             .init(
@@ -155,6 +175,7 @@ public enum PlanSchema {
                 ("baseline", migrationName), ("on_drift", choice(MigrateStep.OnDrift.allCases.map(\.rawValue))),
                 ("allow_empty", ref("bool")), ("validate_first", ref("bool")), ("allow_drift", ref("bool")),
                 ("on_failed", choice(MigrateStep.OnFailed.allCases.map(\.rawValue))),
+                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
             ]))
         let generate = object(
             [
@@ -195,7 +216,13 @@ public enum PlanSchema {
         let resolve = object(
             [("applied", migrationName), ("rolled_back", migrationName), ("migrations", ref("path"))],
             extra: [exactlyOne(["applied", "rolled_back"])])
-        let sql = anyOf(type("string"), object([("sql", type("string")), ("file", ref("path"))], extra: [exactlyOne(["sql", "file"])]))
+        let sql = anyOf(
+            type("string"),
+            object(
+                [
+                    ("sql", type("string")), ("file", ref("path")), ("lock_timeout", ref("lock_timeout")),
+                    ("lock_retry", ref("lock_retry")),
+                ], extra: [exactlyOne(["sql", "file"])]))
         let exec = object(
             [
                 ("run", anyOf(array(ref("text"), minItems: 1), ref("expression"))), ("command", type("string")),

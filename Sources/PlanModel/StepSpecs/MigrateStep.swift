@@ -36,6 +36,9 @@ public struct MigrateStep: Sendable, Equatable {
     /// stops them all (by default the ones before it apply, as with Prisma).
     public var validateFirst: Bool = false
     public var onFailed: OnFailed
+    /// How its transactional units wait for locks: the plan's `lock_timeout`/`lock_retry`, or
+    /// the step's own.
+    public var lockSafety: LockSafety = .default
 
     public init(
         migrations: String, migrationsChosenBy: String = "--migrations", to: String? = nil, transaction: TransactionMode = .perMigration,

@@ -6,5 +6,11 @@ public struct SQLStep: Sendable, Equatable {
         case file(String)
     }
     public var source: Source
-    public init(source: Source) { self.source = source }
+    /// How its transactional units wait for locks: the plan's `lock_timeout`/`lock_retry`, or
+    /// the step's own.
+    public var lockSafety: LockSafety
+    public init(source: Source, lockSafety: LockSafety = .default) {
+        self.source = source
+        self.lockSafety = lockSafety
+    }
 }

@@ -96,7 +96,7 @@ public final class DatabaseSession {
             case .timedOut(let after, let holder):
                 let who = holder.map { " It is held by \($0)." } ?? ""
                 throw StepFailure(
-                    "could not take the migration lock (advisory lock \(AdvisoryLock.prismaKey)) within \(after).\(who) Another deploy is running; wait for it, raise --lock-timeout, or end that session with pg_terminate_backend(pid) if it is stuck",
+                    "could not take the migration lock (advisory lock \(AdvisoryLock.prismaKey)) within \(after).\(who) Another deploy is running; wait for it, raise --lock-wait (or the plan's lock_wait), or end that session with pg_terminate_backend(pid) if it is stuck",
                     exitCode: ExitStatus.unavailable)
             case .database(let error):
                 throw StepFailure(error, doing: "could not take the migration lock")

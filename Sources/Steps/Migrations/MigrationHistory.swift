@@ -155,6 +155,12 @@ public enum MigrationHistory {
         "UPDATE _prisma_migrations SET applied_steps_count = \(steps) WHERE id = \(PostgresConnection.quoteLiteral(id))"
     }
 
+    /// Takes back a started row when nothing of its migration committed (a unit that could not
+    /// take its locks): the history is as if the attempt never began.
+    static func deleteSQL(id: String) -> String {
+        "DELETE FROM _prisma_migrations WHERE id = \(PostgresConnection.quoteLiteral(id)) AND finished_at IS NULL AND applied_steps_count = 0"
+    }
+
     static func finishSQL(id: String, steps: Int) -> String {
         "UPDATE _prisma_migrations SET applied_steps_count = \(steps), finished_at = clock_timestamp() WHERE id = \(PostgresConnection.quoteLiteral(id))"
     }

@@ -8,6 +8,8 @@ import SQL
 struct Migrator {
     let connection: PostgresConnection
     let context: StepContext
+    /// How its transactional units wait for locks (the step's `lock_timeout`/`lock_retry`).
+    var lockSafety: LockSafety = .default
 
     /// Runs one migration from `firstUnit` (0 unless resuming), reusing `resumingRow` if given.
     func apply(_ prepared: PreparedMigration, resumingRow: HistoryRow? = nil) throws(StepFailure) {
@@ -23,12 +25,53 @@ struct Migrator {
 
     /// Several transactional migrations in one transaction (`transaction: all`), or one alone.
     func applyAtomically(_ batch: [PreparedMigration]) throws(StepFailure) {
+        let names = batch.map(\.migration.name)
+        let what = batch.count == 1 ? "migration \(names[0])" : "migrations \(names.joined(separator: ", ")) (one transaction)"
+        let retry = LockRetry(safety: lockSafety, connection: connection, context: context, what: what)
+        var placements: [(migration: Int, statement: Int, offset: Int)] = []
+        typealias AttemptFailure = (error: PostgresError, completed: Int)
+        let (failure, gaveUp) = retry.run(error: { (failure: AttemptFailure) in failure.error }) { lockTimeout -> AttemptFailure? in
+            let (script, placed) = Self.atomicScript(batch, lockTimeout: lockTimeout)
+            placements = placed.placements
+            let outcome = connection.runScript(script)
+            guard let error = outcome.error else { return nil }
+            if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
+            return (error: error, completed: outcome.completedStatements - placed.ours)
+        }
+        guard let (error, completed) = failure else { return }
+        if let gaveUp {
+            // The transaction rolled back whole and no row was written: nothing to resolve, the
+            // next deploy (or the step's `retry:`) simply tries again.
+            throw StepFailure(
+                "\(what) could not take its locks: \(error.message) \(gaveUp.summary).\n"
+                    + "Nothing of it was applied and nothing was recorded in _prisma_migrations, so the next deploy tries it again. "
+                    + "End or wait out the blocking session, or give it longer (the migrate step's or settings' `lock_retry: { budget: … }`); "
+                    + "lock_timeout: \(lockSafety.summary)",
+                postgres: error)
+        }
+
+        // The server parses the whole message before running any of it, so a syntax error has a
+        // position but no completed statements; otherwise the failing statement is the one after
+        // those that completed.
+        let failedIndex = Self.failingStatement(error, offsets: placements.map(\.offset), completed: completed)
+        let placement = failedIndex >= 0 && failedIndex < placements.count ? placements[failedIndex] : nil
+        try recordAtomicFailure(batch, error: error, placement: placement)
+    }
+
+    /// The message of an atomic batch: BEGIN, the lock timeout, each migration's statements and
+    /// history row, COMMIT; where each statement starts (in characters, to map the server's
+    /// error position back to a file line), and how many statements of ours precede the first.
+    static func atomicScript(_ batch: [PreparedMigration], lockTimeout: Duration?) -> (
+        String, (placements: [(migration: Int, statement: Int, offset: Int)], ours: Int)
+    ) {
         var script = "BEGIN;\n"
-        // Where each statement starts in the script (in characters), to map the server's error
-        // position and the failing statement back to a file line.
+        var ours = 1
+        if let lockTimeout {
+            script += "SET LOCAL lock_timeout = '\(Units.postgresMilliseconds(lockTimeout))';\n"
+            ours += 1
+        }
         var placements: [(migration: Int, statement: Int, offset: Int)] = []
         var characterCount = script.unicodeScalars.count
-        var statementCount = 1
         var ids: [String] = []
         for (migrationIndex, prepared) in batch.enumerated() {
             for (statementIndex, statement) in prepared.statements.enumerated() {
@@ -36,7 +79,6 @@ struct Migrator {
                 let piece = statement.text + "\n;\n"
                 script += piece
                 characterCount += piece.unicodeScalars.count
-                statementCount += 1
             }
             let id = MigrationHistory.newID()
             ids.append(id)
@@ -46,18 +88,15 @@ struct Migrator {
             placements.append((migrationIndex, -1, characterCount))
             script += insert
             characterCount += insert.unicodeScalars.count
-            statementCount += 1
         }
         script += "COMMIT;"
-        let outcome = connection.runScript(script)
-        guard let error = outcome.error else { return }
-        if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
+        return (script, (placements, ours))
+    }
 
-        // The server parses the whole message before running any of it, so a syntax error has a
-        // position but no completed statements; otherwise the failing statement is the one after
-        // those that completed (the first was BEGIN).
-        let failedIndex = Self.failingStatement(error, offsets: placements.map(\.offset), completed: outcome.completedStatements - 1)
-        let placement = failedIndex >= 0 && failedIndex < placements.count ? placements[failedIndex] : nil
+    /// Reports a failed atomic batch as Prisma does: the failing migration's failed row (P3018).
+    private func recordAtomicFailure(
+        _ batch: [PreparedMigration], error: PostgresError, placement: (migration: Int, statement: Int, offset: Int)?
+    ) throws(StepFailure) {
         let failedMigration = batch[placement?.migration ?? 0]
         var location = failedMigration.migration.scriptPath
         if let placement, placement.statement >= 0 {
@@ -129,7 +168,12 @@ struct Migrator {
                 try dropInvalidLeftover(of: statement, migration: name)
             }
             let executor = UnitExecutor(connection: connection)
-            guard let failure = executor.run(unit, insideTransaction: record) else {
+            let retry = LockRetry(
+                safety: lockSafety, connection: connection, context: context, what: "unit \(committed) of \(total) of migration \(name)")
+            let (unitFailure, gaveUp) = retry.run(retryable: LockRetry.isRetryable(unit), error: { $0.error }) { lockTimeout in
+                executor.run(unit, insideTransaction: record, lockTimeout: lockTimeout)
+            }
+            guard let failure = unitFailure else {
                 // A runner's transaction committed its history record with it; the other units
                 // committed on their own and are recorded now. A crash right here leaves the count
                 // one behind, which the next run reports as "may have committed".
@@ -141,11 +185,24 @@ struct Migrator {
             }
             let error = failure.error
             let location = failure.location
+            if let gaveUp, unitIndex == 0, resumingRow == nil {
+                // Nothing of the migration committed: take back the row that said it started,
+                // so there is nothing to resolve and the next deploy simply tries again.
+                let removed = connection.isConnected && (try? connection.execute(MigrationHistory.deleteSQL(id: id))) != nil
+                if removed {
+                    throw StepFailure(
+                        "migration \(name) could not take its locks in unit 1 of \(total): \(error.message) \(gaveUp.summary).\n"
+                            + "Nothing of it was applied and nothing was recorded in _prisma_migrations, so the next deploy tries it again. "
+                            + "End or wait out the blocking session, or give it longer (`lock_retry: { budget: … }`); lock_timeout: \(lockSafety.summary)",
+                        location: location, postgres: error)
+                }
+            }
+            let blockers = gaveUp.map { " (could not take its locks \($0.summary))" } ?? ""
             let logs = Self.prismaLogs(name: name, error: error)
             if connection.isConnected { try? MigrationHistory.recordFailure(id: id, logs: logs, on: connection) }
             let done = unitIndex == 0 ? "No unit of it had committed" : "Units 1–\(unitIndex) of \(total) committed and stay applied"
             throw StepFailure(
-                "migration \(name) failed in unit \(committed) of \(total): \(error.description)\n\(done); unit \(committed) did not. "
+                "migration \(name) failed in unit \(committed) of \(total): \(error.description)\(blockers)\n\(done); unit \(committed) did not. "
                     + "The history records the migration as failed with \(unitIndex) step(s) applied. Fix the cause, then run again with `on_failed: resume` on the migrate step "
                     + "to continue from unit \(committed), or undo units 1–\(unitIndex) by hand and run `plan resolve --rolled-back \(name)`.",
                 location: location, postgres: error)

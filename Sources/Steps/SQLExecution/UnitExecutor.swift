@@ -1,3 +1,4 @@
+import PlanModel
 import Runner
 import SQL
 
@@ -21,7 +22,9 @@ struct UnitExecutor {
     /// Runs `unit`. `insideTransaction` is SQL sent inside the runner's own transaction just before
     /// its COMMIT (migrate records its history row there, so the two commit together); it is
     /// ignored for the other unit kinds, whose callers record progress after they commit.
-    func run(_ unit: SQLUnit, insideTransaction extra: String? = nil) -> Failure? {
+    /// `lockTimeout` is set for a runner's transaction (`SET LOCAL`, right after its BEGIN) and
+    /// around an author's block (set before it, reset after it); never for a statement alone.
+    func run(_ unit: SQLUnit, insideTransaction extra: String? = nil, lockTimeout: Duration? = nil) -> Failure? {
         var script = ""
         // Where each statement starts in the script, in characters: the server reports error
         // positions in characters of the whole message.
@@ -31,9 +34,17 @@ struct UnitExecutor {
             script += text
             characters += text.unicodeScalars.count
         }
+        // Statements of ours that complete before the unit's first.
+        var ours = 0
+        let setting = lockTimeout.map { "'" + Units.postgresMilliseconds($0) + "'" }
         switch unit {
         case .transaction(let statements):
             append("BEGIN;\n")
+            ours = 1
+            if let setting {
+                append("SET LOCAL lock_timeout = \(setting);\n")
+                ours += 1
+            }
             for statement in statements {
                 offsets.append(characters)
                 append(statement.text + "\n;\n")
@@ -41,10 +52,15 @@ struct UnitExecutor {
             if let extra { append(extra + ";\n") }
             append("COMMIT;")
         case .authorBlock(let statements):
+            if let setting {
+                append("SET lock_timeout = \(setting);\n")
+                ours = 1
+            }
             for statement in statements {
                 offsets.append(characters)
                 append(statement.text + "\n;\n")
             }
+            if setting != nil { append("RESET lock_timeout;") }
         case .autocommit(let statement):
             offsets.append(0)
             append(statement.text)
@@ -52,13 +68,13 @@ struct UnitExecutor {
         let outcome = connection.runScript(script)
         guard let error = outcome.error else { return nil }
         if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
+        if setting != nil, case .authorBlock = unit, connection.isConnected { _ = try? connection.execute("RESET lock_timeout") }
 
         let statements = unit.statements
-        // Our BEGIN counts as a completed statement of a runner's transaction; nothing precedes
-        // the first statement of the other kinds. A syntax error stops the whole message before
+        // Our BEGIN and SET count as completed statements; nothing precedes the first statement
+        // of a statement alone. A syntax error stops the whole message before
         // anything runs, so its position, when given, is what names the statement.
-        var completed = outcome.completedStatements
-        if case .transaction = unit { completed -= 1 }
+        let completed = outcome.completedStatements - ours
         let failed = min(max(Migrator.failingStatement(error, offsets: offsets, completed: completed), 0), statements.count - 1)
         let location = ErrorLocation.locate(error, in: statements[failed], scriptOffset: offsets[failed])
         return Failure(error: error, statement: statements[failed], location: location)

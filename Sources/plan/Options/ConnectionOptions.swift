@@ -8,7 +8,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Options every command that talks to a database takes (SPEC §4).
 struct ConnectionOptions: ParsableArguments {
-    static let defaultLockTimeout = "30s"
+    static let defaultLockWait = Duration.seconds(30)
     static let defaultFormat = OutputFormat.text
 
     @Option(
@@ -16,8 +16,14 @@ struct ConnectionOptions: ParsableArguments {
         help: "PostgreSQL URL (default: the plan's database_url, then DATABASE_URL, then libpq's PG* variables).")
     var databaseURL: String?
 
-    @Option(name: .customLong("lock-timeout"), help: "How long to wait for the migration lock, e.g. 30s, 2m.")
-    var lockTimeout: String = Self.defaultLockTimeout
+    @Option(
+        name: .customLong("lock-wait"),
+        help: "How long to wait for the migration lock another deploy holds, e.g. 30s, 2m (default: the plan's lock_wait, else 30s).")
+    var lockWait: String?
+
+    /// The old name of `--lock-wait`, which collided with PostgreSQL's `lock_timeout`.
+    @Option(name: .customLong("lock-timeout"), help: .hidden)
+    var deprecatedLockTimeout: String?
 
     @Flag(
         name: .customLong("no-create-database"),
@@ -31,15 +37,25 @@ struct ConnectionOptions: ParsableArguments {
     var summary: String?
 
     func validate() throws {
-        guard Units.duration(lockTimeout) != nil else {
-            throw ValidationError("--lock-timeout '\(lockTimeout)' is not a duration; write e.g. 30s, 2m or 500ms")
+        if let lockWait, Units.duration(lockWait) == nil {
+            throw ValidationError("--lock-wait '\(lockWait)' is not a duration; write e.g. 30s, 2m or 500ms")
+        }
+        if let old = deprecatedLockTimeout {
+            guard Units.duration(old) != nil else {
+                throw ValidationError("--lock-timeout '\(old)' is not a duration; write e.g. --lock-wait 30s")
+            }
+            if lockWait != nil { throw ValidationError("--lock-timeout is the old name of --lock-wait; give only --lock-wait") }
+            StandardError.write(
+                "warning: --lock-timeout is deprecated: it is the wait for the migration lock, now --lock-wait "
+                    + "(PostgreSQL's lock_timeout for migrations is the plan's `lock_timeout` setting)\n")
         }
     }
 
     /// What was chosen, as the plain value the wiring takes.
     var choice: ConnectionChoice {
         ConnectionChoice(
-            databaseURL: databaseURL, lockTimeout: Units.duration(lockTimeout) ?? .seconds(30), format: format, summary: summary,
+            databaseURL: databaseURL, lockWait: (lockWait ?? deprecatedLockTimeout).flatMap(Units.duration), format: format,
+            summary: summary,
             createsMissingDatabase: !noCreateDatabase)
     }
 }
@@ -47,7 +63,8 @@ struct ConnectionOptions: ParsableArguments {
 /// How a command connects and reports, once read from the command line.
 struct ConnectionChoice: Equatable {
     var databaseURL: String?
-    var lockTimeout: Duration
+    /// `--lock-wait`, nil when not given (then the plan's `lock_wait`, else 30 s).
+    var lockWait: Duration?
     var format: OutputFormat
     var summary: String?
     var createsMissingDatabase = true

@@ -29,16 +29,19 @@ enum RunWiring {
         if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
         var sessionSettings: [(String, String)] = []
-        if let lockTimeout = settings?.lockTimeout { sessionSettings.append(("lock_timeout", Units.postgresMilliseconds(lockTimeout))) }
+        // lock_timeout is not a session setting: each transactional unit of a migrate or sql step
+        // sets its own (SET LOCAL), so statements that run alone (CREATE INDEX CONCURRENTLY) and
+        // plan's own bookkeeping are not cancelled by it.
         if let statementTimeout = settings?.statementTimeout {
             sessionSettings.append(("statement_timeout", Units.postgresMilliseconds(statementTimeout)))
         }
         // Prisma skips its advisory lock when this is set to anything but "" or "0".
         let lockDisabled = environment["PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK"].map { !$0.isEmpty && $0 != "0" } ?? false
         let session = DatabaseSession(
-            target: target, readOnly: dryRun || readOnly, lockTimeout: options.lockTimeout, reporter: reporter,
-            settings: sessionSettings, takesMigrationLock: !lockDisabled, createsMissingDatabase: options.createsMissingDatabase,
-            offline: offline)
+            target: target, readOnly: dryRun || readOnly,
+            lockTimeout: options.lockWait ?? settings?.lockWait ?? ConnectionOptions.defaultLockWait,
+            reporter: reporter, settings: sessionSettings, takesMigrationLock: !lockDisabled,
+            createsMissingDatabase: options.createsMissingDatabase, offline: offline)
         // Connecting first: the signal handlers' dispatch sources set Dispatch's runtime up,
         // ~0.9 ms the connection need not wait for.
         PlanExecutor.startConnectingIfTheFirstStepConnects(steps, session: session)
