@@ -48,7 +48,8 @@ import Testing
             ["check", "ok.plan.yaml", "bad.plan.yaml", "--format", "json"],
             files: ["ok.plan.yaml": "plan: 1\nsteps:\n  - sql: SELECT 1\n", "bad.plan.yaml": "plan: 1\nsteps:\n  - sqll: SELECT 1\n"])
         #expect(checked.status == 2)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any], "\(checked.stdout)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any], "\(checked.stdout)")
         #expect(document["version"] as? Int == 1)
         #expect(document["valid"] as? Bool == false)
         #expect(document["files"] as? [String] == ["ok.plan.yaml", "bad.plan.yaml"])

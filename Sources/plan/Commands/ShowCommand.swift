@@ -26,9 +26,8 @@ struct ShowCommand: ParsableCommand {
         let renderer = DiagnosticRenderer(showsSource: StandardError.isTerminal, sources: result.sources)
         StandardError.write(renderer.render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(2) }
-        let target = try context.connectionTarget(commandLine: databaseURL, plan: plan.settings.databaseURL?.revealed)
-        let redactor = Redactor(secrets: target.secrets + plan.secretValues)
-        StandardError.write("target: " + redactor.redact(RunTarget(endpoint: target.endpoint, source: target.source).summary) + "\n")
+        let target = context.targetDescription(commandLine: databaseURL, plan: plan.settings.databaseURL?.revealed)
+        StandardError.write("target: " + Redactor(secrets: plan.secretValues).redact(target) + "\n")
         print(PlanRenderer().render(plan, as: format == .yaml ? .yaml : .json), terminator: "")
     }
 }

@@ -60,30 +60,51 @@ struct ProjectContext {
     /// else libpq's own defaults. A variable the project names but the environment lacks stops
     /// the run (exit 3) rather than connecting to whatever else is configured.
     func connectionTarget(commandLine: String?, plan: String?) throws -> ConnectionTarget {
-        let (url, source) = try chooseURL(commandLine: commandLine, plan: plan)
-        var target = ConnectionTarget(url: url)
-        target.source = source
-        return target
+        switch chooseURL(commandLine: commandLine, plan: plan) {
+        case .chosen(let url, let source):
+            var target = ConnectionTarget(url: url)
+            target.source = source
+            return target
+        case .unset(let problem):
+            StandardError.write("error: \(problem); set it, or pass --database-url. Nothing was connected to.\n")
+            throw ExitCode(ExitStatus.unavailable)
+        }
     }
 
-    private func chooseURL(commandLine: String?, plan: String?) throws -> (String?, String) {
-        if let commandLine, !commandLine.isEmpty { return (commandLine, "--database-url") }
-        if let plan, !plan.isEmpty { return (plan, "the plan's database_url") }
+    /// What `plan show` says of the target: it connects to nothing, so an unset variable is said,
+    /// not fatal.
+    func targetDescription(commandLine: String?, plan: String?) -> String {
+        switch chooseURL(commandLine: commandLine, plan: plan) {
+        case .chosen(let url, let source):
+            var target = ConnectionTarget(url: url)
+            target.source = source
+            return RunTarget(endpoint: target.endpoint, source: source).summary
+        case .unset(let problem): return "none yet: \(problem)"
+        }
+    }
+
+    private enum URLChoice {
+        case chosen(String?, source: String)
+        /// The project names a variable the environment lacks.
+        case unset(String)
+    }
+
+    private func chooseURL(commandLine: String?, plan: String?) -> URLChoice {
+        if let commandLine, !commandLine.isEmpty { return .chosen(commandLine, source: "--database-url") }
+        if let plan, !plan.isEmpty { return .chosen(plan, source: "the plan's database_url") }
         if let value = project?.datasource.migrationURL {
             let place = "`\(value.key)` at \(Self.shown(value.location))"
             switch value.source {
-            case .literal(let url): return (url, place)
+            case .literal(let url): return .chosen(url, source: place)
             case .environment(let variable):
-                if let url = environment[variable], !url.isEmpty { return (url, "\(variable), named by \(place)") }
-                StandardError.write(
-                    "error: the Prisma project's \(place) reads the environment variable \(variable), which is not set"
-                        + (environment[variable] == nil ? "" : " (it is empty)")
-                        + "; set it, or pass --database-url. Nothing was connected to.\n")
-                throw ExitCode(ExitStatus.unavailable)
+                if let url = environment[variable], !url.isEmpty { return .chosen(url, source: "\(variable), named by \(place)") }
+                return .unset(
+                    "the Prisma project's \(place) reads the environment variable \(variable), which is not set"
+                        + (environment[variable] == nil ? "" : " (it is empty)"))
             }
         }
-        if let url = environment["DATABASE_URL"], !url.isEmpty { return (url, "DATABASE_URL") }
-        return (nil, "libpq's defaults (PG* variables, .pgpass): nothing names a URL")
+        if let url = environment["DATABASE_URL"], !url.isEmpty { return .chosen(url, source: "DATABASE_URL") }
+        return .chosen(nil, source: "libpq's defaults (PG* variables, .pgpass): nothing names a URL")
     }
 
     /// A path as the user would type it: relative to the working directory when inside it.
