@@ -26,8 +26,9 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
 
-        // Plan files -> typed, validated Plan. Pure: no database, no processes.
-        .target(name: "PlanModel", dependencies: ["CLibYAML"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        // Plan files -> typed, validated Plan. Pure: no database, no processes. SQL's quoting renders
+        // interpolated values (one quoting function for the tool); SQL never depends on PlanModel.
+        .target(name: "PlanModel", dependencies: ["CLibYAML", "SQL"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // Prisma projects -> schema, migrations folder, datasource URLs. Pure: reads files only.
         .target(name: "PrismaProject", exclude: ["README.md"], swiftSettings: swiftSettings),
         // PostgreSQL's lexical rules: statement splitting and transaction classification. Pure.

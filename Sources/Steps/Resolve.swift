@@ -1,5 +1,6 @@
 public import PlanModel
 public import Runner
+import SQL
 
 /// `resolve`: Prisma's `migrate resolve`. As a plan step it is idempotent: when the history
 /// already says what the step asks, it is skipped, so a plan can be re-run.
@@ -117,14 +118,14 @@ public struct ResolveRunner: StepRunner {
             throw StepFailure(MigrationError.unknownMigration(name: migration.name, folder: migration.directory).description)
         }
         let id = MigrationHistory.newID()
-        let name = PostgresConnection.quoteLiteral(migration.name)
+        let name = SQLQuoting.literal(migration.name)
         let outcome = connection.runScript(
             """
             BEGIN;
             UPDATE _prisma_migrations SET rolled_back_at = clock_timestamp()
               WHERE migration_name = \(name) AND finished_at IS NULL AND rolled_back_at IS NULL;
             INSERT INTO _prisma_migrations (id, checksum, logs, started_at, finished_at, migration_name, applied_steps_count)
-              SELECT \(PostgresConnection.quoteLiteral(id)), \(PostgresConnection.quoteLiteral(MigrationChecksum.of(script))), '', t, t, \(name), 0
+              SELECT \(SQLQuoting.literal(id)), \(SQLQuoting.literal(MigrationChecksum.of(script))), '', t, t, \(name), 0
               FROM (SELECT clock_timestamp() AS t) AS now;
             COMMIT;
             """)

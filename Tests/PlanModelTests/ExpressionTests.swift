@@ -107,7 +107,9 @@ import Testing
     @Test(arguments: [
         (Value.identifier("x\"y"), "\"x\"\"y\""),
         (.string("it's"), "'it''s'"),
-        (.string("back\\slash"), "'back\\slash'"),
+        // A backslash takes the E'' form: the same meaning when standard_conforming_strings is off.
+        (.string("back\\slash"), "E'back\\\\slash'"),
+        (.string("\\')); DROP TABLE canary; --"), "E'\\\\'')); DROP TABLE canary; --'"),
         (.int(-5), "-5"),
         (.bool(false), "false"),
         (.size(ByteSize(bytes: 64 << 20)), "'64MB'"),

@@ -1,14 +1,12 @@
-/// How typed values enter SQL: always as a quoted identifier or a literal, never as raw text.
-/// Plans assume `standard_conforming_strings = on` (PostgreSQL's default since 9.1), so a
-/// backslash in a literal is just a backslash and `E''` is not needed.
-enum SQLLiteral {
-    static func identifier(_ name: String) -> String {
-        "\"" + name.replacing("\"", with: "\"\"") + "\""
-    }
+internal import SQL
 
-    static func string(_ text: String) -> String {
-        "'" + text.replacing("'", with: "''") + "'"
-    }
+/// How typed values enter SQL: always as a quoted identifier or a literal, never as raw text,
+/// quoted by the tool's one quoting function (`SQLQuoting`, backslash-safe: `E'…'` when a value
+/// holds a backslash, so a database with `standard_conforming_strings = off` reads it the same).
+enum SQLLiteral {
+    static func identifier(_ name: String) -> String { SQLQuoting.identifier(name) }
+
+    static func string(_ text: String) -> String { SQLQuoting.literal(text) }
 
     /// The SQL for a value, or nil for values that would need raw splicing (lists).
     static func render(_ value: Value) -> String? {

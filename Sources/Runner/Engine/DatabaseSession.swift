@@ -1,3 +1,5 @@
+import SQL
+
 /// The run's connection: opened on first use (a plan of `exec` and `generate` steps never
 /// connects), read-only for dry-runs, holding the advisory lock for writing runs, and released
 /// explicitly at the end.
@@ -154,7 +156,7 @@ public final class DatabaseSession {
             if opened.serverVersionNumber >= 140000 { statements.append("SET client_connection_check_interval = '1s'") }
             for setting in settings {
                 statements.append(
-                    "SELECT set_config(\(PostgresConnection.quoteLiteral(setting.name)), \(PostgresConnection.quoteLiteral(setting.value)), false)"
+                    "SELECT set_config(\(SQLQuoting.literal(setting.name)), \(SQLQuoting.literal(setting.value)), false)"
                 )
             }
             if tryingLock {

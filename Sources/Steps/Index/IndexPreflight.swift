@@ -1,5 +1,6 @@
 import PlanModel
 import Runner
+import SQL
 
 /// Everything checked before any lock is taken: the table and its columns, pgvector's type,
 /// dimension and opclass rules, the IVFFlat memory prediction, the HNSW fit, and an existing
@@ -180,7 +181,7 @@ struct IndexPreflight {
         // The k-means arrays are sized by the rows actually sampled; count them exactly, but
         // never past what pgvector would sample.
         model.rows = try catalog.rowsReadByBuild(
-            table: table, key: PostgresConnection.quoteIdentifier(column), predicate: step.predicate,
+            table: table, key: SQLQuoting.identifier(column), predicate: step.predicate,
             limit: model.sampleCapacity(lists: lists))
         let prediction = model.predict(lists: lists)
         ivfflat = IVFFlatVerdict(
@@ -208,7 +209,7 @@ struct IndexPreflight {
             rows = Int64(table.estimatedRows)
         } else {
             rows = try catalog.rowsReadByBuild(
-                table: table, key: PostgresConnection.quoteIdentifier(column), predicate: step.predicate, limit: 10_000_000)
+                table: table, key: SQLQuoting.identifier(column), predicate: step.predicate, limit: 10_000_000)
         }
         let estimate = HNSWMemoryEstimate(columnType: type, dimensions: dimensions, m: m, rows: rows)
         let budgetMB = budgetKilobytes / 1024

@@ -1,5 +1,6 @@
 public import PlanModel
 import Runner
+import SQL
 
 /// The statements the step runs, rendered from the typed step. Names become quoted identifiers
 /// and storage-parameter words quoted literals; only what the plan author wrote as SQL (key
@@ -21,10 +22,10 @@ public struct IndexSQL: Sendable, Equatable {
 
     public var create: String {
         var sql = "CREATE " + (step.unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
-        sql += PostgresConnection.quoteIdentifier(step.name) + " ON " + qualifiedTable
+        sql += SQLQuoting.identifier(step.name) + " ON " + qualifiedTable
         sql += " USING " + step.method.rawValue + " (" + step.keys.map(Self.render).joined(separator: ", ") + ")"
         if !step.include.isEmpty {
-            sql += " INCLUDE (" + step.include.map(PostgresConnection.quoteIdentifier).joined(separator: ", ") + ")"
+            sql += " INCLUDE (" + step.include.map(SQLQuoting.identifier).joined(separator: ", ") + ")"
         }
         if !step.storage.isEmpty {
             sql += " WITH (" + step.storage.map(Self.render).joined(separator: ", ") + ")"
@@ -38,30 +39,30 @@ public struct IndexSQL: Sendable, Equatable {
     public var drop: String { "DROP INDEX CONCURRENTLY IF EXISTS " + qualifiedIndex }
 
     static func qualified(_ schema: String?, _ name: String) -> String {
-        (schema.map { PostgresConnection.quoteIdentifier($0) + "." } ?? "") + PostgresConnection.quoteIdentifier(name)
+        (schema.map { SQLQuoting.identifier($0) + "." } ?? "") + SQLQuoting.identifier(name)
     }
 
     static func render(_ key: IndexStep.Key) -> String {
         var text: String
         switch key.target {
-        case .column(let name): text = PostgresConnection.quoteIdentifier(name)
+        case .column(let name): text = SQLQuoting.identifier(name)
         case .expression(let expression): text = "(" + expression + ")"
         }
-        if let opclass = key.opclass { text += " " + PostgresConnection.quoteIdentifier(opclass) }
+        if let opclass = key.opclass { text += " " + SQLQuoting.identifier(opclass) }
         if let order = key.order { text += order == .asc ? " ASC" : " DESC" }
         if let nulls = key.nulls { text += nulls == .first ? " NULLS FIRST" : " NULLS LAST" }
         return text
     }
 
     static func render(_ parameter: IndexStep.StorageParameter) -> String {
-        PostgresConnection.quoteIdentifier(parameter.name) + " = " + renderValue(parameter.value)
+        SQLQuoting.identifier(parameter.name) + " = " + renderValue(parameter.value)
     }
 
     static func renderValue(_ value: IndexStep.StorageParameter.Value) -> String {
         switch value {
         case .int(let number): String(number)
         case .bool(let flag): flag ? "true" : "false"
-        case .word(let word): PostgresConnection.quoteLiteral(word)
+        case .word(let word): SQLQuoting.literal(word)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Runner
+import SQL
 
 /// One WAL flush per run instead of one per migration.
 ///
@@ -29,7 +30,7 @@ final class DurabilityScope {
         guard let previous else { return }
         self.previous = nil
         let outcome = connection.runScript(
-            "SELECT set_config('synchronous_commit', \(PostgresConnection.quoteLiteral(previous)), false); BEGIN; SELECT pg_current_xact_id(); COMMIT;"
+            "SELECT set_config('synchronous_commit', \(SQLQuoting.literal(previous)), false); BEGIN; SELECT pg_current_xact_id(); COMMIT;"
         )
         if let error = outcome.error {
             throw StepFailure(

@@ -1,5 +1,6 @@
 import FoundationEssentials
 public import Runner
+import SQL
 
 /// One row of `_prisma_migrations`, as much of it as plan uses.
 public struct HistoryRow: Sendable, Equatable {
@@ -74,7 +75,7 @@ public enum MigrationHistory {
     /// Creates the table (and the URL's schema, as Prisma does on connect) if missing.
     public static func ensureTable(on connection: PostgresConnection) throws(PostgresError) {
         if let schema = connection.target.schema {
-            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresConnection.quoteIdentifier(schema))")
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(SQLQuoting.identifier(schema))")
         }
         guard try !exists(on: connection) else { return }
         try connection.execute(createTableSQL)
@@ -139,20 +140,20 @@ public enum MigrationHistory {
 
     static func insertStartedSQL(id: String, checksum: String, name: String) -> String {
         "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ("
-            + "\(PostgresConnection.quoteLiteral(id)), \(PostgresConnection.quoteLiteral(checksum)), "
-            + "\(PostgresConnection.quoteLiteral(name)), clock_timestamp(), 0)"
+            + "\(SQLQuoting.literal(id)), \(SQLQuoting.literal(checksum)), "
+            + "\(SQLQuoting.literal(name)), clock_timestamp(), 0)"
     }
 
     /// A finished row written in the same transaction as the migration itself: started_at is the
     /// transaction's start, finished_at the moment of the insert.
     static func insertFinishedSQL(id: String, checksum: String, name: String, steps: Int) -> String {
         "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ("
-            + "\(PostgresConnection.quoteLiteral(id)), \(PostgresConnection.quoteLiteral(checksum)), "
-            + "\(PostgresConnection.quoteLiteral(name)), now(), clock_timestamp(), \(steps))"
+            + "\(SQLQuoting.literal(id)), \(SQLQuoting.literal(checksum)), "
+            + "\(SQLQuoting.literal(name)), now(), clock_timestamp(), \(steps))"
     }
 
     static func recordProgressSQL(id: String, steps: Int) -> String {
-        "UPDATE _prisma_migrations SET applied_steps_count = \(steps) WHERE id = \(PostgresConnection.quoteLiteral(id))"
+        "UPDATE _prisma_migrations SET applied_steps_count = \(steps) WHERE id = \(SQLQuoting.literal(id))"
     }
 
     /// Takes back a started row when nothing of its migration committed (a unit that could not
@@ -162,7 +163,7 @@ public enum MigrationHistory {
     }
 
     static func finishSQL(id: String, steps: Int) -> String {
-        "UPDATE _prisma_migrations SET applied_steps_count = \(steps), finished_at = clock_timestamp() WHERE id = \(PostgresConnection.quoteLiteral(id))"
+        "UPDATE _prisma_migrations SET applied_steps_count = \(steps), finished_at = clock_timestamp() WHERE id = \(SQLQuoting.literal(id))"
     }
 
     /// The failed row Prisma leaves (started, never finished, with its error in `logs`) for a
