@@ -39,4 +39,63 @@ struct SecurityInjectionTests {
         #expect(try connection.execute("SELECT count(*) FROM pg_class WHERE relname = 'canary'").scalar == "1")
         #expect(try connection.execute("SELECT v FROM t").scalar == String(Self.breakout.count))
     }
+
+    /// `exec` with `shell: true` once spliced values into the command line: a `--set` value or an
+    /// environment variable holding `; cmd` or `$(cmd)` ran `cmd`. Values now reach the shell
+    /// as one single-quoted word, printed exactly as given.
+    @Test func aValueInAShellCommandIsOneWordThatNeverRuns() throws {
+        let project = try MigrationsFixture()
+        defer { project.remove() }
+        try project.directory.write(
+            "p.plan.yaml",
+            """
+            plan: 1
+            name: shell
+            params:
+              v: { type: string, default: x }
+            steps:
+              - exec:
+                  command: printf '%s|' v=${{ params.v }} "w="${{ params.v }}
+                  shell: true
+              - exec:
+                  command: printf '<%s>' ${{ env.X }}
+                  shell: true
+              - exec: { command: "${{ params.v }}", shell: true }
+            """)
+        let value = "x; touch pwned-set; echo $(touch pwned-sub) `touch pwned-bq` 'q'\\'"
+        let run = try PlanProcess.run(
+            ["run", "p.plan.yaml", "--set", "v=\(value)"], environment: ["X": "$(touch pwned-env)"], directory: project.root)
+        #expect(run.status == 1, "\(run.all)")  // the last step runs a program named by the whole value
+        #expect(run.stdout.contains("v=\(value)|w=\(value)|"), "\(run.all)")
+        #expect(run.stdout.contains("<$(touch pwned-env)>"), "\(run.all)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: project.root)
+        #expect(!files.contains { $0.hasPrefix("pwned") }, "\(files)")
+    }
+
+    /// Where a single-quoted word would not be literal text (inside "…", backquotes, a heredoc,
+    /// a comment, after `\`), `plan check` refuses the plan and says how to write it safely.
+    @Test(arguments: [
+        #"echo "v=${{ params.v }}""#, "echo `echo ${{ params.v }}`", "cat <<EOF\n${{ params.v }}\nEOF",
+        "echo x # ${{ params.v }}", #"echo \${{ params.v }}"#, "echo '${{ params.v }}'",
+    ])
+    func checkExplainsTheSafeFormOfAShellCommand(command: String) throws {
+        let project = try MigrationsFixture()
+        defer { project.remove() }
+        let quoted = command.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
+        try project.directory.write(
+            "p.plan.yaml",
+            """
+            plan: 1
+            name: shell
+            params:
+              v: { type: string, default: x }
+            steps:
+              - exec: { command: "\(quoted)", shell: true }
+            """)
+        let check = try PlanProcess.run(["check", "p.plan.yaml"], directory: project.root)
+        #expect(check.status == 2, "\(check.all)")
+        #expect(check.all.contains("p.plan.yaml:6:"), "\(check.all)")
+        #expect(check.all.contains("only as one single-quoted word"), "\(check.all)")
+        #expect(check.all.contains("pass the value through 'env:' and write \"$NAME\""), "\(check.all)")
+    }
 }

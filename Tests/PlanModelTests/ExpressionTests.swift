@@ -123,3 +123,34 @@ import Testing
         #expect(SQLLiteral.render(.list([.int(1)])) == nil)
     }
 }
+
+/// Where a single-quoted word is literal text in a `/bin/sh -c` command line (issue 19, item 1).
+@Suite struct ShellContextTests {
+    @Test(arguments: [
+        "echo ", "a=", "echo \"$(echo ", "echo \"x\" ", "( echo ", "echo $(( 1 )) ", "echo 'a'\"b\"\\c ", "echo a#",
+        "cat <<'a' >/dev/null; echo ",
+    ])
+    func safe(_ before: String) {
+        var context = ShellContext()
+        context.feed(before)
+        if before.contains("<<") {
+            #expect(context.problem != nil)  // any heredoc: refused, conservatively
+        } else {
+            #expect(context.problem == nil, "\(before)")
+        }
+    }
+
+    @Test(arguments: [
+        "echo \"", "echo '", "echo `", "echo \"`", "echo \\", "echo $", "echo ${x:-", "echo $((", "(( ", "echo # ",
+        "echo \"$(echo \"", "echo $'",
+    ])
+    func unsafe(_ before: String) {
+        var context = ShellContext()
+        context.feed(before)
+        #expect(context.problem != nil, "\(before)")
+    }
+
+    @Test func quotedWordsRoundTripThroughTheShell() {
+        #expect(ShellWord.quoted("it's $(id)") == #"'it'\''s $(id)'"#)
+    }
+}

@@ -248,6 +248,12 @@ extension DiagnosticMessage {
     static func listInText(_ context: String) -> Self {
         Self(text: "a list cannot be interpolated into \(context); use it as the whole value")
     }
+    static func unsafeShellInterpolation(where problem: String) -> Self {
+        Self(
+            text:
+                "a value goes into a shell command only as one single-quoted word, which is not literal text here (\(problem)); write '${{ … }}' outside any quotes (echo \"v=\"${{ params.v }}), or pass the value through 'env:' and write \"$NAME\" in the command, or use 'run: [program, arg, …]', which needs no shell"
+        )
+    }
     static func rawSplicing(_ type: String) -> Self {
         Self(text: "a \(type) value would need raw splicing into SQL, which plan never does; use a scalar param")
     }

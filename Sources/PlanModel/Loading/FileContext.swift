@@ -47,8 +47,10 @@ struct FileContext {
     }
 
     /// Applies expressions in a scalar. In `sql` mode, embedded values render as SQL literals
-    /// and quoted identifiers; values that would need raw splicing are refused.
-    func resolve(_ node: YAMLNode, what: String, sql: Bool = false) -> Resolved? {
+    /// and quoted identifiers; values that would need raw splicing are refused. In `shell` mode
+    /// (a `/bin/sh -c` command line) every value, even a whole-scalar one, becomes one
+    /// single-quoted word, and only where the shell reads that word as literal text.
+    func resolve(_ node: YAMLNode, what: String, sql: Bool = false, shell: Bool = false) -> Resolved? {
         guard let scalar = node.scalar else {
             report(.wrongNode(what, expected: sql ? "SQL text" : "a single value", found: node.kindDescription), at: node.location)
             return nil
@@ -62,7 +64,7 @@ struct FileContext {
             return nil
         }
         let evaluator = ExpressionEvaluator(scope: scope)
-        if !sql, let expression = template.soleExpression {
+        if !sql, !shell, let expression = template.soleExpression {
             do {
                 return .value(try evaluator.evaluate(expression))
             } catch {
@@ -72,15 +74,23 @@ struct FileContext {
         }
         var text = ""
         var isSecret = false
+        var shellContext = ShellContext()
         for segment in template.segments {
             switch segment {
             case .text(let literal):
                 text += literal
+                if shell { shellContext.feed(literal) }
             case .expression(let expression):
+                if shell, let problem = shellContext.problem {
+                    report(.unsafeShellInterpolation(where: problem), at: location(in: node, offset: expression.offset))
+                    return nil
+                }
                 do {
                     let value = try evaluator.evaluate(expression)
                     isSecret = isSecret || value.isSecret
-                    let rendered = sql ? SQLLiteral.render(value.value) : value.value.text
+                    let rendered =
+                        sql ? SQLLiteral.render(value.value) : shell ? value.value.text.map(ShellWord.quoted) : value.value.text
+                    shellContext.insertWord()
                     guard let rendered else {
                         report(
                             sql ? .rawSplicing(value.value.type.rawValue) : .listInText(what),
@@ -256,6 +266,18 @@ struct FileContext {
         let allowed = Choice.allCases.map(\.rawValue)
         report(.notOneOf(what, value: text, allowed: allowed, suggestion: Suggestion.closest(to: text, in: allowed)), at: node.location)
         return nil
+    }
+
+    /// A `/bin/sh -c` command line with every interpolated value one single-quoted word.
+    func shellCommand(_ node: YAMLNode, _ what: String) -> String? {
+        guard let resolved = resolve(node, what: what, shell: true) else { return nil }
+        switch resolved {
+        case .literal(let text): return text
+        case .text(let text, let isSecret):
+            if isSecret { session.secrets.insert(text) }
+            return text
+        case .value: return nil
+        }
     }
 
     /// SQL text with typed values rendered as literals and quoted identifiers.

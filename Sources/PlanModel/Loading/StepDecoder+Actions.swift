@@ -118,8 +118,10 @@ extension FileContext {
                 if argv.isEmpty { report(.emptyList, at: run.location) } else { command = .argv(argv) }
             }
         case (nil, let line?):
-            if let text = string(line, "'command'") {
-                if shell { command = .shell(text) } else { report(.shellCommandNeedsShell, at: line.location) }
+            if !shell {
+                report(.shellCommandNeedsShell, at: line.location)
+            } else if let text = shellCommand(line, "'command'") {
+                command = .shell(text)
             }
         default:
             report(.exclusiveKeys(["run", "command"], in: "'exec'"), at: mapping.keyLocation("command") ?? node.location)
