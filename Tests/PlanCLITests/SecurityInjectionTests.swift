@@ -40,6 +40,31 @@ struct SecurityInjectionTests {
         #expect(try connection.execute("SELECT v FROM t").scalar == String(Self.breakout.count))
     }
 
+    /// Every session plan opens reads strings as the tool quotes them and speaks UTF-8, whatever
+    /// the database or role says.
+    @Test func sessionsPinStandardConformingStringsAndTheClientEncoding() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let connection = try database.connect()
+        let name = PostgresConnection.quoteIdentifier(database.name)
+        try connection.execute("ALTER DATABASE \(name) SET standard_conforming_strings = off")
+        try connection.execute("ALTER DATABASE \(name) SET client_encoding = 'LATIN1'")
+        let project = try MigrationsFixture()
+        defer { project.remove() }
+        try project.directory.write(
+            "p.plan.yaml",
+            """
+            plan: 1
+            name: pins
+            steps:
+              - verify:
+                  - setting: { name: standard_conforming_strings, op: '=', value: 'on' }
+                  - setting: { name: client_encoding, op: '=', value: UTF8 }
+            """)
+        let run = try PlanProcess.run(["run", "p.plan.yaml", "--database-url", database.url], directory: project.root)
+        #expect(run.status == 0, "\(run.all)")
+    }
+
     /// `exec` with `shell: true` once spliced values into the command line: a `--set` value or an
     /// environment variable holding `; cmd` or `$(cmd)` ran `cmd`. Values now reach the shell
     /// as one single-quoted word, printed exactly as given.

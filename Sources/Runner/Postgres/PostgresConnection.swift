@@ -2,6 +2,7 @@ internal import CLibPQ
 import FoundationEssentials
 import Glibc
 import PlanModel
+import SQL
 
 /// One libpq session. It owns its `PGconn` and frees it in `deinit`; results are copied into
 /// `QueryResult` values before the `PGresult` is cleared, so no C handle escapes.
@@ -47,6 +48,10 @@ public final class PostgresConnection {
         }
         keywords.append("application_name")
         values.append(applicationName)
+        // The tool quotes and decodes text as UTF-8; in the startup packet this outranks a
+        // database's or role's client_encoding (and the URL's), and poolers pass it on.
+        keywords.append("client_encoding")
+        values.append("UTF8")
         if !options.isEmpty {
             keywords.append("options")
             values.append(options.joined(separator: " "))
@@ -78,6 +83,12 @@ public final class PostgresConnection {
                         sqlState: field(plan_diag_sqlstate)))
             },
             Unmanaged.passUnretained(notices).toOpaque())
+        // A database or role may turn standard_conforming_strings off, where '\' in a plain
+        // literal is an escape: the lexer splits files as if it were on, so every session pins it.
+        // The server reports the setting at startup, so this costs a round trip only when needed.
+        if PQparameterStatus(conn, "standard_conforming_strings").map({ String(cString: $0) }) != "on" {
+            try execute("SET standard_conforming_strings = on")
+        }
     }
 
     deinit {
@@ -246,19 +257,9 @@ public final class PostgresConnection {
 
     // MARK: - Quoting
 
-    /// `"name"` with embedded quotes doubled: how a value becomes an identifier in SQL text.
-    public static func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacing("\"", with: "\"\"") + "\""
-    }
-
-    /// A string literal. With standard_conforming_strings (on since 9.1) only quotes need
-    /// doubling; a backslash gets the E'' form so the literal means the same either way.
-    public static func quoteLiteral(_ value: String) -> String {
-        if value.contains("\\") {
-            return "E'" + value.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'"
-        }
-        return "'" + value.replacing("'", with: "''") + "'"
-    }
+    /// `"name"` with embedded quotes doubled: SQL's `SQLQuoting`, the tool's one quoting function
+    /// (its `literal` is the backslash-safe one for strings).
+    public static func quoteIdentifier(_ name: String) -> String { SQLQuoting.identifier(name) }
 
     // MARK: - Internals
 
