@@ -90,6 +90,11 @@ public struct GenerateRunner: StepRunner {
         let name = try MigrationName.normalised(step.name)
         let contents = try sourceBytes()
         let folder = step.migrations
+        if let root = ProjectRoot.processWide, let real = root.escape(of: folder) {
+            throw StepFailure(
+                "the generate step's migrations folder \(folder) leads to \(real), outside the project root \(root): run with --root DIR or --allow-outside-root to write there"
+            )
+        }
         let manager = FileManager.default
         var isDirectory = false
         let folderExists = manager.fileExists(atPath: folder, isDirectory: &isDirectory)
@@ -121,12 +126,18 @@ public struct GenerateRunner: StepRunner {
         case .sql(let text):
             return Array(Self.endingInNewline(text).utf8)
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
+            do throws(FileReadError) {
+                // A file becomes the migration byte for byte: its checksum is what Prisma will compare.
+                return try LocalFileSystem().read(path, limit: PreparedSQL.maximumFileSize)
+            } catch {
+                if case .outsideRoot(let real) = error {
+                    throw StepFailure(
+                        "the generate step's file \(path) leads to \(real), outside the project root: run with --root DIR or --allow-outside-root to read it"
+                    )
+                }
                 throw StepFailure(
                     "the generate step's file \(path) does not exist or cannot be read (relative paths are resolved against the plan file)")
             }
-            // A file becomes the migration byte for byte: its checksum is what Prisma will compare.
-            return Array(data)
         case .step(let id):
             guard let sql = stepSQL else {
                 throw StepFailure(

@@ -15,6 +15,13 @@ extension DiagnosticMessage {
     static func fileUnreadable(_ path: String, reason: String) -> Self {
         Self(text: "cannot read '\(path)': \(reason)")
     }
+    static func outsideProjectRoot(_ path: String, realPath: String?, root: String) -> Self {
+        let leads = realPath.map { " (a symlink to '\($0)')" } ?? ""
+        return Self(
+            text:
+                "'\(path)'\(leads) is outside the project root \(root); plans read files only inside it: move the file in, name another root with --root DIR, or allow it with --allow-outside-root"
+        )
+    }
     static func fileTooLarge(_ path: String, bytes: Int, limit: Int) -> Self {
         Self(
             text:

@@ -252,10 +252,15 @@ struct FileContext {
         return size
     }
 
-    /// A path, resolved against the directory of this file.
-    func path(_ node: YAMLNode, _ what: String) -> String? {
+    /// A path, resolved against the directory of this file. A path to a file the plan reads
+    /// (`confined`) must stay inside the project root.
+    func path(_ node: YAMLNode, _ what: String, confined: Bool = true) -> String? {
         guard let typed = value(of: node, as: .path, what: what), case .string(let text) = typed.value else { return nil }
         if typed.isSecret && !text.isEmpty { session.secrets.insert(text) }
+        if confined, let root = session.projectRoot, !root.containsLexically(text, workingDirectory: session.workingDirectory) {
+            report(.outsideProjectRoot(text, realPath: nil, root: root.description), at: node.location)
+            return nil
+        }
         return text
     }
 

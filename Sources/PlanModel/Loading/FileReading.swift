@@ -11,15 +11,21 @@ public enum FileReadError: Error, Sendable, Equatable {
     case notFound
     case tooLarge(bytes: Int)
     case unreadable(reason: String)
+    /// The path leads outside the project root (symlinks resolved): the real path.
+    case outsideRoot(realPath: String)
 }
 
 /// The real file system; relative paths are relative to the process's working directory.
 /// Plain POSIX calls: FileHandle would bring Foundation's full runtime (and ICU) into every
 /// start of the binary.
 public struct LocalFileSystem: FileReading {
-    public init() {}
+    /// Files outside it (symlinks resolved) are refused; nil reads anywhere.
+    public var root: ProjectRoot?
+
+    public init(root: ProjectRoot? = ProjectRoot.processWide) { self.root = root }
 
     public func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
+        if let root, let real = root.escape(of: path) { throw .outsideRoot(realPath: real) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Self.failure(errno: errno) }
         defer { close(descriptor) }

@@ -3,6 +3,9 @@
 final class LoadSession {
     let fileSystem: any FileReading
     let environment: [String: String]
+    /// Where paths in plans must stay (nil: anywhere), and what relative paths are relative to.
+    let projectRoot: ProjectRoot?
+    let workingDirectory: String
     let diagnostics = DiagnosticCollector()
     /// Texts that came from `env` and ended up in the plan; output masks them.
     var secrets: Set<String> = []
@@ -21,11 +24,16 @@ final class LoadSession {
     var stepIDs: [(id: String, location: SourceLocation, chain: [SourceLocation])] = []
     var stepReferences: [(id: String, location: SourceLocation, chain: [SourceLocation])] = []
 
-    init(fileSystem: any FileReading, environment: [String: String], defaults: Settings) {
+    init(
+        fileSystem: any FileReading, environment: [String: String], defaults: Settings, projectRoot: ProjectRoot? = nil,
+        workingDirectory: String = "/"
+    ) {
         self.fileSystem = fileSystem
         self.environment = environment
         self.defaults = defaults
         settings = defaults
+        self.projectRoot = projectRoot
+        self.workingDirectory = workingDirectory
     }
 
     /// The root node of `path`, reporting read and YAML errors. A file that cannot be read is
@@ -38,6 +46,7 @@ final class LoadSession {
         defer { diagnostics.includeChain = contentChain }
         var root: YAMLNode?
         do throws(FileReadError) {
+            if let projectRoot, let real = projectRoot.escape(of: path) { throw FileReadError.outsideRoot(realPath: real) }
             let bytes = try fileSystem.read(path, limit: PlanLoader.maximumFileSize)
             sources[path] = SourceText(String(decoding: bytes, as: UTF8.self))
             diagnostics.includeChain = contentChain
@@ -56,6 +65,8 @@ final class LoadSession {
                 diagnostics.report(.fileTooLarge(path, bytes: bytes, limit: PlanLoader.maximumFileSize), at: whole)
             case .unreadable(let reason):
                 diagnostics.report(.fileUnreadable(path, reason: reason), at: whole)
+            case .outsideRoot(let real):
+                diagnostics.report(.outsideProjectRoot(path, realPath: real, root: projectRoot?.description ?? "/"), at: whole)
             }
         }
         parsed[path] = .some(root)

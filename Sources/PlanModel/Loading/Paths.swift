@@ -17,6 +17,11 @@ public enum Paths {
         return normalize(directory + "/" + path)
     }
 
+    /// `path` made absolute against `workingDirectory`, and tidied.
+    public static func absolute(_ path: String, workingDirectory: String) -> String {
+        normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+    }
+
     /// Removes `.` and `name/..` pairs; keeps leading `..` of relative paths.
     static func normalize(_ path: String) -> String {
         let absolute = path.hasPrefix("/")

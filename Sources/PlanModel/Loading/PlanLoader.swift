@@ -12,6 +12,17 @@ public struct PlanLoader: Sendable {
     public let environment: [String: String]
     public let fileSystem: any FileReading
     public let defaults: Settings
+    /// Where paths in plans must stay (issue 19, item 5). `.unrestricted` for tests and
+    /// `--allow-outside-root`; the CLI's default is the top-level plan's `ProjectRoot.around`.
+    public var rootPolicy: RootPolicy = .unrestricted
+
+    public enum RootPolicy: Sendable, Equatable {
+        case unrestricted
+        /// The directory around the top-level plan (`ProjectRoot.around`).
+        case aroundPlan(workingDirectory: String)
+        /// A root given on the command line (`--root DIR`).
+        case given(String, workingDirectory: String)
+    }
 
     /// - Parameters:
     ///   - environment: the variables `env.X` reads, usually `ProcessInfo.processInfo.environment`.
@@ -31,7 +42,20 @@ public struct PlanLoader: Sendable {
     ///   typed but unbound (each reads as a stand-in value of its type), not errors.
     public func load(file: String, env: String? = nil, overrides: [String: String] = [:], asLibrary: Bool = false) -> LoadResult {
         let path = Paths.normalize(file)
-        let session = LoadSession(fileSystem: fileSystem, environment: environment, defaults: defaults)
+        var projectRoot: ProjectRoot?
+        var workingDirectory = "/"
+        switch rootPolicy {
+        case .unrestricted: break
+        case .aroundPlan(let cwd):
+            workingDirectory = cwd
+            projectRoot = .around(planFile: path, workingDirectory: cwd)
+        case .given(let directory, let cwd):
+            workingDirectory = cwd
+            projectRoot = ProjectRoot(directories: [Paths.absolute(directory, workingDirectory: cwd)])
+        }
+        let session = LoadSession(
+            fileSystem: fileSystem, environment: environment, defaults: defaults, projectRoot: projectRoot,
+            workingDirectory: workingDirectory)
         session.fileChain = [path]
         session.checksAsLibrary = asLibrary
         var plan: Plan?
@@ -42,6 +66,7 @@ public struct PlanLoader: Sendable {
             plan = context.topLevelPlan(root, environmentName: env, overrides: overrides)
         }
         let diagnostics = session.diagnostics.diagnostics
+        plan?.projectRoot = projectRoot
         return LoadResult(plan: diagnostics.hasErrors ? nil : plan, diagnostics: diagnostics, sources: session.sources)
     }
 }

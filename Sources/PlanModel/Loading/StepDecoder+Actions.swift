@@ -135,7 +135,7 @@ extension FileContext {
         }
         var workingDirectory: String?
         if let cwd = mapping["cwd"] {
-            workingDirectory = path(cwd, "'cwd'")
+            workingDirectory = path(cwd, "'cwd'", confined: false)
             if workingDirectory == nil { valid = false }
         }
         guard valid, let command else { return nil }

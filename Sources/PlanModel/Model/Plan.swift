@@ -15,6 +15,8 @@ public struct Plan: Sendable, Equatable {
     /// Texts that came from the process environment (`env.X`) and ended up in the plan,
     /// longest first. Output replaces each with `***`; see `redacting(_:)`.
     public var secretValues: [String] = []
+    /// Where files this plan names must be (nil: anywhere); steps read through it.
+    public var projectRoot: ProjectRoot?
 
     public init(
         formatVersion: Int = 1, name: String, description: String? = nil, file: String,

@@ -61,7 +61,7 @@ public final class MarkdownSummary: EventSink {
     public func render() -> String {
         var lines: [String] = []
         let mode = dryRun ? " — dry-run" : ""
-        lines.append("## plan `\(plan)`\(mode)")
+        lines.append("## plan \(Self.inlineCode(plan))\(mode)")
         lines.append("")
         if let target {
             lines.append("Target: `\(target.endpoint?.summary ?? "(unparsable connection string)")`, from \(target.source)")
@@ -77,15 +77,18 @@ public final class MarkdownSummary: EventSink {
         lines.append("")
         for message in runMessages { lines.append(Self.bullet(message)) }
         for step in steps where !step.messages.isEmpty {
-            lines.append("### \(step.index). \(step.name)")
+            lines.append("### \(step.index). \(Self.escaped(step.name))")
             lines.append("")
             for message in step.messages {
                 lines.append(Self.bullet(message))
                 if let sql = message.sql {
+                    // A fence longer than any run of backticks in the SQL: a migration from a
+                    // pull request cannot close the block and write Markdown of its own.
+                    let fence = String(repeating: "`", count: max(3, Self.longestRun(of: "`", in: sql) + 1))
                     lines.append("")
-                    lines.append("  ```sql")
+                    lines.append("  " + fence + "sql")
                     for line in sql.lines() { lines.append("  " + line) }
-                    lines.append("  ```")
+                    lines.append("  " + fence)
                 }
             }
             lines.append("")
@@ -118,9 +121,46 @@ public final class MarkdownSummary: EventSink {
         case .warning: marker = "⚠️ "
         case .error: marker = "❌ "
         }
-        let location = message.level == .info ? "" : message.location.map { "`\($0)`: " } ?? ""
-        return "- " + marker + location + message.text.lines().joined(separator: "\n  ")
+        let location = message.level == .info ? "" : message.location.map { inlineCode($0) + ": " } ?? ""
+        return "- " + marker + location + message.text.lines().map(escaped).joined(separator: "\n  ")
     }
 
-    private static func cell(_ text: String) -> String { text.replacing("|", with: "\\|") }
+    private static func cell(_ text: String) -> String { escaped(text) }
+
+    /// Text shown as written: the characters that make links, images, HTML, code spans, emphasis
+    /// and table cells escaped, so a step name, a server message or a child's output cannot add
+    /// any of them to a CI page.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\n", "\r": result += " "
+            case "\\", "`", "*", "[", "]", "|", "~":
+                result += "\\" + String(character)
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// A code span whose delimiters are longer than any run of backticks inside it.
+    static func inlineCode(_ text: String) -> String {
+        let flat = text.replacing("\n", with: " ").replacing("\r", with: " ")
+        let fence = String(repeating: "`", count: longestRun(of: "`", in: flat) + 1)
+        let padding = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
+        return fence + padding + flat + padding + fence
+    }
+
+    static func longestRun(of mark: Character, in text: String) -> Int {
+        var longest = 0
+        var current = 0
+        for character in text {
+            current = character == mark ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
+    }
 }

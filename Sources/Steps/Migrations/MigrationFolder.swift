@@ -143,6 +143,10 @@ public struct MigrationFolder: Sendable {
                 throw .unreadable(path: path, reason: "the file is over \(maximumScriptSize / 1_048_576) MB; larger migrations are refused")
             case .unreadable(let reason):
                 throw .unreadable(path: path, reason: reason)
+            case .outsideRoot(let real):
+                throw .unreadable(
+                    path: path,
+                    reason: "it leads to \(real), outside the project root; run with --root DIR or --allow-outside-root to read it")
             }
         }
     }

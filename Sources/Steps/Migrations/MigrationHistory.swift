@@ -159,7 +159,7 @@ public enum MigrationHistory {
     /// Takes back a started row when nothing of its migration committed (a unit that could not
     /// take its locks): the history is as if the attempt never began.
     static func deleteSQL(id: String) -> String {
-        "DELETE FROM _prisma_migrations WHERE id = \(PostgresConnection.quoteLiteral(id)) AND finished_at IS NULL AND applied_steps_count = 0"
+        "DELETE FROM _prisma_migrations WHERE id = \(SQLQuoting.literal(id)) AND finished_at IS NULL AND applied_steps_count = 0"
     }
 
     static func finishSQL(id: String, steps: Int) -> String {

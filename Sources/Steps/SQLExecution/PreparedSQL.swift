@@ -45,6 +45,10 @@ struct PreparedSQL {
         }
         do throws(FileReadError) {
             return try LocalFileSystem().read(path, limit: maximumFileSize)
+        } catch .outsideRoot(let real) {
+            throw StepFailure(
+                "SQL file \(path) leads to \(real), outside the project root: plans read files only inside it; run with --root DIR or --allow-outside-root to read it"
+            )
         } catch .tooLarge(let size) {
             throw StepFailure(
                 "SQL file \(path) is \(size / 1_048_576) MB; files over \(maximumFileSize / 1_048_576) MB are refused: split it")

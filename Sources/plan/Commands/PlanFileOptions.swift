@@ -13,6 +13,24 @@ struct PlanBindingOptions: ParsableArguments {
         name: .customLong("set"), help: ArgumentHelp("Set a param, overriding the environment and the default.", valueName: "name=value"))
     var assignments: [String] = []
 
+    @Option(
+        name: .customLong("root"),
+        help: ArgumentHelp(
+            "The project root: files the plan names (file, uses, migrations) must be inside it. Default: the git work tree of the plan, else the working directory when the plan is inside it, else the plan's directory.",
+            valueName: "dir"))
+    var root: String?
+
+    @Flag(name: .customLong("allow-outside-root"), help: "Let the plan read files outside the project root.")
+    var allowOutsideRoot = false
+
+    /// Where paths in the plan must stay.
+    var rootPolicy: PlanLoader.RootPolicy {
+        if allowOutsideRoot { return .unrestricted }
+        let cwd = FileManager.default.currentDirectoryPath
+        if let root { return .given(root, workingDirectory: cwd) }
+        return .aroundPlan(workingDirectory: cwd)
+    }
+
     /// `--set name=value` pairs; a later `--set` of the same name wins, as on most CLIs.
     /// A malformed one is an invalid command line: exit 2, as the spec says.
     func overrides() throws -> [String: String] {
@@ -26,11 +44,13 @@ struct PlanBindingOptions: ParsableArguments {
 
     /// The environment and the overrides, checked: a malformed `--set` exits 2.
     func binding() throws -> PlanBinding {
-        PlanBinding(environment: environment, overrides: try overrides())
+        PlanBinding(environment: environment, overrides: try overrides(), rootPolicy: rootPolicy)
     }
 
     func loader(_ context: ProjectContext) -> PlanLoader {
-        PlanLoader(environment: context.environment, defaults: context.planDefaults)
+        var loader = PlanLoader(environment: context.environment, defaults: context.planDefaults)
+        loader.rootPolicy = rootPolicy
+        return loader
     }
 }
 
@@ -38,6 +58,7 @@ struct PlanBindingOptions: ParsableArguments {
 struct PlanBinding: Equatable {
     var environment: String?
     var overrides: [String: String]
+    var rootPolicy: PlanLoader.RootPolicy = .unrestricted
 
     struct MalformedAssignment: Error {
         var text: String

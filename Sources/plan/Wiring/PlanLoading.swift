@@ -8,11 +8,14 @@ import Runner
 enum PlanLoading {
     static func load(_ file: String, binding: PlanBinding, context: ProjectContext) throws -> Plan {
         // `env.X` sees the same variables the connection does.
-        let result = PlanLoader(environment: context.environment, defaults: context.planDefaults)
-            .load(file: file, env: binding.environment, overrides: binding.overrides)
+        var loader = PlanLoader(environment: context.environment, defaults: context.planDefaults)
+        loader.rootPolicy = binding.rootPolicy
+        let result = loader.load(file: file, env: binding.environment, overrides: binding.overrides)
         let renderer = DiagnosticRenderer(showsSource: StandardError.isTerminal, sources: result.sources)
         StandardError.write(renderer.render(result.diagnostics))
         guard let plan = result.plan else { throw ExitCode(ExitStatus.invalidInput) }
+        // Steps read files (SQL, migrations) through LocalFileSystem, held to the plan's root.
+        ProjectRoot.processWide = plan.projectRoot
         return plan
     }
 }

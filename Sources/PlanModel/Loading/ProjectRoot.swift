@@ -1,0 +1,63 @@
+import Glibc
+
+/// Where files named by plans may be (issue 19, item 5): CI previews pull requests from
+/// strangers with `--dry-run`, and a plan's `sql: { file: /proc/self/environ }` printed the
+/// job's secrets into the step summary. Paths in plans (`file`, `uses`, `migrations`) must stay
+/// inside the project root, lexically at load time and with symlinks resolved when read.
+public struct ProjectRoot: Sendable, Equatable, CustomStringConvertible {
+    /// Absolute, normalized directories; a path inside any of them is inside the root.
+    public var directories: [String]
+
+    public init(directories: [String]) {
+        self.directories = directories.map { Paths.normalize($0) }
+    }
+
+    /// The default root of a plan run: the git work tree the top-level plan is in (a CI
+    /// checkout; shared plans often sit beside the service's, `uses: ../../plans/…`); else the
+    /// working directory when the plan is inside it (the default `prisma/migrations` and `.env`
+    /// are relative to it) and it is not `/`; else the plan's own directory.
+    public static func around(planFile: String, workingDirectory: String) -> ProjectRoot {
+        let directory = Paths.absolute(Paths.directory(of: planFile), workingDirectory: workingDirectory)
+        var candidate = directory
+        while true {
+            if access(candidate + (candidate == "/" ? "" : "/") + ".git", F_OK) == 0, candidate != "/" {
+                return ProjectRoot(directories: [candidate])
+            }
+            if candidate == "/" { break }
+            candidate = Paths.directory(of: candidate)
+        }
+        let cwd = Paths.normalize(workingDirectory)
+        if cwd != "/", isInside(directory, cwd) { return ProjectRoot(directories: [cwd]) }
+        return ProjectRoot(directories: [directory])
+    }
+
+    public var description: String { directories.joined(separator: " and ") }
+
+    /// Whether `path` (relative to `workingDirectory`) is inside, by its text alone.
+    public func containsLexically(_ path: String, workingDirectory: String) -> Bool {
+        let absolute = Paths.absolute(path, workingDirectory: workingDirectory)
+        return directories.contains { Self.isInside(absolute, $0) }
+    }
+
+    /// The real path of `path` (every symlink resolved) when it leads outside, else nil. A path
+    /// that does not exist is not outside: reading it reports that it is missing.
+    public func escape(of path: String) -> String? {
+        guard let real = Self.realPath(path) else { return nil }
+        let roots = directories.map { Self.realPath($0) ?? $0 }
+        return roots.contains { Self.isInside(real, $0) } ? nil : real
+    }
+
+    static func isInside(_ path: String, _ directory: String) -> Bool {
+        directory == "/" || path == directory || path.hasPrefix(directory + "/")
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The root the process's file reads are held to (`LocalFileSystem`'s default), set once by
+    /// the CLI after loading the plan, before any step runs; nil reads anywhere.
+    nonisolated(unsafe) public static var processWide: ProjectRoot?
+}
