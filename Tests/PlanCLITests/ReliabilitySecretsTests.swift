@@ -74,4 +74,84 @@ struct ReliabilitySecretsTests {
             }
         }
     }
+
+    /// Issue 19, item 3: every form a secret came in, in text, JSON and the Markdown summary, on
+    /// success and error paths. A plan that makes the server echo a secret in an error message
+    /// ("invalid input syntax for type integer: …") proves the redactor knows it.
+    @Test func everyFormOfASecretIsRedactedInEveryOutput() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture()
+        defer { project.remove() }
+        let connection = try database.connect()
+        try connection.execute("CREATE ROLE \"shorty_\(database.name)\" LOGIN PASSWORD 'ab'")
+        defer { _ = try? connection.execute("DROP OWNED BY \"shorty_\(database.name)\"; DROP ROLE \"shorty_\(database.name)\"") }
+        let hostPort = database.url.split(separator: "@").last!.split(separator: "/").first!
+        let port = hostPort.split(separator: ":").last!
+        let password = database.password
+        func echo(_ secret: String) throws -> String {
+            try project.directory.write("echo.plan.yaml", "plan: 1\nname: echo\nsteps:\n  - sql: SELECT '\(secret)'::int\n")
+            return "echo.plan.yaml"
+        }
+        var runs: [(String, Int32, String)] = []
+        var secrets: [String] = [password]
+
+        // A password as a URL query parameter, and in a key=value string written with spaces.
+        runs += try outputs(
+            ["run", try echo(password), "--database-url", "postgresql://postgres@\(hostPort)/\(database.name)?password=\(password)"],
+            in: project)
+        runs += try outputs(
+            [
+                "run", try echo(password), "--database-url",
+                "host=127.0.0.1 port=\(port) dbname=\(database.name) user=postgres password = '\(password)'",
+            ], in: project)
+        // A wrong password with an unencoded '/': libpq misreads the URL, and its error must not
+        // show the pieces either.
+        let slashed = "wr0ng/pa55-\(UUID().uuidString.prefix(6))"
+        secrets += [slashed, String(slashed.split(separator: "/").last!)]
+        runs += try outputs(["status", "--database-url", "postgresql://postgres:\(slashed)@\(hostPort)/\(database.name)"], in: project)
+        // A password of two characters: redacted as a word, and the target is shown from its
+        // fields, so no masked 'sslmode=dis***le' gives it away.
+        let short = "postgresql://shorty_\(database.name):ab@\(hostPort)/\(database.name)?sslmode=disable"
+        runs += try outputs(["run", try echo("ab"), "--database-url", short], in: project)
+        // The .pgpass entry libpq used, with a URL that has no password.
+        try project.directory.write("pgpass", "127.0.0.1:*:*:postgres:\(password)\n")
+        chmod(project.root + "/pgpass", 0o600)
+        let bare = "postgresql://postgres@\(hostPort)/\(database.name)"
+        runs += try outputs(
+            ["run", try echo(password), "--database-url", bare], in: project, environment: ["PGPASSFILE": project.root + "/pgpass"])
+        // A .env value, and env values in plan and step names and in a shell command line (after
+        // shell quoting a value with a quote in it reads 'tok'\''en').
+        let token = "tok3n-\(UUID().uuidString.prefix(8))"
+        try project.directory.write(".env", "API_TOKEN=\(token)\n")
+        runs += try outputs(["run", try echo(token), "--database-url", database.url], in: project)
+        try FileManager.default.removeItem(atPath: project.root + "/.env")
+        let quoted = "it's-\(UUID().uuidString.prefix(8))"
+        secrets += [token, quoted, String(quoted.dropFirst(5))]
+        try project.directory.write(
+            "names.plan.yaml",
+            """
+            plan: 1
+            name: release-${{ env.NAME_SECRET }}
+            steps:
+              - name: step-${{ env.NAME_SECRET }}
+                exec:
+                  command: echo ${{ env.QUOTED }} >&2; exit 3
+                  shell: true
+            """)
+        let nameSecret = "nm-\(UUID().uuidString.prefix(8))"
+        secrets.append(nameSecret)
+        runs += try outputs(
+            ["run", "names.plan.yaml", "--database-url", database.url], in: project,
+            environment: ["NAME_SECRET": nameSecret, "QUOTED": quoted])
+
+        #expect(runs.contains { $0.1 == 1 })
+        #expect(runs.contains { $0.1 == 3 })
+        for (label, status, text) in runs {
+            for secret in secrets {
+                #expect(!text.contains(secret), "\(label) (exit \(status)) printed a secret \(secret):\n\(text.prefix(2000))")
+            }
+            #expect(!text.contains("\"ab\"") && !text.contains(":ab@") && !text.contains("dis***le"), "\(label):\n\(text.prefix(2000))")
+        }
+    }
 }

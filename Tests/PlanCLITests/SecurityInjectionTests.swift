@@ -92,7 +92,7 @@ struct SecurityInjectionTests {
             ["run", "p.plan.yaml", "--set", "v=\(value)"], environment: ["X": "$(touch pwned-env)"], directory: project.root)
         #expect(run.status == 1, "\(run.all)")  // the last step runs a program named by the whole value
         #expect(run.stdout.contains("v=\(value)|w=\(value)|"), "\(run.all)")
-        #expect(run.stdout.contains("<$(touch pwned-env)>"), "\(run.all)")
+        #expect(run.stdout.contains("<***>"), "\(run.all)")  // one word, and as an env value a secret
         let files = try FileManager.default.contentsOfDirectory(atPath: project.root)
         #expect(!files.contains { $0.hasPrefix("pwned") }, "\(files)")
     }

@@ -232,8 +232,32 @@ struct ConnectionTargetTests {
         #expect(ConnectionTarget(url: "postgresql://u:secret@db:5432/app").poolerWarning == nil)
     }
 
-    @Test func displayStringHidesThePassword() {
-        let target = ConnectionTarget(url: "postgres://admin:secret%40t@db:5432/app?schema=x")
-        #expect(target.displayString == "postgres://admin:***@db:5432/app")
+    /// The target is shown from parsed fields, never by masking the string (issue 19, item 3).
+    @Test func displayStringIsBuiltFromTheParsedFields() {
+        let target = ConnectionTarget(url: "postgres://admin:secret%40t@db:5432/app?schema=x&sslmode=disable")
+        #expect(target.displayString == "admin@db:5432/app")
+        #expect(ConnectionTarget(url: "postgres://u:ab@h/d?sslmode=disable").displayString == "u@h:5432/d")
+        #expect(ConnectionTarget(url: "host=h port = 6 user=u password = 'a b' dbname=d").displayString == "u@h:6/d")
+    }
+
+    @Test(arguments: [
+        ("postgresql://u@h/d?password=Qs3cret", ["Qs3cret"]),
+        ("postgresql://u:p%2Fw@h/d", ["p/w", "p%2Fw"]),
+        ("postgresql://u:sl/ash@h/d", ["sl/ash", "sl", "ash"]),
+        ("host=h password = 'it\\'s' user=u", ["it's", "'it\\'s'", "it\\'s"]),
+        ("host=h password=plain user=u", ["plain"]),
+    ])
+    func everySpellingOfThePasswordIsASecret(url: String, secrets: [String]) {
+        let found = ConnectionTarget(url: url).secrets
+        for secret in secrets { #expect(found.contains(secret), "\(url): \(found)") }
+    }
+
+    @Test func theRedactorKnowsQuotedSpellingsAndShortPasswordsAsWords() {
+        var redactor = Redactor()
+        redactor.add("tok'en")
+        redactor.add("ab")
+        #expect(redactor.redact("echo 'tok'\\''en'") == "echo '***'")
+        #expect(redactor.redact("SELECT 'tok''en'") == "SELECT '***'")
+        #expect(redactor.redact("password ab, table disable") == "password ***, table disable")
     }
 }

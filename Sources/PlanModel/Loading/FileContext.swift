@@ -88,6 +88,8 @@ struct FileContext {
                 do {
                     let value = try evaluator.evaluate(expression)
                     isSecret = isSecret || value.isSecret
+                    // The value alone is a secret too: a program may print it, quoted or not.
+                    if value.isSecret, let secret = value.value.text, !secret.isEmpty { session.secrets.insert(secret) }
                     let rendered =
                         sql ? SQLLiteral.render(value.value) : shell ? value.value.text.map(ShellWord.quoted) : value.value.text
                     shellContext.insertWord()

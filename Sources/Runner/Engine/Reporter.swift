@@ -44,27 +44,34 @@ public final class Reporter: @unchecked Sendable {
     }
 
     private func redact(_ event: RunEvent) -> RunEvent {
-        guard !redactor.secrets.isEmpty else { return event }
+        guard !redactor.isEmpty else { return event }
+        let redact = redactor.redact
         switch event {
         case .runStarted(let plan, let file, let dryRun, let target):
             var shown = target
-            shown.source = redactor.redact(target.source)
+            shown.source = redact(target.source)
             if var endpoint = target.endpoint {
-                endpoint.host = redactor.redact(endpoint.host)
-                endpoint.database = redactor.redact(endpoint.database)
-                endpoint.user = redactor.redact(endpoint.user)
+                endpoint.host = redact(endpoint.host)
+                endpoint.database = redact(endpoint.database)
+                endpoint.user = redact(endpoint.user)
                 shown.endpoint = endpoint
             }
-            return .runStarted(plan: plan, file: file, dryRun: dryRun, target: shown)
+            return .runStarted(plan: redact(plan), file: file.map(redact), dryRun: dryRun, target: shown)
+        case .stepStarted(let index, let name, let kind):
+            return .stepStarted(index: index, name: redact(name), kind: kind)
+        case .stepFinished(let index, let name, let kind, let outcome, let seconds):
+            return .stepFinished(index: index, name: redact(name), kind: kind, outcome: outcome, seconds: seconds)
+        case .runFinished(var summary):
+            summary.plan = redact(summary.plan)
+            return .runFinished(summary)
         case .message(let index, var message):
             message.text = redactor.redact(message.text)
             message.sql = message.sql.map(redactor.redact)
             return .message(index: index, message)
         case .progress(let index, var progress):
-            progress.detail = progress.detail.map(redactor.redact)
+            progress.phase = redact(progress.phase)
+            progress.detail = progress.detail.map(redact)
             return .progress(index: index, progress)
-        default:
-            return event
         }
     }
 }

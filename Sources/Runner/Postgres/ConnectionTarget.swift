@@ -33,8 +33,8 @@ public struct ConnectionTarget: Sendable, Equatable {
         let lower = url.lowercased()
         guard lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") else {
             // A key=value conninfo string: libpq reads it as it is.
-            let password = Self.keywordValue("password", in: url)
-            self.init(conninfo: url, schema: nil, poolerWarning: nil, secrets: password.map { [$0] } ?? [])
+            let parsed = ConnectionString(url)
+            self.init(conninfo: url, schema: nil, poolerWarning: nil, secrets: parsed.secrets)
             return
         }
         var base = url
@@ -59,11 +59,9 @@ public struct ConnectionTarget: Sendable, Equatable {
         }
         let conninfo = kept.isEmpty ? base : base + "?" + kept.joined(separator: "&")
         let authority = Self.authority(of: base)
-        var secrets: [String] = []
-        if let password = authority.password {
-            secrets.append(password)
-            if let decoded = password.removingPercentEncodingForURL() { secrets.append(decoded) }
-        }
+        // The secrets from the whole URL, as libpq would read it: a `?password=` counts too.
+        let parsed = ConnectionString(url)
+        let secrets = parsed.secrets
         var warning: String?
         if pgbouncer {
             warning = "the URL says pgbouncer=true"
@@ -82,11 +80,10 @@ public struct ConnectionTarget: Sendable, Equatable {
         self.secrets = secrets
     }
 
-    /// The URL with its password replaced by `***`, for messages.
+    /// The target for messages, from libpq's parsed fields (`endpoint`), never the string with
+    /// its password masked: a masked string gives a short password away (`sslmode=dis***le`).
     public var displayString: String {
-        var text = conninfo.isEmpty ? "(libpq defaults)" : conninfo
-        for secret in secrets { text = text.replacing(secret, with: "***") }
-        return text
+        endpoint?.summary ?? "(a connection string libpq cannot parse)"
     }
 
     private static func authority(of base: String) -> (password: String?, hostPort: String) {
@@ -99,14 +96,5 @@ public struct ConnectionTarget: Sendable, Equatable {
         guard let colon = userInfo.firstIndex(of: ":") else { return (nil, hostPort) }
         let password = String(userInfo[userInfo.index(after: colon)...])
         return (password.isEmpty ? nil : password, hostPort)
-    }
-
-    private static func keywordValue(_ keyword: String, in conninfo: String) -> String? {
-        guard let range = conninfo.firstRange(of: keyword + "=") else { return nil }
-        let rest = conninfo[range.upperBound...]
-        if rest.first == "'" {
-            return rest.dropFirst().split(separator: "'", maxSplits: 1).first.map(String.init)
-        }
-        return rest.split(separator: " ", maxSplits: 1).first.map(String.init)
     }
 }

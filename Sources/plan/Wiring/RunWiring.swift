@@ -17,9 +17,10 @@ enum RunWiring {
         var target = ConnectionTarget(url: nil)
         target.source = "no database (--offline)"
         if !offline { target = try context.connectionTarget(commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed) }
-        var redactor = Redactor(secrets: extraSecrets)
-        if let password = environment["PGPASSWORD"] { redactor.add(password) }
-        for secret in target.secrets { redactor.add(secret) }
+        // The one place the run's redactor learns every secret; the reporter applies it to every sink.
+        let redactor = RunSecrets.redactor(
+            planSecrets: extraSecrets, target: target, environment: environment,
+            workingDirectory: FileManager.default.currentDirectoryPath)
 
         var sinks: [any EventSink] = []
         switch options.format {
