@@ -86,6 +86,10 @@ public struct ExecRunner: StepRunner {
             throw StepFailure("`\(launch.displayed)` exited with status \(status); its output is above")
         case .signalled(let signal):
             throw StepFailure("`\(launch.displayed)` was killed by signal \(signal); its output is above")
+        case .unknown:
+            throw StepFailure(
+                "`\(launch.displayed)` ended, but its exit status was lost (the system reaped it: SIGCHLD was ignored); its output is above"
+            )
         }
     }
 
@@ -100,7 +104,10 @@ public struct ExecRunner: StepRunner {
         var killed = false
         var ended: (termination: ChildProcess.Termination, at: ContinuousClock.Instant)?
         while true {
-            let batch = output.take(waitingAtMost: .milliseconds(100))
+            // Sleeps until output comes, the child ends, or it is time to check for a signal,
+            // the deadline or the end of the grace period.
+            let wake = ended == nil ? child.waiter.endedDescriptor : -1
+            let batch = output.take(waitingAtMost: .milliseconds(100), wakeDescriptor: wake)
             for line in batch.lines {
                 context.say(line.stream == .stdout ? .info : .warning, line.text)
             }

@@ -17,6 +17,9 @@ struct PlanCommand: ParsableCommand {
     /// Argument errors exit 2 (the plan or the command line is invalid), not argument-parser's 64,
     /// so scripts can tell a bad invocation from a failed step.
     static func main() {
+        // Before anything starts a thread: exec steps need SIGCHLD at its default to see their
+        // children end, and SIGINT/SIGTERM must reach the handlers plan installs.
+        InheritedSignals.reset()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -3,14 +3,14 @@ import Glibc
 /// Runs work on a new thread of its own, without Dispatch: the first use of Dispatch in a process
 /// sets up its runtime and worker threads, ~0.9 ms that a nothing-pending run would pay before
 /// it even starts connecting (docs/BENCHMARKS.md).
-enum DetachedThread {
+public enum DetachedThread {
     private final class Work {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// Starts `body` on a new detached thread; false if the system would not create one.
-    static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+    public static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
         let work = Unmanaged.passRetained(Work(body)).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(

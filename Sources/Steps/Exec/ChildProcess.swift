@@ -1,3 +1,5 @@
+import Runner
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -14,11 +16,16 @@ struct ChildProcess {
     enum Termination: Equatable {
         case exited(Int32)
         case signalled(Int32)
+        /// It ended, but the system reaped it for us (SIGCHLD ignored: waitpid says ECHILD), so
+        /// its status is lost. plan resets SIGCHLD at start, so this should not happen.
+        case unknown
     }
 
     let pid: pid_t
     /// The child's stdout and stderr, whose pipes it owns.
     let output: OutputLines
+    /// Tells when the child ends, without polling.
+    let waiter: ChildWaiter
 
     /// Starts `executable` with `arguments` (argv[0] first). stdin is /dev/null.
     static func spawn(
@@ -84,7 +91,7 @@ struct ChildProcess {
             close(errPipe[0])
             throw SpawnError(code: result)
         }
-        return ChildProcess(pid: pid, output: OutputLines(stdout: outPipe[0], stderr: errPipe[0]))
+        return ChildProcess(pid: pid, output: OutputLines(stdout: outPipe[0], stderr: errPipe[0]), waiter: ChildWaiter(pid: pid))
     }
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+, macOS 10.15+), looked up at run time
@@ -99,23 +106,63 @@ struct ChildProcess {
         return withUnsafeMutablePointer(to: &actions) { function(UnsafeMutableRawPointer($0), directory) }
     }
 
-    /// The termination, if the child has ended (reaping it), else nil.
-    func poll() -> Termination? {
-        var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        guard result == pid else { return nil }
-        return Self.decode(status)
-    }
+    /// The termination, if the child has ended, else nil.
+    func poll() -> Termination? { waiter.termination }
 
     /// Sends `signal` to the child's whole process group.
     func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
     }
 
-    private static func decode(_ status: Int32) -> Termination {
+    fileprivate static func decode(_ status: Int32) -> Termination {
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift cannot import as macros.
         let signal = status & 0x7f
         return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
+    }
+}
+
+/// Waits for a child with a blocking waitpid on a thread of its own, and makes its end a
+/// readable descriptor (`endedDescriptor`), so the step's loop sleeps in poll(2) on the child's
+/// output and its end together instead of asking waitpid again and again. ECHILD (the child was
+/// reaped by the system because SIGCHLD was ignored) counts as ended.
+final class ChildWaiter: @unchecked Sendable {
+    /// Readable (end of file) once the child has ended.
+    let endedDescriptor: Int32
+    private let lock = Lock()
+    private var ended: ChildProcess.Termination?
+
+    init(pid: pid_t) {
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) != 0 { ends = [-1, -1] }
+        endedDescriptor = ends[0]
+        let writeEnd = ends[1]
+        let started = DetachedThread.start { [self] in
+            let termination = Self.wait(for: pid)
+            lock.withLock { ended = termination }
+            if writeEnd >= 0 { close(writeEnd) }
+        }
+        if !started {
+            // No thread: wait here would block the step; record the loss honestly instead.
+            let termination = Self.wait(for: pid)
+            lock.withLock { ended = termination }
+            if writeEnd >= 0 { close(writeEnd) }
+        }
+    }
+
+    deinit {
+        if endedDescriptor >= 0 { close(endedDescriptor) }
+    }
+
+    var termination: ChildProcess.Termination? { lock.withLock { ended } }
+
+    private static func wait(for pid: pid_t) -> ChildProcess.Termination {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, 0)
+            if result == pid { return ChildProcess.decode(status) }
+            if result < 0, errno == EINTR { continue }
+            return .unknown
+        }
     }
 }
 

@@ -29,12 +29,15 @@ final class OutputLines {
         for pipe in pipes { close(pipe.descriptor) }
     }
 
-    /// The lines received, waiting up to `timeout` for output; and whether both streams ended.
-    func take(waitingAtMost timeout: Duration) -> (lines: [Line], finished: Bool) {
+    /// The lines received, waiting up to `timeout` for output or for `wakeDescriptor` (the
+    /// child's end) to become readable; and whether both streams ended. With both streams
+    /// closed it still waits (for the child's end or the timeout): a program that closed its
+    /// output and runs on must not make the caller spin.
+    func take(waitingAtMost timeout: Duration, wakeDescriptor: Int32 = -1) -> (lines: [Line], finished: Bool) {
         let open = pipes.indices.filter { pipes[$0].isOpen }
-        guard !open.isEmpty else { return ([], true) }
         var watched = open.map { pollfd(fd: pipes[$0].descriptor, events: Int16(POLLIN), revents: 0) }
-        let milliseconds = Int32(Units.microseconds(of: timeout) / 1000)
+        if wakeDescriptor >= 0 { watched.append(pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)) }
+        let milliseconds = Int32(max(0, Units.microseconds(of: timeout) / 1000))
         var lines: [Line] = []
         if poll(&watched, nfds_t(watched.count), milliseconds) > 0 {
             for (position, index) in open.enumerated() where watched[position].revents != 0 {
