@@ -113,7 +113,7 @@ public struct MigrateRunner: StepRunner {
             let prepared = try PreparedMigration.prepare(local)
             guard prepared.checksum == failedRow.checksum || MigrationChecksum.matches(failedRow.checksum, bytes: local.script ?? []) else {
                 throw StepFailure(
-                    "cannot resume \(local.name): its migration.sql changed since the failed attempt, so the committed units may not match the file; resolve it by hand (`plan resolve --rolled-back \(local.name)`)",
+                    "cannot resume \(local.name): its migration.sql changed since the failed attempt, so the committed units may not match the file; resolve it by hand (`plan resolve --rolled-back \(ShellQuoting.quote(local.name))`)",
                     location: local.scriptPath)
             }
             if prepared.isTransactional {
@@ -246,7 +246,7 @@ public struct MigrateRunner: StepRunner {
             }
             text +=
                 "\nOnce the database is as it should be, resolve it with one of these steps (or `plan resolve`):\n"
-                + "  - resolve: { rolled_back: \(failed.migrationName) }   # it had no effect; apply it again\n"
+                + "  - resolve: { rolled_back: \(JSONString.quoted(failed.migrationName)) }   # it had no effect; apply it again\n"
                 + "  - resolve: { applied: \(failed.migrationName) }       # you completed it by hand"
             return (text, local?.scriptPath)
         }

@@ -42,7 +42,8 @@ public struct StatusRunner: StepRunner {
         if !diagnosis.hasTable {
             var text = "The current database is not managed by Prisma Migrate or plan (no _prisma_migrations table)."
             if let first = folder.migrations.first {
-                text += " If its schema already matches \(first.name), baseline it: plan resolve --applied \"\(first.name)\""
+                text +=
+                    " If its schema already matches \(first.name), baseline it: plan resolve --applied \(ShellQuoting.quote(first.name))"
             }
             context.say(.error, text)
         }
@@ -55,7 +56,7 @@ public struct StatusRunner: StepRunner {
         for row in diagnosis.failed {
             context.say(
                 .error,
-                "Migration \(row.migrationName) failed (started \(row.failedAttempt?.startedAt ?? "at an unknown time"), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \"\(row.migrationName)\" or --applied \"\(row.migrationName)\""
+                "Migration \(row.migrationName) failed (started \(row.failedAttempt?.startedAt ?? "at an unknown time"), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \(ShellQuoting.quote(row.migrationName)) or --applied \(ShellQuoting.quote(row.migrationName))"
             )
         }
         let severity: Message.Level = strict ? .error : .warning

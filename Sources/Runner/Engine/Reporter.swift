@@ -44,8 +44,9 @@ public final class Reporter: @unchecked Sendable {
     }
 
     private func redact(_ event: RunEvent) -> RunEvent {
-        guard !redactor.isEmpty else { return event }
-        let redact = redactor.redact
+        // Secrets out, and terminal control characters from others (server, child, files) escaped.
+        let redactor = redactor
+        let redact = { (text: String) in TerminalText.sanitized(redactor.redact(text)) }
         switch event {
         case .runStarted(let plan, let file, let dryRun, let target):
             var shown = target
@@ -65,8 +66,9 @@ public final class Reporter: @unchecked Sendable {
             summary.plan = redact(summary.plan)
             return .runFinished(summary)
         case .message(let index, var message):
-            message.text = redactor.redact(message.text)
-            message.sql = message.sql.map(redactor.redact)
+            message.text = redact(message.text)
+            message.sql = message.sql.map(redact)
+            message.location = message.location.map(redact)
             return .message(index: index, message)
         case .progress(let index, var progress):
             progress.phase = redact(progress.phase)

@@ -123,7 +123,7 @@ struct Migrator {
         throw StepFailure(
             "migration \(failedMigration.migration.name) failed: \(error.description)\nNothing of it was applied: its transaction rolled back.\(others) "
                 + "The history records it as failed (Prisma's P3018), so no later migration runs until it is resolved. "
-                + "Fix the migration, then mark it rolled back (`plan resolve --rolled-back \(failedMigration.migration.name)`) and run again.",
+                + "Fix the migration, then mark it rolled back (`plan resolve --rolled-back \(ShellQuoting.quote(failedMigration.migration.name))`) and run again.",
             location: location, postgres: error)
     }
 
@@ -204,7 +204,7 @@ struct Migrator {
             throw StepFailure(
                 "migration \(name) failed in unit \(committed) of \(total): \(error.description)\(blockers)\n\(done); unit \(committed) did not. "
                     + "The history records the migration as failed with \(unitIndex) step(s) applied. Fix the cause, then run again with `on_failed: resume` on the migrate step "
-                    + "to continue from unit \(committed), or undo units 1–\(unitIndex) by hand and run `plan resolve --rolled-back \(name)`.",
+                    + "to continue from unit \(committed), or undo units 1–\(unitIndex) by hand and run `plan resolve --rolled-back \(ShellQuoting.quote(name))`.",
                 location: location, postgres: error)
         }
         context.say(.info, "applied \(name) in \(total) unit(s): " + prepared.units.map(Self.unitLabel).joined(separator: ", "))

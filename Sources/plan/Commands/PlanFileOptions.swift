@@ -78,8 +78,9 @@ struct PlanBinding: Equatable {
 }
 
 enum StandardError {
+    /// Diagnostics quote plan files, which may come from others: control characters escaped.
     static func write(_ text: String) {
-        OutputStream.standardError.write(text)
+        OutputStream.standardError.write(TerminalText.sanitized(text))
     }
 
     /// Source lines and carets only for a person at a terminal.
