@@ -246,7 +246,7 @@ public struct MigrateRunner: StepRunner {
             }
             text +=
                 "\nOnce the database is as it should be, resolve it with one of these steps (or `plan resolve`):\n"
-                + "  - resolve: { rolled_back: \(JSONString.quoted(failed.migrationName)) }   # it had no effect; apply it again\n"
+                + "  - resolve: { rolled_back: \(Self.yamlScalar(failed.migrationName)) }   # it had no effect; apply it again\n"
                 + "  - resolve: { applied: \(failed.migrationName) }       # you completed it by hand"
             return (text, local?.scriptPath)
         }
@@ -296,4 +296,11 @@ public struct MigrateRunner: StepRunner {
         }
         context.say(.info, "baselined: marked \(index + 1) migration(s) up to \(baseline) as applied without running them")
     }
+
+    /// A name from the database as a YAML scalar: as it is when plain, else quoted.
+    private static func yamlScalar(_ name: String) -> String {
+        let plain = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
+        return plain ? name : JSONString.quoted(name)
+    }
+
 }

@@ -125,6 +125,6 @@ struct StatusCommandTests {
         defer { project.remove() }
         let status = try PlanProcess.run(["status", "--database-url", database.url], directory: project.root)
         #expect(status.status == 1)
-        #expect(status.stderr.contains("plan resolve --applied \"0_init\""), "\(status.all)")
+        #expect(status.stderr.contains("plan resolve --applied 0_init"), "\(status.all)")
     }
 }

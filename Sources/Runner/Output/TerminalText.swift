@@ -10,8 +10,11 @@ public enum TerminalText {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            guard needsEscape(scalar) else {
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            // A CR ending a line (CRLF) moves nothing that matters; it stays.
+            let endsLine = scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n"
+            guard needsEscape(scalar), !endsLine else {
                 result.unicodeScalars.append(scalar)
                 continue
             }
