@@ -20,15 +20,24 @@ struct PlanCommand: ParsableCommand {
         // Before anything starts a thread: exec steps need SIGCHLD at its default to see their
         // children end, and SIGINT/SIGTERM must reach the handlers plan installs.
         InheritedSignals.reset()
+        ProcessExit.protectCredentials()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            if exitCode(for: error) == .validationFailure {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
                 StandardError.write(fullMessage(for: error) + "\n")
-                Glibc.exit(ExitStatus.invalidInput)
+                ProcessExit.now(ExitStatus.invalidInput)
             }
-            exit(withError: error)
+            // As argument-parser's exit(withError:) prints, without its libc exit.
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { OutputStream.standardOutput.write(message + "\n") } else { StandardError.write(message + "\n") }
+            }
+            ProcessExit.now(code.rawValue)
         }
+        // Every command ends here or in RunWiring: one way out.
+        ProcessExit.now(0)
     }
 }

@@ -61,7 +61,8 @@ public final class Interruption: @unchecked Sendable {
         }
         if exitNow {
             cancel?.cancelRunningQuery()
-            exit(signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted)
+            // Another thread may be inside libpq (connecting): no library teardown, just the end.
+            ProcessExit.now(signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted)
         }
         cancel?.cancelRunningQuery()
     }

@@ -53,7 +53,6 @@ enum RunWiring {
         // Everything is written (renderers write straight to the file descriptors) and the
         // session is closed; libc's exit would now run the teardown of every library libpq
         // loaded (OpenSSL, GnuTLS, Kerberos…), ~2 ms of a nothing-pending run, for nothing.
-        fflush(nil)
-        _exit(summary.exitCode)
+        ProcessExit.now(summary.exitCode)
     }
 }
