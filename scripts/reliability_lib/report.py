@@ -23,6 +23,24 @@ FIXED = [
 ]
 
 
+# The security review's hostile inputs (issue 19): tests pin them, so the page keeps them as written.
+SECURITY = r"""## Hostile inputs of the security review (issue 19)
+
+Each was an attack that worked; each now holds, pinned by a test that failed on the code before the fix.
+
+| hostile input | what holds now | test |
+|---|---|---|
+| `--set v="\')); DROP TABLE canary; --"` on a database with `standard_conforming_strings = off`, in `sql:` | one quoter (SQL's `SQLQuoting`, `E''` when a value has a backslash) for the whole tool; every session pins `standard_conforming_strings = on` and `client_encoding = UTF8` | `SecurityInjectionTests` |
+| `--set v='x; id; echo $(whoami)'` and `env.X = $(id)` in an `exec` `command:` with `shell: true` | values become one single-quoted word; where that is not literal text (`"…"`, backquotes, heredoc, comment, `${…}`, `$((…))`, after `\` or `$`) the plan is refused and `plan check` names the safe forms | `SecurityInjectionTests`, `ShellContextTests` |
+| `sql: { file: /proc/self/environ }`, `uses:`/`generate`/`migrations` outside the checkout, a `migration.sql` symlinked out, with `--dry-run --summary` | paths stay inside the project root (`--root`, else the git work tree, else the working directory or the plan's directory), symlinks resolved; `--allow-outside-root` lifts it | `SecurityFileTests` |
+| SQL with a ```` ``` ```` line, `<img>`/`[link](…)` in step names | the summary fences SQL with a longer fence and escapes names and messages | `SecurityFileTests` |
+| passwords as `?password=`, in `password = 'x'`, with an unencoded `/`, of two characters; `.pgpass`, `PGPASSWORD`, `.env` secrets; env values in plan/step names and shell-quoted in `exec` | one redactor fed in one place (RunSecrets) with every spelling, applied to every event; the target shown from parsed fields | `ReliabilitySecretsTests.everyFormOfASecretIsRedactedInEveryOutput` |
+| plan started with SIGCHLD ignored; a child that closes its stdout/stderr | signal state reset at start; the child is waited for on its own thread (ECHILD = ended) and the loop sleeps in poll(2) | `SecurityProcessTests` |
+| ESC/OSC sequences and C1 controls in server errors and child output; a migration name with `$(…)` and `'` in the database | `TerminalText.sanitized` escapes them in every output; suggested `plan resolve` command lines shell-quote the name | `SecurityTerminalTests` |
+| SIGTERM while connecting; a core dump holding the password | one exit path (`ProcessExit.now`: flush, `_exit`), `PR_SET_DUMPABLE 0` from the start | `SecurityCredentialTests` |
+"""
+
+
 def row(name, summary, what, faults):
     if not summary:
         return None
@@ -101,10 +119,13 @@ def write(results, path):
               "fuzz of loader and lexer in process with the same properties, hostile parameters (quotes, `;`, "
               "`$$`, backslashes, NUL, 10,000-character and non-ASCII text as identifiers and literals in "
               "index, sql, verify, generate and exec steps, checked in the catalog afterwards) and hostile files, "
-              "and a secrets scan (the URL's password and `PGPASSWORD` never appear in any command's text, JSON "
-              "or Markdown output, including connection refused, authentication failed, SQL errors and a crash "
-              "report).", ""]
+              "and a secrets scan (the URL's password in every spelling — URL, `?password=`, key=value with spaces, "
+              "unencoded `/`, two characters —, `PGPASSWORD`, the `.pgpass` password, `.env` secrets and env values "
+              "in plan and step names and shell-quoted `exec` commands never appear in any command's text, JSON or "
+              "Markdown output, including connection refused, authentication failed, SQL errors echoing them and a "
+              "crash report).", ""]
     notes = sorted({n for k in ("kill", "terminate", "restart", "race") for n in results.get(k, {}).get("notes", [])})
+    lines += SECURITY.rstrip("\n").split("\n") + [""]
     details = ["## Details of this run", ""]
     for key in ("kill", "terminate", "restart"):
         s = results.get(key)
