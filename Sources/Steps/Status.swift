@@ -35,6 +35,7 @@ public struct StatusRunner: StepRunner {
         } catch {
             throw StepFailure(error, doing: "could not read _prisma_migrations")
         }
+        context.reporter.emit(.migrationStatus(try report(diagnosis, folder: folder, on: connection)))
         let count = folder.migrations.count
         context.say(.info, count == 0 ? "No migration found in \(migrations)" : "\(count) migration(s) found in \(migrations)")
         let notApplied = !diagnosis.hasTable || !diagnosis.pending.isEmpty || !diagnosis.failed.isEmpty
@@ -77,5 +78,37 @@ public struct StatusRunner: StepRunner {
         }
         context.say(.info, "Database schema is up to date!")
         return .done
+    }
+
+    /// The same diagnosis as data, with when each applied migration finished (read here: the
+    /// history read above skips timestamps, which only status shows).
+    private func report(_ diagnosis: HistoryDiagnosis, folder: MigrationFolder, on connection: PostgresConnection) throws(StepFailure)
+        -> MigrationStatusReport
+    {
+        var finished: [(name: String, at: String)] = []
+        if diagnosis.hasTable {
+            do {
+                finished = try connection.query(
+                    """
+                    SELECT migration_name, finished_at::text FROM _prisma_migrations
+                    WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY finished_at, migration_name
+                    """
+                ).rows.map { (name: $0[0] ?? "", at: $0[1] ?? "") }
+            } catch {
+                throw StepFailure(error, doing: "could not read _prisma_migrations")
+            }
+        }
+        let local = Set(folder.migrations.map(\.name))
+        let finishedAt = Dictionary(finished.map { ($0.name, $0.at) }, uniquingKeysWith: { first, _ in first })
+        typealias Entry = MigrationStatusReport.Entry
+        return MigrationStatusReport(
+            folder: migrations, hasTable: diagnosis.hasTable,
+            applied: finished.filter { local.contains($0.name) }.map { Entry(name: $0.name, at: $0.at) },
+            pending: diagnosis.pending.map { Entry(name: $0.name) },
+            failed: diagnosis.failed.map {
+                Entry(name: $0.migrationName, at: $0.failedAttempt?.startedAt, appliedSteps: $0.appliedStepsCount)
+            },
+            drifted: diagnosis.edited.map { Entry(name: $0.name) },
+            missing: diagnosis.missingLocally.map { Entry(name: $0.migrationName, at: finishedAt[$0.migrationName]) })
     }
 }

@@ -99,6 +99,39 @@ struct StatusCommandTests {
         #expect(strict.stderr.contains("modified after they were applied"), "\(strict.all)")
     }
 
+    /// #21: `plan status --format json` gives the migrations by state as data, not prose.
+    @Test func jsonGivesEachStateAsAnArray() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let project = try MigrationsFixture([("1_a", "CREATE TABLE a (id int);"), ("2_gone", "CREATE TABLE gone (id int);")])
+        defer { project.remove() }
+        #expect(try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root).status == 0)
+        try FileManager.default.removeItem(atPath: project.migrationsPath + "/2_gone")
+        try project.add("1_a", "CREATE TABLE a (id bigint);")
+        try project.add("3_bad", "CREATE TABLE bad (id nosuchtype);")
+        try project.add("4_next", "CREATE TABLE next (id int);")
+        #expect(try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root).status == 1)
+
+        let status = try PlanProcess.run(["status", "--format", "json", "--database-url", database.url], directory: project.root)
+        #expect(status.status == 1)
+        let line = try #require(
+            status.stdout.split(separator: "\n").first { $0.contains("\"event\":\"migration_status\"") }, "\(status.all)")
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        func names(_ key: String) -> [String] { (event[key] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } }
+        #expect(event["version"] as? Int == 1)
+        #expect(event["up_to_date"] as? Bool == false)
+        #expect(names("applied") == ["1_a"])
+        #expect(names("pending") == ["4_next"])
+        #expect(names("failed") == ["3_bad"])
+        #expect(names("drifted") == ["1_a"])
+        #expect(names("missing") == ["2_gone"])
+        let applied = try #require((event["applied"] as? [[String: Any]])?.first)
+        #expect((applied["finished_at"] as? String)?.hasPrefix("20") == true, "\(applied)")
+        let failed = try #require((event["failed"] as? [[String: Any]])?.first)
+        #expect(failed["applied_steps_count"] as? Int == 0)
+        #expect(failed["started_at"] is String)
+    }
+
     @Test func aMissingOrEmptyMigrationsFolderIsAnError() throws {
         let database = try TestDatabase.fresh()
         defer { database.drop() }

@@ -13,22 +13,31 @@ public struct ProjectRoot: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The default root of a plan run: the git work tree the top-level plan is in (a CI
-    /// checkout; shared plans often sit beside the service's, `uses: ../../plans/…`); else the
-    /// working directory when the plan is inside it (the default `prisma/migrations` and `.env`
-    /// are relative to it) and it is not `/`; else the plan's own directory.
+    /// checkout; shared plans often sit beside the service's, `uses: ../../plans/…`), else its
+    /// directory; and the project the command runs in: the working directory's git work tree,
+    /// else the working directory itself (not `/`), where the default `prisma/migrations` and
+    /// `.env` are, and on which a reusable plan installed elsewhere (/usr/share/plan/plans) acts.
     public static func around(planFile: String, workingDirectory: String) -> ProjectRoot {
         let directory = Paths.absolute(Paths.directory(of: planFile), workingDirectory: workingDirectory)
-        var candidate = directory
-        while true {
-            if access(candidate + (candidate == "/" ? "" : "/") + ".git", F_OK) == 0, candidate != "/" {
-                return ProjectRoot(directories: [candidate])
+        let cwd = Paths.normalize(workingDirectory)
+        var roots = [gitWorkTree(containing: directory) ?? directory]
+        if cwd != "/" { roots.append(gitWorkTree(containing: cwd) ?? cwd) }
+        let kept = roots.enumerated().filter { index, root in
+            !roots.enumerated().contains { other, candidate in
+                other != index && isInside(root, candidate) && (root != candidate || other < index)
             }
-            if candidate == "/" { break }
+        }
+        return ProjectRoot(directories: kept.map(\.element))
+    }
+
+    /// The nearest directory at or above `directory` holding `.git`, not `/`.
+    static func gitWorkTree(containing directory: String) -> String? {
+        var candidate = directory
+        while candidate != "/" {
+            if access(candidate + "/.git", F_OK) == 0 { return candidate }
             candidate = Paths.directory(of: candidate)
         }
-        let cwd = Paths.normalize(workingDirectory)
-        if cwd != "/", isInside(directory, cwd) { return ProjectRoot(directories: [cwd]) }
-        return ProjectRoot(directories: [directory])
+        return nil
     }
 
     public var description: String { directories.joined(separator: " and ") }

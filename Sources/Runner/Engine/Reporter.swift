@@ -74,6 +74,9 @@ public final class Reporter: @unchecked Sendable {
             progress.phase = redact(progress.phase)
             progress.detail = progress.detail.map(redact)
             return .progress(index: index, progress)
+        case .migrationStatus(var report):
+            report.folder = redact(report.folder)
+            return .migrationStatus(report)
         }
     }
 }

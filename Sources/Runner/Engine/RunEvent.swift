@@ -7,6 +7,50 @@ public enum RunEvent: Sendable, Equatable {
     case progress(index: Int, Progress)
     case stepFinished(index: Int, name: String, kind: String, outcome: StepOutcome, seconds: Double)
     case runFinished(RunSummary)
+    /// `plan status`: the migrations by state, as data (JSON's `migration_status` event).
+    case migrationStatus(MigrationStatusReport)
+}
+
+/// What `plan status` found, for machines: each migration named once per state it is in.
+public struct MigrationStatusReport: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        /// `finished_at` of an applied migration (as the server prints it), `started_at` of a failed one.
+        public var at: String?
+        /// For a failed one: how many of its units committed.
+        public var appliedSteps: Int?
+
+        public init(name: String, at: String? = nil, appliedSteps: Int? = nil) {
+            self.name = name
+            self.at = at
+            self.appliedSteps = appliedSteps
+        }
+    }
+
+    public var folder: String
+    public var hasTable: Bool
+    public var applied: [Entry]
+    public var pending: [Entry]
+    public var failed: [Entry]
+    /// Applied, and the file changed since (checksum drift).
+    public var drifted: [Entry]
+    /// Applied, and no longer in the folder.
+    public var missing: [Entry]
+
+    public init(
+        folder: String, hasTable: Bool, applied: [Entry], pending: [Entry], failed: [Entry], drifted: [Entry], missing: [Entry]
+    ) {
+        self.folder = folder
+        self.hasTable = hasTable
+        self.applied = applied
+        self.pending = pending
+        self.failed = failed
+        self.drifted = drifted
+        self.missing = missing
+    }
+
+    /// As `prisma migrate status` decides: nothing pending or failed, and managed.
+    public var isUpToDate: Bool { hasTable && pending.isEmpty && failed.isEmpty }
 }
 
 /// The database a run acts on, shown before anything happens: host, port, database and user

@@ -53,6 +53,23 @@ public final class JSONLinesRenderer: EventSink {
                 ("would_run", .int(summary.wouldRun)), ("would_fail", .int(summary.wouldFail)),
                 ("seconds", .number(summary.seconds)), ("exit_code", .int(Int(summary.exitCode))),
             ])
+        case .migrationStatus(let report):
+            func entries(_ list: [MigrationStatusReport.Entry], at key: String?) -> JSONValue {
+                .array(
+                    list.map { entry in
+                        var fields: [(String, JSONValue)] = [("name", .string(entry.name))]
+                        if let key { fields.append((key, entry.at.map(JSONValue.string) ?? .null)) }
+                        if let steps = entry.appliedSteps { fields.append(("applied_steps_count", .int(steps))) }
+                        return .object(fields)
+                    })
+            }
+            return .object([
+                ("event", .string("migration_status")), ("version", .int(1)), ("folder", .string(report.folder)),
+                ("has_table", .bool(report.hasTable)), ("up_to_date", .bool(report.isUpToDate)),
+                ("applied", entries(report.applied, at: "finished_at")), ("pending", entries(report.pending, at: nil)),
+                ("failed", entries(report.failed, at: "started_at")), ("drifted", entries(report.drifted, at: nil)),
+                ("missing", entries(report.missing, at: "finished_at")),
+            ])
         }
     }
 }

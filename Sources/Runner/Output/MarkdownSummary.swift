@@ -46,6 +46,8 @@ public final class MarkdownSummary: EventSink {
             }
         case .runFinished(let summary):
             self.summary = summary
+        case .migrationStatus:
+            break
         }
     }
 
