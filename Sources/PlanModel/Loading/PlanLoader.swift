@@ -19,7 +19,7 @@ public struct PlanLoader: Sendable {
     public enum RootPolicy: Sendable, Equatable {
         case unrestricted
         /// The directory around the top-level plan (`ProjectRoot.around`).
-        case aroundPlan(workingDirectory: String)
+        case aroundPlan(workingDirectory: String, shippedPlans: String? = nil)
         /// A root given on the command line (`--root DIR`).
         case given(String, workingDirectory: String)
     }
@@ -46,9 +46,9 @@ public struct PlanLoader: Sendable {
         var workingDirectory = "/"
         switch rootPolicy {
         case .unrestricted: break
-        case .aroundPlan(let cwd):
+        case .aroundPlan(let cwd, let shippedPlans):
             workingDirectory = cwd
-            projectRoot = .around(planFile: path, workingDirectory: cwd)
+            projectRoot = .around(planFile: path, workingDirectory: cwd, shippedPlans: shippedPlans)
         case .given(let directory, let cwd):
             workingDirectory = cwd
             projectRoot = ProjectRoot(directories: [Paths.absolute(directory, workingDirectory: cwd)])

@@ -16,12 +16,14 @@ public struct ProjectRoot: Sendable, Equatable, CustomStringConvertible {
     /// checkout; shared plans often sit beside the service's, `uses: ../../plans/…`), else its
     /// directory; and the project the command runs in: the working directory's git work tree,
     /// else the working directory itself (not `/`), where the default `prisma/migrations` and
-    /// `.env` are, and on which a reusable plan installed elsewhere (/usr/share/plan/plans) acts.
-    public static func around(planFile: String, workingDirectory: String) -> ProjectRoot {
+    /// `.env` are, and on which a reusable plan installed elsewhere (/usr/share/plan/plans) acts;
+    /// and the plans that ship with plan (`shippedPlans`), which a service's plan `uses:`.
+    public static func around(planFile: String, workingDirectory: String, shippedPlans: String? = nil) -> ProjectRoot {
         let directory = Paths.absolute(Paths.directory(of: planFile), workingDirectory: workingDirectory)
         let cwd = Paths.normalize(workingDirectory)
         var roots = [gitWorkTree(containing: directory) ?? directory]
         if cwd != "/" { roots.append(gitWorkTree(containing: cwd) ?? cwd) }
+        if let shippedPlans { roots.append(Paths.normalize(shippedPlans)) }
         let kept = roots.enumerated().filter { index, root in
             !roots.enumerated().contains { other, candidate in
                 other != index && isInside(root, candidate) && (root != candidate || other < index)
@@ -45,7 +47,10 @@ public struct ProjectRoot: Sendable, Equatable, CustomStringConvertible {
     /// Whether `path` (relative to `workingDirectory`) is inside, by its text alone.
     public func containsLexically(_ path: String, workingDirectory: String) -> Bool {
         let absolute = Paths.absolute(path, workingDirectory: workingDirectory)
-        return directories.contains { Self.isInside(absolute, $0) }
+        if directories.contains(where: { Self.isInside(absolute, $0) }) { return true }
+        // A link into the root (an image's /plans linked to the shipped plans) is inside.
+        guard let real = Self.realPath(absolute) else { return false }
+        return directories.contains { Self.isInside(real, Self.realPath($0) ?? $0) }
     }
 
     /// The real path of `path` (every symlink resolved) when it leads outside, else nil. A path

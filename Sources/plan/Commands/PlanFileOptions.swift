@@ -28,7 +28,17 @@ struct PlanBindingOptions: ParsableArguments {
         if allowOutsideRoot { return .unrestricted }
         let cwd = FileManager.default.currentDirectoryPath
         if let root { return .given(root, workingDirectory: cwd) }
-        return .aroundPlan(workingDirectory: cwd)
+        return .aroundPlan(workingDirectory: cwd, shippedPlans: Self.shippedPlans)
+    }
+
+    /// The reusable plans installed with this binary (PREFIX/share/plan/plans beside
+    /// PREFIX/bin/plan), when there are any: a service's plan may `uses:` them.
+    static var shippedPlans: String? {
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let plans = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("../share/plan/plans").standardized
+            .path
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: plans, isDirectory: &isDirectory) && isDirectory ? plans : nil
     }
 
     /// `--set name=value` pairs; a later `--set` of the same name wins, as on most CLIs.
