@@ -130,6 +130,9 @@ final class LockWaitMonitor: Sendable {
     private let report: @Sendable (String) -> Void
     private let state = Mutex(State())
     private let finished = DispatchGroup()
+    /// Signalled by `stop`, so a pause ends at once: an attempt that got its locks must not wait
+    /// for the watcher to wake (a sliced sleep cost ~20 ms per migration).
+    private let wake = DispatchSemaphore(value: 0)
 
     private struct State {
         var stopped = false
@@ -154,18 +157,16 @@ final class LockWaitMonitor: Sendable {
     /// attempt waited for, if it saw anyone.
     func stop() -> String? {
         state.withLock { $0.stopped = true }
+        wake.signal()
         finished.wait()
         return state.withLock { $0.seen }
     }
 
-    /// Sleeps `duration` in slices; false once stopped.
+    /// Sleeps `duration`, or until `stop`; false once stopped.
     private func pause(_ duration: Duration) -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now + duration
-        while clock.now < end {
-            if state.withLock({ $0.stopped }) { return false }
-            blockingSleep(for: min(.milliseconds(20), end - clock.now))
-        }
+        if state.withLock({ $0.stopped }) { return false }
+        let (seconds, attoseconds) = duration.components
+        _ = wake.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
         return !state.withLock { $0.stopped }
     }
 
