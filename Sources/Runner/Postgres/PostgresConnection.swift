@@ -23,9 +23,8 @@ public final class PostgresConnection {
         notices = NoticeCollector()
         var redactor = redactor
         for secret in target.secrets { redactor.add(secret) }
-        // getenv, not ProcessInfo's environment: this runs on the connecting thread, on the
-        // critical path, and that dictionary of every variable costs more than the lookup.
-        if let password = getenv("PGPASSWORD") { redactor.add(String(cString: password)) }
+        // PGPASSWORD and the rest come with `redactor`, fed once by RunSecrets from the one
+        // environment reader.
         self.redactor = redactor
         self.target = target
 
