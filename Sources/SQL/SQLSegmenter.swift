@@ -19,9 +19,17 @@
 public enum SQLSegmenter {
     /// The units, or the first error in file order.
     public static func units(_ statements: [SQLStatement]) throws(SQLSyntaxError) -> [SQLUnit] {
-        let result = analyze(statements)
+        try unitsAndNotes(statements).units
+    }
+
+    /// The units and what the file's own transaction control makes happen, in one pass; or the
+    /// first error in file order.
+    public static func unitsAndNotes(_ statements: [SQLStatement]) throws(SQLSyntaxError) -> (
+        units: [SQLUnit], notes: [SQLSyntaxError]
+    ) {
+        let result = segment(statements)
         if let first = result.errors.first { throw first }
-        return result.units
+        return (result.units, result.notes)
     }
 
     /// The units and every error, for `plan check`, which reports all problems at once. Units are

@@ -359,11 +359,12 @@ struct DryRunGateTests {
     /// #21: a gate that cannot connect must not pass. It printed "ok: 4 would run" and exited 0.
     @Test func aDryRunThatCannotReachItsDatabaseExitsThreeUnlessOffline() throws {
         let summaryFile = NSTemporaryDirectory() + "plan-gate-\(UUID().uuidString).md"
+        let password = "pw-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: summaryFile) }
         let refused = try PlanProcess.run(
             [
                 "run", "release.plan.yaml", "--dry-run", "--summary", summaryFile, "--database-url",
-                "postgresql://app:pw-gate@127.0.0.1:1/app",
+                "postgresql://app:\(password)@127.0.0.1:1/app",
             ],
             directory: RunCommandTests.memoryService)
         #expect(refused.status == 3, "\(refused.all)")
@@ -372,7 +373,7 @@ struct DryRunGateTests {
         #expect(!refused.stdout.contains("[1]"), "no step was previewed: \(refused.all)")
         let markdown = try String(contentsOfFile: summaryFile, encoding: .utf8)
         #expect(!markdown.contains("**OK**"), "\(markdown)")
-        #expect(!refused.all.contains("pw-gate") && !markdown.contains("pw-gate"))
+        #expect(!refused.all.contains(password) && !markdown.contains(password))
 
         let offline = try PlanProcess.run(["run", "release.plan.yaml", "--dry-run", "--offline"], directory: RunCommandTests.memoryService)
         #expect(offline.status == 0, "\(offline.all)")

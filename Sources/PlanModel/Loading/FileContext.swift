@@ -277,19 +277,18 @@ struct FileContext {
 
     /// A `/bin/sh -c` command line with every interpolated value one single-quoted word.
     func shellCommand(_ node: YAMLNode, _ what: String) -> String? {
-        guard let resolved = resolve(node, what: what, shell: true) else { return nil }
-        switch resolved {
-        case .literal(let text): return text
-        case .text(let text, let isSecret):
-            if isSecret { session.secrets.insert(text) }
-            return text
-        case .value: return nil
-        }
+        renderedText(resolve(node, what: what, shell: true))
     }
 
     /// SQL text with typed values rendered as literals and quoted identifiers.
     func sql(_ node: YAMLNode, _ what: String) -> String? {
-        guard let resolved = resolve(node, what: what, sql: true) else { return nil }
+        renderedText(resolve(node, what: what, sql: true))
+    }
+
+    /// The text of a field whose interpolations were rendered for SQL or a shell, its secrets
+    /// noted for output to mask.
+    private func renderedText(_ resolved: Resolved?) -> String? {
+        guard let resolved else { return nil }
         switch resolved {
         case .literal(let text): return text
         case .text(let text, let isSecret):

@@ -26,15 +26,15 @@ struct PreparedMigration {
             throw StepFailure(MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description)
         }
         let statements: [SQLStatement]
-        let units: [SQLUnit]
+        let segmented: (units: [SQLUnit], notes: [SQLSyntaxError])
         do {
             statements = try SQLSplitter.split(script, file: migration.scriptPath)
-            units = try SQLSegmenter.units(statements)
+            segmented = try SQLSegmenter.unitsAndNotes(statements)
         } catch {
             throw StepFailure("\(error.message); nothing was applied", location: "\(error.file):\(error.line):\(error.column)")
         }
         return PreparedMigration(
-            migration: migration, checksum: checksum, statements: statements, units: units, notes: SQLSegmenter.notes(statements))
+            migration: migration, checksum: checksum, statements: statements, units: segmented.units, notes: segmented.notes)
     }
 
     static func reason(_ statement: SQLStatement) -> String {

@@ -153,35 +153,26 @@ struct CheckEvaluator {
     /// (unquoted by parse_ident) rather than joins on pg_class, whose planning costs more than
     /// the answer; the schema's name comes back in a row of its own.
     private static func invalidIndexes(in schema: String?, on connection: PostgresConnection) throws(PostgresError) -> CheckResult {
+        // An index another session is building (named by the progress view, or locked by it) is
+        // not left over: advising to drop it would break that build.
         let result = try connection.query(
             """
-            SELECT coalesce($1, current_schema()), NULL, NULL
+            SELECT coalesce($1, current_schema()), NULL, NULL, NULL
             UNION ALL
-            SELECT index.schema, (pg_catalog.parse_ident(index.name))[1], (pg_catalog.parse_ident(tab.name))[1]
+            SELECT index.schema, (pg_catalog.parse_ident(index.name))[1], (pg_catalog.parse_ident(tab.name))[1],
+                   EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                           WHERE l.relation = i.indexrelid AND l.granted AND l.pid <> pg_catalog.pg_backend_pid())
+                   OR EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
             FROM pg_catalog.pg_index i,
                  pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indexrelid, 0) AS index,
                  pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, i.indrelid, 0) AS tab
             WHERE NOT (i.indisvalid AND i.indisready) AND index.schema = coalesce($1, current_schema())
-              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
-                              WHERE l.relation = i.indexrelid AND l.granted AND l.pid <> pg_catalog.pg_backend_pid())
-              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
             """, [schema])
-        // An index another session is building (named by the progress view, or locked by it) is
-        // not left over: advising to drop it would break that build.
-        let building =
-            try connection.query(
-                """
-                SELECT string_agg(DISTINCT c.relname, ', ' ORDER BY c.relname)
-                FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
-                WHERE NOT (i.indisvalid AND i.indisready)
-                  AND (EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
-                               WHERE l.relation = i.indexrelid AND l.granted AND l.pid <> pg_catalog.pg_backend_pid())
-                       OR EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)) AND c.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = coalesce($1, current_schema()))
-                """, [schema]
-            ).scalar ?? nil
+        let found = result.rows.dropFirst().map { (index: $0[1] ?? "", table: $0[2] ?? "", beingBuilt: $0[3] == "t") }
+        let building = Set(found.filter(\.beingBuilt).map(\.index)).sorted()
         let schemaName = result.rows.first?[0] ?? "(current)"
-        let inProgress = building.map { " (being built right now, not invalid: \($0))" } ?? ""
-        let invalid = result.rows.dropFirst().map { (index: $0[1] ?? "", table: $0[2] ?? "") }.sorted { $0.index < $1.index }
+        let inProgress = building.isEmpty ? "" : " (being built right now, not invalid: \(building.joined(separator: ", ")))"
+        let invalid = found.filter { !$0.beingBuilt }.sorted { $0.index < $1.index }
         guard !invalid.isEmpty else { return .passed("no invalid indexes in schema \(schemaName)" + inProgress) }
         let listed = invalid.map { "\($0.index) (on \($0.table))" }.joined(separator: ", ")
         return .failed(

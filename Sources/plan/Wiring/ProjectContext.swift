@@ -61,10 +61,7 @@ struct ProjectContext {
     /// the run (exit 3) rather than connecting to whatever else is configured.
     func connectionTarget(commandLine: String?, plan: String?) throws -> ConnectionTarget {
         switch chooseURL(commandLine: commandLine, plan: plan) {
-        case .chosen(let url, let source):
-            var target = ConnectionTarget(url: url)
-            target.source = source
-            return target
+        case .chosen(let url, let source): return Self.target(url, source: source)
         case .unset(let problem):
             StandardError.write("error: \(problem); set it, or pass --database-url. Nothing was connected to.\n")
             throw ExitCode(ExitStatus.unavailable)
@@ -75,12 +72,15 @@ struct ProjectContext {
     /// not fatal.
     func targetDescription(commandLine: String?, plan: String?) -> String {
         switch chooseURL(commandLine: commandLine, plan: plan) {
-        case .chosen(let url, let source):
-            var target = ConnectionTarget(url: url)
-            target.source = source
-            return RunTarget(endpoint: target.endpoint, source: source).summary
+        case .chosen(let url, let source): return RunTarget(endpoint: Self.target(url, source: source).endpoint, source: source).summary
         case .unset(let problem): return "none yet: \(problem)"
         }
+    }
+
+    private static func target(_ url: String?, source: String) -> ConnectionTarget {
+        var target = ConnectionTarget(url: url)
+        target.source = source
+        return target
     }
 
     private enum URLChoice {
