@@ -77,6 +77,12 @@ public final class Reporter: @unchecked Sendable {
         case .migrationStatus(var report):
             report.folder = redact(report.folder)
             return .migrationStatus(report)
+        case .finding(let index, var finding):
+            finding.message = redact(finding.message)
+            finding.location = finding.location.map(redact)
+            finding.lock = finding.lock.map(redact)
+            finding.safer = finding.safer.map(redact)
+            return .finding(index: index, finding)
         }
     }
 }

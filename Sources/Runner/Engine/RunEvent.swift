@@ -9,6 +9,8 @@ public enum RunEvent: Sendable, Equatable {
     case runFinished(RunSummary)
     /// `plan status`: the migrations by state, as data (JSON's `migration_status` event).
     case migrationStatus(MigrationStatusReport)
+    /// A risk found in what a step would run (the dry-run's risk report).
+    case finding(index: Int?, Finding)
 }
 
 /// What `plan status` found, for machines: each migration named once per state it is in.

@@ -70,6 +70,13 @@ public final class JSONLinesRenderer: EventSink {
                 ("failed", entries(report.failed, at: "started_at")), ("drifted", entries(report.drifted, at: nil)),
                 ("missing", entries(report.missing, at: "finished_at")),
             ])
+        case .finding(let index, let finding):
+            return .object([
+                ("event", .string("finding")), ("step", index.map(JSONValue.int) ?? .null), ("code", .string(finding.code)),
+                ("severity", .string(finding.severity.rawValue)), ("message", .string(finding.message)),
+                ("location", finding.location.map(JSONValue.string) ?? .null), ("lock", finding.lock.map(JSONValue.string) ?? .null),
+                ("safer", finding.safer.map(JSONValue.string) ?? .null), ("acknowledged", .bool(finding.acknowledged)),
+            ])
         }
     }
 }

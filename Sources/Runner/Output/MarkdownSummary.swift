@@ -19,6 +19,8 @@ public final class MarkdownSummary: EventSink {
     private var target: RunTarget?
     private var steps: [StepReport] = []
     private var runMessages: [Message] = []
+    /// Risks the steps found, in the order reported (the report opens with them).
+    private var findings: [(step: Int?, finding: Finding)] = []
     private var summary: RunSummary?
 
     public init(path: String) { self.path = path }
@@ -48,6 +50,8 @@ public final class MarkdownSummary: EventSink {
             self.summary = summary
         case .migrationStatus:
             break
+        case .finding(let index, let finding):
+            findings.append((index, finding))
         }
     }
 
@@ -70,6 +74,20 @@ public final class MarkdownSummary: EventSink {
             lines.append("")
         }
         if dryRun { lines.append("> Dry-run: nothing was written. This is what a real run would do.\n") }
+        if !findings.isEmpty {
+            lines.append("| risk | rule | where | what |")
+            lines.append("|------|------|-------|------|")
+            let ordered = findings.enumerated().sorted {
+                ($0.element.finding.severity, $1.offset) > ($1.element.finding.severity, $0.offset)
+            }
+            for (_, (_, finding)) in ordered {
+                let ack = finding.acknowledged ? " (acknowledged)" : ""
+                let location = finding.location.map(Self.inlineCode) ?? ""
+                lines.append(
+                    "| \(finding.severity.rawValue)\(ack) | \(Self.inlineCode(finding.code)) | \(location) | \(Self.cell(finding.message)) |")
+            }
+            lines.append("")
+        }
         lines.append("| # | step | outcome | time |")
         lines.append("|---|------|---------|------|")
         for step in steps {

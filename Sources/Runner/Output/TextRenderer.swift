@@ -73,6 +73,16 @@ public final class TextRenderer: EventSink {
         case .migrationStatus:
             // Said in words by the status step's messages; the data is for JSON.
             break
+        case .finding(_, let finding):
+            clearProgress()
+            let colour: Colour = finding.severity == .high && !finding.acknowledged ? .red : .yellow
+            let ack = finding.acknowledged ? " (acknowledged)" : ""
+            var text = "    " + paint("risk \(finding.severity.rawValue)\(ack):", colour) + " "
+            text += finding.location.map { $0 + ": " } ?? ""
+            text += "[\(finding.code)] " + finding.message.lines().joined(separator: "\n      ") + "\n"
+            if let lock = finding.lock { text += "      lock: \(lock)\n" }
+            if let safer = finding.safer { text += "      safer: " + safer.lines().joined(separator: "\n        ") + "\n" }
+            out.write(text)
         }
     }
 

@@ -1,0 +1,45 @@
+/// A risk a pending statement carries, found by the dry-run's risk report (or `plan check`'s
+/// static rules): what lock it takes on what, whether it rewrites or scans, how big that is, who
+/// would block it, and the safer form. Rendered as data, so text, JSON and Markdown agree.
+public struct Finding: Sendable, Equatable {
+    public enum Severity: String, Sendable, Equatable, Comparable {
+        case low, medium, high
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+        private var rank: Int {
+            switch self {
+            case .low: 0
+            case .medium: 1
+            case .high: 2
+            }
+        }
+    }
+
+    /// A stable rule name users know (squawk's or strong_migrations' where one exists), e.g.
+    /// `changing-column-type`.
+    public var code: String
+    public var severity: Severity
+    /// What and why, in a sentence or two.
+    public var message: String
+    /// `file:line:column` of the statement.
+    public var location: String?
+    /// The lock it takes and on what, e.g. `ACCESS EXCLUSIVE on public.users`.
+    public var lock: String?
+    /// The safer form, when one exists.
+    public var safer: String?
+    /// Acknowledged by the author (inline comment or step option): reported, not gating.
+    public var acknowledged: Bool
+
+    public init(
+        code: String, severity: Severity, message: String, location: String? = nil, lock: String? = nil, safer: String? = nil,
+        acknowledged: Bool = false
+    ) {
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.lock = lock
+        self.safer = safer
+        self.acknowledged = acknowledged
+    }
+}
