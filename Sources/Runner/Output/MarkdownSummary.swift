@@ -84,7 +84,8 @@ public final class MarkdownSummary: EventSink {
                 let ack = finding.acknowledged ? " (acknowledged)" : ""
                 let location = finding.location.map(Self.inlineCode) ?? ""
                 lines.append(
-                    "| \(finding.severity.rawValue)\(ack) | \(Self.inlineCode(finding.code)) | \(location) | \(Self.cell(finding.message)) |")
+                    "| \(finding.severity.rawValue)\(ack) | \(Self.inlineCode(finding.code)) | \(location) | \(Self.cell(finding.message)) |"
+                )
             }
             lines.append("")
         }
