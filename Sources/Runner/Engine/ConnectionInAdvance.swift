@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// A connection being opened on another thread while the run gets its first step ready. Opening
 /// one is mostly waiting — the server forks a backend and authenticates — and a migrate step
@@ -8,41 +9,49 @@ import Dispatch
 /// The connection is handed over whole: the opening thread never touches it after `take()` can
 /// see it, so libpq's one-thread-at-a-time rule holds. A thread of its own rather than Dispatch's:
 /// see DetachedThread.
-final class ConnectionInAdvance: @unchecked Sendable {
-    private let lock = Lock()
+final class ConnectionInAdvance: Sendable {
     private let opened = DispatchSemaphore(value: 0)
-    /// Written once by the opening thread, before `opened` is signalled.
-    private var outcome: Result<PostgresConnection, PostgresError>?
-    private var abandoned = false
+    /// Filled once by the opening thread, which holds it while it connects; emptied by `take`.
+    private let outcome = Mutex<Result<PostgresConnection, PostgresError>?>(nil)
+    private let abandoned = Atomic(false)
 
     /// Nil when no thread could be started: the step then connects itself.
-    init?(_ open: @escaping @Sendable () throws(PostgresError) -> PostgresConnection) {
+    init?(_ open: @escaping @Sendable () throws(PostgresError) -> sending PostgresConnection) {
         let started = DetachedThread.start { [self] in
-            let result = Result { () throws(PostgresError) in try open() }
-            // Abandoned: `result` goes out of scope at the end of this closure, which closes the
-            // connection here, on the thread that opened it.
-            lock.withLock { if !abandoned { outcome = result } }
+            outcome.withLock { slot in
+                slot = Self.attempt(open)
+                // Abandoned meanwhile: dropping it closes the connection here, on the thread
+                // that opened it.
+                if abandoned.load(ordering: .sequentiallyConsistent) { slot = nil }
+            }
             opened.signal()
         }
         guard started else { return nil }
     }
 
+    private static func attempt(_ open: () throws(PostgresError) -> sending PostgresConnection)
+        -> sending Result<
+            PostgresConnection, PostgresError
+        >
+    {
+        do { return .success(try open()) } catch { return .failure(error) }
+    }
+
     /// The connection or the reason it could not be opened, waiting for the attempt to end.
     func take() -> Result<PostgresConnection, PostgresError> {
         opened.wait()
-        return lock.withLock {
-            let result = outcome ?? .failure(PostgresError(kind: .connection, message: "the connection was abandoned"))
-            outcome = nil
+        return outcome.withLock { slot in
+            let result = slot ?? .failure(PostgresError(kind: .connection, message: "the connection was abandoned"))
+            slot = nil
             return result
         }
     }
 
     /// The run ended without needing it: whenever the attempt ends, the connection is closed.
-    /// Does not wait, so a run that failed before connecting is not held up by a slow server.
+    /// Does not wait, so a run that failed before connecting is not held up by a slow server:
+    /// while the attempt is under way the opening thread holds the slot, and drops what it gets.
     func abandon() {
-        lock.withLock {
-            abandoned = true
-            outcome = nil
-        }
+        abandoned.store(true, ordering: .sequentiallyConsistent)
+        _ = outcome.withLockIfAvailable { $0 = nil }
     }
 }

@@ -40,7 +40,7 @@ public final class DatabaseSession {
         self.readOnly = readOnly
         self.lockTimeout = lockTimeout
         self.reporter = reporter
-        for secret in target.secrets { reporter.redactor.add(secret) }
+        for secret in target.secrets { reporter.redact(secret) }
     }
 
     /// Starts opening the connection on another thread, for a run whose first step will connect

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Synchronization
 
 /// Ctrl-C and SIGTERM, turned into an orderly stop. While a step runs a cancellable operation
 /// (an index build), a signal cancels that query through its `CancelHandle`; the step then
@@ -10,16 +11,19 @@ import Glibc
 /// same exit code, as the default handler would: the server rolls back the open transaction and
 /// frees the session's advisory lock when the connection closes. A second signal while the
 /// first is being handled also exits at once, for a user who will not wait.
-public final class Interruption: @unchecked Sendable {
+public final class Interruption: Sendable {
     /// The process-wide instance the CLI installs signal handlers for.
     public static let shared = Interruption(exitsWhenUnhandled: true)
 
-    private let lock = Lock()
     private let exitsWhenUnhandled: Bool
-    private var sources: [any DispatchSourceSignal] = []
-    private var received: Int32?
-    private var handlingScopes = 0
-    private var runningQuery: CancelHandle?
+    private let state = Mutex(State())
+
+    private struct State {
+        var sources: [any DispatchSourceSignal] = []
+        var received: Int32?
+        var handlingScopes = 0
+        var runningQuery: CancelHandle?
+    }
 
     /// `exitsWhenUnhandled: false` makes an instance for tests: a delivered signal is only
     /// recorded (and cancels what runs), never ends the process.
@@ -29,20 +33,20 @@ public final class Interruption: @unchecked Sendable {
 
     /// Routes SIGINT and SIGTERM to this instance (dispatch sources need the default action off).
     public func installSignalHandlers() {
-        lock.withLock {
-            guard sources.isEmpty else { return }
+        state.withLock { state in
+            guard state.sources.isEmpty else { return }
             for number in [SIGINT, SIGTERM] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { [weak self] in self?.deliver(number) }
                 source.resume()
-                sources.append(source)
+                state.sources.append(source)
             }
         }
     }
 
     /// The signal received, if any.
-    public var receivedSignal: Int32? { lock.withLock { received } }
+    public var receivedSignal: Int32? { state.withLock { $0.received } }
 
     /// The exit code the received signal asks for: 130 for SIGINT, 143 for SIGTERM.
     public var exitStatus: Int32? {
@@ -53,12 +57,12 @@ public final class Interruption: @unchecked Sendable {
 
     /// Handles a signal: cancels the running query, if any, and records the signal.
     public func deliver(_ signal: Int32) {
-        let (cancel, exitNow): (CancelHandle?, Bool) = lock.withLock {
-            let repeated = received != nil
-            received = received ?? signal
-            let unhandled = handlingScopes == 0 || repeated
-            return (runningQuery, exitsWhenUnhandled && unhandled)
+        let (cancel, unhandled): (CancelHandle?, Bool) = state.withLock { state in
+            let repeated = state.received != nil
+            state.received = state.received ?? signal
+            return (state.runningQuery, state.handlingScopes == 0 || repeated)
         }
+        let exitNow = exitsWhenUnhandled && unhandled
         if exitNow {
             cancel?.cancelRunningQuery()
             // Another thread may be inside libpq (connecting): no library teardown, just the end.
@@ -70,19 +74,19 @@ public final class Interruption: @unchecked Sendable {
     /// Runs `body` as a step that handles interruption itself: a signal is recorded for it to
     /// notice instead of ending the process.
     public func handling<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        lock.withLock { handlingScopes += 1 }
-        defer { lock.withLock { handlingScopes -= 1 } }
+        state.withLock { $0.handlingScopes += 1 }
+        defer { state.withLock { $0.handlingScopes -= 1 } }
         return try body()
     }
 
     /// Runs a query that a signal cancels. A signal that came just before it starts cancels it
     /// as soon as it is registered, so none is lost between checks.
     public func cancellable<T, E: Error>(_ handle: CancelHandle?, _ body: () throws(E) -> T) throws(E) -> T {
-        let alreadyReceived: Bool = lock.withLock {
-            runningQuery = handle
-            return received != nil
+        let alreadyReceived: Bool = state.withLock { state in
+            state.runningQuery = handle
+            return state.received != nil
         }
-        defer { lock.withLock { runningQuery = nil } }
+        defer { state.withLock { $0.runningQuery = nil } }
         if alreadyReceived { handle?.cancelRunningQuery() }
         return try body()
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Receives run events. Renderers (text, JSON lines, Markdown) conform.
 public protocol EventSink: AnyObject {
     func receive(_ event: RunEvent)
@@ -14,26 +16,34 @@ extension EventSink {
 ///
 /// Thread-safe for emitting: an index build reports progress from its monitor thread while the
 /// step's own thread says what it does, and sinks (renderers writing one line at a time) are not
-/// thread-safe, so every delivery happens under one lock. Set `redactor` before the run starts.
-public final class Reporter: @unchecked Sendable {
-    private var sinks: [any EventSink]
-    public var redactor: Redactor
-    private let delivery = Lock()
+/// thread-safe, so the sinks live in a mutex and every delivery happens holding it.
+public final class Reporter: Sendable {
+    private let sinks: Mutex<[any EventSink]>
+    private let secrets: Mutex<Redactor>
 
+    /// The sinks are handed over: from here on they are used only holding the mutex. A caller
+    /// may keep a reference to read a sink once the run is over (a test's collected events).
     public init(sinks: [any EventSink], redactor: Redactor = Redactor()) {
-        self.sinks = sinks
-        self.redactor = redactor
+        nonisolated(unsafe) let handedOver = sinks
+        self.sinks = Mutex(handedOver)
+        secrets = Mutex(redactor)
     }
+
+    /// What every event is redacted with.
+    public var redactor: Redactor { secrets.withLock { $0 } }
+
+    /// Adds a secret to redact from every event after this one.
+    public func redact(_ secret: String) { secrets.withLock { $0.add(secret) } }
 
     public func emit(_ event: RunEvent) {
         let safe = redact(event)
-        delivery.withLock {
+        sinks.withLock { sinks in
             for sink in sinks { sink.receive(safe) }
         }
     }
 
     public func finish() {
-        delivery.withLock {
+        sinks.withLock { sinks in
             for sink in sinks { sink.finish() }
         }
     }

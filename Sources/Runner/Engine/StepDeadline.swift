@@ -1,39 +1,38 @@
 import Dispatch
 import PlanModel
+import Synchronization
 
 /// A step's `timeout:`: when it passes, the query the step is running is cancelled (the server
 /// rolls its transaction back) and the step fails saying why. Steps that run no SQL enforce
 /// their own (exec stops its process group).
-final class StepDeadline: @unchecked Sendable {
-    private let lock = Lock()
-    private var fired = false
-    private var work: DispatchWorkItem?
+final class StepDeadline: Sendable {
+    private let state = Mutex((disarmed: false, fired: false))
 
     init(after timeout: Duration?, session: DatabaseSession) {
         guard let timeout else { return }
         let cancellation = session.cancellation
-        let item = DispatchWorkItem { [self] in
-            lock.withLock { fired = true }
-            cancellation.cancelRunningQuery()
+        DispatchQueue.global().asyncAfter(deadline: .now() + Units.seconds(of: timeout)) { [self] in
+            let fires = state.withLock { state in
+                state.fired = !state.disarmed
+                return state.fired
+            }
+            if fires { cancellation.cancelRunningQuery() }
         }
-        work = item
-        DispatchQueue.global().asyncAfter(deadline: .now() + Units.seconds(of: timeout), execute: item)
     }
 
-    var hasPassed: Bool { lock.withLock { fired } }
+    var hasPassed: Bool { state.withLock { $0.fired } }
 
-    func disarm() { work?.cancel() }
+    func disarm() { state.withLock { $0.disarmed = true } }
 }
 
 /// The session connection's cancel handle, reachable from other threads (a deadline's timer).
-public final class SessionCancellation: @unchecked Sendable {
-    private let lock = Lock()
-    private var handle: CancelHandle?
+public final class SessionCancellation: Sendable {
+    private let handle = Mutex<CancelHandle?>(nil)
 
-    func set(_ handle: CancelHandle?) { lock.withLock { self.handle = handle } }
+    func set(_ handle: CancelHandle?) { self.handle.withLock { $0 = handle } }
 
     public func cancelRunningQuery() {
-        let handle = lock.withLock { self.handle }
+        let handle = handle.withLock { $0 }
         handle?.cancelRunningQuery()
     }
 }

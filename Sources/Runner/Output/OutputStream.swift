@@ -2,7 +2,7 @@ import Glibc
 
 /// Where renderers write. Unbuffered writes to the file descriptor, so lines interleave with a
 /// child process's output in order.
-public final class OutputStream: @unchecked Sendable {
+public final class OutputStream: Sendable {
     public static let standardOutput = OutputStream(fileDescriptor: 1)
     public static let standardError = OutputStream(fileDescriptor: 2)
 

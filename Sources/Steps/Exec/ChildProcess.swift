@@ -1,4 +1,5 @@
 import Runner
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -125,11 +126,10 @@ struct ChildProcess {
 /// readable descriptor (`endedDescriptor`), so the step's loop sleeps in poll(2) on the child's
 /// output and its end together instead of asking waitpid again and again. ECHILD (the child was
 /// reaped by the system because SIGCHLD was ignored) counts as ended.
-final class ChildWaiter: @unchecked Sendable {
+final class ChildWaiter: Sendable {
     /// Readable (end of file) once the child has ended.
     let endedDescriptor: Int32
-    private let lock = Lock()
-    private var ended: ChildProcess.Termination?
+    private let ended = Mutex<ChildProcess.Termination?>(nil)
 
     init(pid: pid_t) {
         var ends: [Int32] = [-1, -1]
@@ -138,13 +138,13 @@ final class ChildWaiter: @unchecked Sendable {
         let writeEnd = ends[1]
         let started = DetachedThread.start { [self] in
             let termination = Self.wait(for: pid)
-            lock.withLock { ended = termination }
+            ended.withLock { $0 = termination }
             if writeEnd >= 0 { close(writeEnd) }
         }
         if !started {
             // No thread: wait here would block the step; record the loss honestly instead.
             let termination = Self.wait(for: pid)
-            lock.withLock { ended = termination }
+            ended.withLock { $0 = termination }
             if writeEnd >= 0 { close(writeEnd) }
         }
     }
@@ -153,7 +153,7 @@ final class ChildWaiter: @unchecked Sendable {
         if endedDescriptor >= 0 { close(endedDescriptor) }
     }
 
-    var termination: ChildProcess.Termination? { lock.withLock { ended } }
+    var termination: ChildProcess.Termination? { ended.withLock { $0 } }
 
     private static func wait(for pid: pid_t) -> ChildProcess.Termination {
         var status: Int32 = 0

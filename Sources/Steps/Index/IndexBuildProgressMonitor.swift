@@ -7,7 +7,7 @@ import Runner
 /// thread and used only there (PostgresConnection is not Sendable), and only after the first
 /// interval, so a build that ends sooner costs nothing. One small catalog query every 500 ms
 /// on another backend adds nothing measurable to the build.
-final class IndexBuildProgressMonitor: @unchecked Sendable {
+final class IndexBuildProgressMonitor: Sendable {
     private let target: ConnectionTarget
     private let redactor: Redactor
     private let builderPID: Int
@@ -16,7 +16,8 @@ final class IndexBuildProgressMonitor: @unchecked Sendable {
     /// Called on every tick, e.g. to repeat a cancel request that arrived before the query did.
     private let onTick: @Sendable () -> Void
     private let stopRequested = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
+    /// Signalled when the polling thread has let go of its connection.
+    private let finished = DispatchSemaphore(value: 0)
 
     init(
         target: ConnectionTarget, redactor: Redactor, builderPID: Int, interval: Duration = .milliseconds(500),
@@ -31,7 +32,11 @@ final class IndexBuildProgressMonitor: @unchecked Sendable {
     }
 
     func start() {
-        DispatchQueue(label: "plan index progress").async(group: finished) { [self] in poll() }
+        let started = DetachedThread.start { [self] in
+            poll()
+            finished.signal()
+        }
+        if !started { finished.signal() }
     }
 
     /// Stops polling and waits for the thread to let go of its connection.

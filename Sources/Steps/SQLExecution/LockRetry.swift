@@ -129,7 +129,8 @@ final class LockWaitMonitor: Sendable {
     private let waiterPID: Int
     private let report: @Sendable (String) -> Void
     private let state = Mutex(State())
-    private let finished = DispatchGroup()
+    /// Signalled when the watching thread has let go of its connection.
+    private let finished = DispatchSemaphore(value: 0)
     /// Signalled by `stop`, so a pause ends at once: an attempt that got its locks must not wait
     /// for the watcher to wake (a sliced sleep cost ~20 ms per migration).
     private let wake = DispatchSemaphore(value: 0)
@@ -150,7 +151,11 @@ final class LockWaitMonitor: Sendable {
     }
 
     func start() {
-        DispatchQueue.global().async(group: finished) { [self] in poll() }
+        let started = DetachedThread.start { [self] in
+            poll()
+            finished.signal()
+        }
+        if !started { finished.signal() }
     }
 
     /// Stops watching, waits for the thread to let go of its connection, and returns who the
