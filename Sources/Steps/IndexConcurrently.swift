@@ -29,6 +29,17 @@ public struct IndexConcurrentlyRunner: StepRunner {
         case failDifferent([String])
         /// Not valid because another session is building it right now: never dropped.
         case beingBuilt(IndexCatalog.Builder)
+        /// `replace:`: build beside, gate, rename, drop (`Index/IndexSwap.swift`).
+        case swap(IndexSwap.Decision)
+    }
+
+    /// The swap's decision when the step has `replace:` and there is something for it to do.
+    private func swapDecision(_ preflight: IndexPreflight, _ connection: PostgresConnection, _ context: StepContext) throws(StepFailure)
+        -> (IndexSwapRun, IndexSwap.Decision)?
+    {
+        guard let run = IndexSwapRun(step, schema: preflight.table?.schema, connection: connection, context: context) else { return nil }
+        let decision = try run.decide()
+        return decision == .notSwapping ? nil : (run, decision)
     }
 
     func decide(_ existing: IndexCatalog.ExistingIndex?) -> Decision {
@@ -62,7 +73,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
             return .wouldRun
         }
         let label = "\(preflight.table?.schema ?? "").\(step.name)"
-        let decision = decide(preflight.existing)
+        let swapping = try swapDecision(preflight, connection, context)
+        let decision = swapping.map { .swap($0.1) } ?? decide(preflight.existing)
         // A valid index that is the one asked for is done, whatever building it anew would need.
         if decision == .skipValid {
             context.say(.info, "index \(label) already exists and is valid: would skip")
@@ -106,6 +118,16 @@ public struct IndexConcurrentlyRunner: StepRunner {
                 sql: sql.drop)
         case .build:
             context.say(.info, "index \(label) does not exist: would build it")
+        case .swap(.refuse(let reason)):
+            context.say(.error, reason)
+            return .wouldFail
+        case .swap(let swap):
+            if case .run(let actions) = swap {
+                swapping?.0.preview(
+                    actions, differences: preflight.existing.map { IndexDefinitionComparison.differences(step: step, existing: $0) } ?? [])
+            }
+            previewRecord(connection, context)
+            return .wouldRun
         }
         context.say(.info, "would run, outside any transaction:", sql: settingsPreview + sql.create)
         previewRecord(connection, context)
@@ -170,7 +192,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
         }
         let sql = IndexSQL(step: step, schema: preflight.table?.schema)
         let label = "\(sql.schema ?? "").\(step.name)"
-        let decision = decide(preflight.existing)
+        let swapping = try swapDecision(preflight, connection, context)
+        let decision = swapping.map { .swap($0.1) } ?? decide(preflight.existing)
         // A valid index that is the one asked for is done, whatever building it anew would need.
         if decision == .skipValid {
             context.say(.info, "skipped: index \(label) already exists and is valid")
@@ -205,6 +228,12 @@ public struct IndexConcurrentlyRunner: StepRunner {
             try drop(sql, connection)
         case .build:
             break
+        case .swap(.refuse(let reason)):
+            throw StepFailure(reason)
+        case .swap(let swap):
+            if case .run(let actions) = swap { try swapping?.0.execute(actions) }
+            _ = try record(connection, context)
+            return .done
         }
 
         context.say(.info, "building index \(label)", sql: sql.create)
