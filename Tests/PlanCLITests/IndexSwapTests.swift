@@ -62,7 +62,7 @@ struct IndexSwapTests {
         let preview = try PlanProcess.run(
             ["run", "swap.plan.yaml", "--dry-run", "--database-url", database.url], directory: directory.path)
         #expect(preview.status == 0, "\(preview.all)")
-        #expect(preview.stdout.contains("1/4 would build the wanted definition beside it as public.items_embedding_idx_plan_new"))
+        #expect(preview.stdout.contains("would build the wanted definition beside it as public.items_embedding_idx_plan_new"))
         #expect(preview.stdout.contains(#"ALTER INDEX "public"."items_embedding_idx_plan_new" RENAME TO "items_embedding_idx";"#))
         #expect(preview.stdout.contains(#"DROP INDEX CONCURRENTLY IF EXISTS "public"."items_embedding_idx_plan_old""#))
         try Self.expectOneValidIndex(database, with: "m='2'", "the dry-run changes nothing")
@@ -125,9 +125,10 @@ struct IndexSwapTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let killedOutput = (try? String(contentsOfFile: prefix + ".out", encoding: .utf8)) ?? ""
-            let point = killedOutput.split(separator: "\n").last { $0.contains("/4: ") || $0.contains("/5: ") || $0.contains("/6: ") }
-            interrupted[point.map { String($0.trimmingCharacters(in: .whitespaces).prefix(30)) } ?? "before the swap began", default: 0] +=
-                1
+            // The last action announced ("→ build …", "→ measure …", "→ swap …", "→ drop …").
+            let point = killedOutput.split(separator: "\n").last { $0.contains("→ ") && !$0.contains("done") }
+            let label = point.map { String($0.trimmingCharacters(in: .whitespaces).prefix(24)) } ?? "before the swap began"
+            interrupted[label, default: 0] += 1
 
             var rerun = try PlanProcess.run(["run", file, "--database-url", database.url], directory: directory.path)
             // The killed runner's session may still hold the migration lock for a moment.

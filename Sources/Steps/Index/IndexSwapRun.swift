@@ -2,6 +2,12 @@ import Glibc
 import PlanModel
 import Runner
 
+/// One swap action in the step's plan, with the schema the catalog resolved.
+public struct IndexSwapWork: Sendable {
+    let action: IndexSwap.Action
+    let schema: String
+}
+
 /// Reads the catalog facts an `IndexSwap` decides on, then shows (dry-run) or runs its actions,
 /// one line per action with its SQL either way.
 struct IndexSwapRun {
@@ -84,38 +90,38 @@ struct IndexSwapRun {
         }
     }
 
-    // MARK: - Dry-run
+    // MARK: - Plan and perform
 
-    func preview(_ actions: [IndexSwap.Action], differences: [String]) {
+    /// The actions as the step's plan: the dry-run shows them, the run performs them in order.
+    func plan(_ actions: [IndexSwap.Action], differences: [String], into plan: inout StepPlan<IndexConcurrentlyRunner.Work>) {
         if actions.contains(.buildNew) || actions.contains(.measureNew) {
-            context.say(
+            plan.note(
                 .info,
-                "index \(label) exists with another definition (\(differences.joined(separator: "; "))): replace: would rebuild it beside the old one and swap"
+                "index \(label) exists with another definition (\(differences.joined(separator: "; "))): replace: rebuild it beside the old one and swap"
             )
         }
-        for (number, action) in actions.enumerated() {
+        for action in actions {
             let (words, sql) = describe(action)
-            context.say(.info, "\(number + 1)/\(actions.count) would \(words)", sql: sql)
+            plan.act(words, sql: sql, .swap(IndexSwapWork(action: action, schema: swap.schema)))
         }
     }
 
-    // MARK: - Run
-
-    func execute(_ actions: [IndexSwap.Action]) throws(StepFailure) {
-        for (number, action) in actions.enumerated() {
-            if let signal = context.interruption.receivedSignal { throw interrupted(signal, before: action) }
-            let (words, sql) = describe(action)
-            context.say(.info, "\(number + 1)/\(actions.count): \(words)", sql: sql)
-            switch action {
-            case .dropNew: try drop(swap.newName)
-            case .dropOld, .dropReplaced: try drop(swap.oldName)
-            case .restoreOld: try renameTransaction([swap.restoreStatement], what: "giving \(oldLabel) its name back")
-            case .buildInPlace: try build(step)
-            case .buildNew: try build(newStep)
-            case .measureNew: try gate()
-            case .swap: try renameTransaction(swap.swapStatements, what: "the swap of \(label)")
-            }
+    func perform(_ action: IndexSwap.Action) throws(StepFailure) {
+        if let signal = context.interruption.receivedSignal { throw interrupted(signal, before: action) }
+        switch action {
+        case .dropNew: try drop(swap.newName)
+        case .dropOld, .dropReplaced: try drop(swap.oldName)
+        case .restoreOld: try renameTransaction([swap.restoreStatement], what: "giving \(oldLabel) its name back")
+        case .buildInPlace: try build(step)
+        case .buildNew: try build(newStep)
+        case .measureNew: try gate()
+        case .swap:
+            try renameTransaction(swap.swapStatements, what: "the swap of \(label)")
+            try expectTheWantedIndex()
         }
+    }
+
+    private func expectTheWantedIndex() throws(StepFailure) {
         let final: IndexCatalog.ExistingIndex?
         do { final = try IndexCatalog(connection: connection).existingIndex(schema: swap.schema, name: swap.name) } catch {
             throw StepFailure(error, doing: "could not check index \(label) after the swap")
@@ -182,7 +188,7 @@ struct IndexSwapRun {
         switch result {
         case .passed(let text):
             context.say(.info, text)
-        case .failed(let text, _):
+        case .failed(let text):
             try drop(swap.newName)
             throw StepFailure(
                 "the recall gate refused the swap: \(text). \(label) is unchanged and still serving; \(newLabel) was dropped. Try other parameters, or lower `min:` if this recall is acceptable"
