@@ -29,6 +29,17 @@ public struct IndexConcurrentlyRunner: StepRunner {
         case failDifferent([String])
         /// Not valid because another session is building it right now: never dropped.
         case beingBuilt(IndexCatalog.Builder)
+        /// `replace:`: build beside, gate, rename, drop (`Index/IndexSwap.swift`).
+        case swap(IndexSwap.Decision)
+    }
+
+    /// The swap's decision when the step has `replace:` and there is something for it to do.
+    private func swapDecision(_ preflight: IndexPreflight, _ connection: PostgresConnection, _ context: StepContext) throws(StepFailure)
+        -> (IndexSwapRun, IndexSwap.Decision)?
+    {
+        guard let run = IndexSwapRun(step, schema: preflight.table?.schema, connection: connection, context: context) else { return nil }
+        let decision = try run.decide()
+        return decision == .notSwapping ? nil : (run, decision)
     }
 
     func decide(_ existing: IndexCatalog.ExistingIndex?) -> Decision {
@@ -47,6 +58,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
         case build(IndexSQL)
         /// `record_as`: mark the migration that holds the same statement as applied.
         case record(LocalMigration)
+        /// One action of a `replace:` swap.
+        case swap(IndexSwapWork)
     }
 
     /// The catalog's facts, the preflight's verdict, and then drop / build / record as needed.
@@ -71,7 +84,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
             plan.act("build index \(label), outside any transaction", sql: settingsPreview + sql.create, .build(sql))
             return plan
         }
-        let decision = decide(preflight.existing)
+        let swapping = try swapDecision(preflight, connection, context)
+        let decision = swapping.map { .swap($0.1) } ?? decide(preflight.existing)
         // A valid index that is the one asked for is done, whatever building it anew would need.
         if decision == .skipValid {
             plan.nothingToDo = "index \(label) already exists and is valid: nothing to build"
@@ -106,6 +120,16 @@ public struct IndexConcurrentlyRunner: StepRunner {
                 sql: sql.drop, .drop(sql))
         case .build:
             plan.note(.info, "index \(label) does not exist")
+        case .swap(.refuse(let reason)):
+            plan.fail(StepFailure(reason))
+            return plan
+        case .swap(let swap):
+            if case .run(let actions) = swap, let run = swapping?.0 {
+                let differences = preflight.existing.map { IndexDefinitionComparison.differences(step: step, existing: $0) } ?? []
+                run.plan(actions, differences: differences, into: &plan)
+            }
+            try planRecord(&plan, connection)
+            return plan
         }
         plan.act("build index \(label), outside any transaction", sql: settingsPreview + sql.create, .build(sql))
         try planRecord(&plan, connection)
@@ -144,6 +168,8 @@ public struct IndexConcurrentlyRunner: StepRunner {
             try build(sql, on: connection, context)
         case .record(let migration):
             try IndexMigrationRecord.markApplied(migration, on: connection)
+        case .swap(let work):
+            try IndexSwapRun(step, schema: work.schema, connection: connection, context: context)?.perform(work.action)
         }
     }
 

@@ -157,6 +157,23 @@ struct RunCommandTests {
         #expect(!output.all.contains(database.password))
     }
 
+    /// #22: the example's IVFFlat index on a table that has no rows yet (no seed) is refused
+    /// before the build, saying why and what to do, instead of a server NOTICE and an index
+    /// with poor recall forever.
+    @Test func theExamplesIVFFlatOnAnEmptyTableIsRefused() throws {
+        let database = try TestDatabase.fresh()
+        defer { database.drop() }
+        let output = try PlanProcess.run(
+            ["run", "release.plan.yaml"], environment: ["DATABASE_URL": database.url], directory: Self.memoryService)
+        #expect(output.status == 1, "\(output.all)")
+        #expect(
+            output.stderr.contains(
+                "cannot build index Memory_embedding_idx: public.Memory has no rows with embedding: ivfflat trains its 20 lists on the rows present at build time"
+            ), "\(output.all)")
+        #expect(output.stderr.contains("build it after the data is loaded, use hnsw"), "\(output.all)")
+        #expect(try database.connect().execute("SELECT to_regclass('\"Memory_embedding_idx\"') IS NULL").scalar == "t")
+    }
+
     @Test func anInvalidPlanExitsTwoWithItsLocationBeforeConnecting() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

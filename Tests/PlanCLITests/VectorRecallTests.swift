@@ -12,14 +12,8 @@ struct VectorRecallTests {
     /// `latent` keeps the 8 coordinates, for the brute force below.
     static func itemsDatabase() throws -> TestDatabase {
         let database = try TestDatabase.fresh(extensions: ["vector"])
-        try database.connect().execute(
-            """
-            CREATE TABLE items (id int PRIMARY KEY, latent float8[], embedding vector(128));
-            INSERT INTO items
-              SELECT g, z, (SELECT array_agg(z[1 + d % 8])::vector(128) FROM generate_series(0, 127) d)
-              FROM (SELECT g, (SELECT array_agg(random()) FROM generate_series(1, 8) WHERE g > 0) z FROM generate_series(1, 20000) g) s;
-            CREATE INDEX items_ivf ON items USING ivfflat (embedding vector_l2_ops) WITH (lists = 100);
-            """)
+        try database.createLatentVectorTable("items", rows: 20000, dimensions: 128)
+        try database.connect().execute("CREATE INDEX items_ivf ON items USING ivfflat (embedding vector_l2_ops) WITH (lists = 100)")
         return database
     }
 

@@ -211,6 +211,22 @@ extension DiagnosticMessage {
         Self(text: "migration name '\(name)' may contain only letters, digits, '_' and '-'")
     }
     static let migrationsUpToDateOnly = Self(text: "the 'migrations' check takes 'up-to-date'")
+    static let replaceTwice = Self(
+        text:
+            "'on_conflict: replace' drops the old index before building, and 'replace:' builds beside it and swaps: give one of them (remove 'on_conflict: replace' to keep an index serving throughout)"
+    )
+    static func recallNeedsVectorIndex(_ method: String) -> Self {
+        Self(text: "'when: recall' measures a pgvector index (ivfflat or hnsw), and this one uses \(method): use 'when: always'")
+    }
+    static func searchSettingForOtherMethod(_ key: String, method: String) -> Self {
+        Self(
+            text:
+                "'\(key)' is \(key == "probes" ? "ivfflat.probes, for ivfflat" : "hnsw.ef_search, for hnsw") indexes, and this one uses \(method)"
+                + (key == "probes" ? ": use 'ef_search'" : ": use 'probes'"))
+    }
+    static func littleDataIsIVFFlat(_ method: String) -> Self {
+        Self(text: "'allow_little_data' is about ivfflat, whose lists are trained on the rows present; this index uses \(method)")
+    }
     static let invalidIndexesNoneOnly = Self(text: "the 'invalid-indexes' check takes 'none' or '{ schema: NAME }'")
 }
 

@@ -4,8 +4,8 @@ extension FileContext {
     func indexStep(_ node: YAMLNode) -> IndexStep? {
         let keys = [
             "name", "schema", "table", "using", "columns", "with", "include", "where", "unique",
-            "maintenance_work_mem", "parallel_workers", "lock_timeout", "on_invalid", "on_conflict", "record_as",
-            "migrations",
+            "maintenance_work_mem", "parallel_workers", "lock_timeout", "on_invalid", "on_conflict", "replace",
+            "allow_little_data", "record_as", "migrations",
         ]
         let what = "'index-concurrently'"
         guard let mapping = MappingReader(node, what, known: keys, context: self) else { return nil }
@@ -34,12 +34,75 @@ extension FileContext {
         read("lock_timeout", duration) { step.lockTimeout = $0 }
         read("on_invalid", { choice($0, $1, as: IndexStep.OnInvalid.self) }) { step.onInvalid = $0 }
         read("on_conflict", { choice($0, $1, as: IndexStep.OnConflict.self) }) { step.onConflict = $0 }
+        read("replace", { value, _ in replacement(value, name: name ?? "") }) { step.replace = $0 }
+        read("allow_little_data", bool) { step.allowLittleData = $0 }
         read("record_as", migrationName) { step.recordAs = $0 }
+        if !replacementFits(step, mapping) { valid = false }
         if keyList?.isEmpty == true, let columnsNode {
             report(.emptyList, at: columnsNode.location)
             valid = false
         }
         return valid ? step : nil
+    }
+
+    /// `replace: { when: recall, min: 0.95, k, sample, probes, ef_search, timeout, lock_timeout,
+    /// lock_retry }` or `replace: { when: always }`: the recall keys are the `vector-recall`
+    /// check's; the lock keys are the rename transaction's (the plan's by default).
+    private func replacement(_ node: YAMLNode, name: String) -> IndexStep.Replacement? {
+        let recallKeys = ["min", "k", "sample", "probes", "ef_search", "timeout"]
+        let what = "'replace'"
+        guard let mapping = MappingReader(node, what, known: ["when"] + recallKeys + ["lock_timeout", "lock_retry"], context: self),
+            let whenNode = mapping.require("when", in: what, context: self),
+            let when = choice(whenNode, "'when'", as: IndexStep.Replacement.When.self)
+        else { return nil }
+        var lockSafety = session.settings.lockSafety
+        guard applyLockSafety(mapping, to: &lockSafety) else { return nil }
+        switch when {
+        case .always:
+            if let stray = recallKeys.first(where: { mapping[$0] != nil }) {
+                report(.keyNeedsOther(stray, needs: "'when: recall'"), at: mapping.keyLocation(stray) ?? node.location)
+                return nil
+            }
+            return IndexStep.Replacement(gate: .always, lockSafety: lockSafety)
+        case .recall:
+            guard
+                let minimum = mapping.require("min", in: "'replace' with 'when: recall'", context: self).flatMap({ fraction($0, "'min'") })
+            else { return nil }
+            var recall = VectorRecall(index: name, minimum: minimum)
+            guard readRecallOptions(mapping, into: &recall) else { return nil }
+            return IndexStep.Replacement(gate: .recall(recall), lockSafety: lockSafety)
+        }
+    }
+
+    /// The keys that only make sense together: a recall gate and the pgvector setting it
+    /// measures with need that method; `replace:` and `on_conflict: replace` are two answers to
+    /// the same question; `allow_little_data` is about IVFFlat.
+    private func replacementFits(_ step: IndexStep, _ mapping: MappingReader) -> Bool {
+        var fits = true
+        if step.replace != nil, mapping["on_conflict"] != nil, step.onConflict == .replace {
+            report(.replaceTwice, at: mapping.keyLocation("on_conflict") ?? mapping.node.location)
+            fits = false
+        }
+        if case .recall(let recall) = step.replace?.gate, let replaceNode = mapping["replace"] {
+            func location(_ key: String) -> SourceLocation {
+                replaceNode.mapping?.first { $0.key.scalar?.value == key }?.key.location ?? replaceNode.location
+            }
+            if !step.method.isVector {
+                report(.recallNeedsVectorIndex(step.method.rawValue), at: location("when"))
+                fits = false
+            } else if recall.probes != nil, step.method != .ivfflat {
+                report(.searchSettingForOtherMethod("probes", method: step.method.rawValue), at: location("probes"))
+                fits = false
+            } else if recall.efSearch != nil, step.method != .hnsw {
+                report(.searchSettingForOtherMethod("ef_search", method: step.method.rawValue), at: location("ef_search"))
+                fits = false
+            }
+        }
+        if step.allowLittleData, step.method != .ivfflat, let location = mapping.keyLocation("allow_little_data") {
+            report(.littleDataIsIVFFlat(step.method.rawValue), at: location)
+            fits = false
+        }
+        return fits
     }
 
     /// `columns:` items: a column name, or `{ column | expression, opclass, order, nulls }`.

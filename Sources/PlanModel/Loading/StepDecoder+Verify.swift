@@ -138,17 +138,7 @@ extension FileContext {
             let minimum = options.require("min", in: "'vector-recall'", context: self).flatMap { fraction($0, "'min'") }
             guard let index, let minimum else { return nil }
             var recall = VectorRecall(index: index, minimum: minimum)
-            var valid = true
-            func read<T>(_ key: String, _ reader: (YAMLNode, String) -> T?, _ apply: (T) -> Void) {
-                guard let node = options[key] else { return }
-                if let decoded = reader(node, "'\(key)'") { apply(decoded) } else { valid = false }
-            }
-            read("k", { int($0, $1, minimum: 1) }) { recall.k = $0 }
-            read("sample", { int($0, $1, minimum: 1) }) { recall.sample = $0 }
-            read("probes", { int($0, $1, minimum: 1) }) { recall.probes = $0 }
-            read("ef_search", { int($0, $1, minimum: 1) }) { recall.efSearch = $0 }
-            read("timeout", duration) { recall.timeout = $0 }
-            return valid ? .vectorRecall(recall) : nil
+            return readRecallOptions(options, into: &recall) ? .vectorRecall(recall) : nil
         default:
             guard let sql = sql(value, "'query'") else { return nil }
             guard let expectNode = mapping["expect"] else {
@@ -159,9 +149,25 @@ extension FileContext {
         }
     }
 
+    /// The recall measurement's options, the same in a `vector-recall` check and in an index
+    /// step's `replace: { when: recall }`: `k`, `sample`, `probes`, `ef_search`, `timeout`.
+    func readRecallOptions(_ options: MappingReader, into recall: inout VectorRecall) -> Bool {
+        var valid = true
+        func read<T>(_ key: String, _ reader: (YAMLNode, String) -> T?, _ apply: (T) -> Void) {
+            guard let node = options[key] else { return }
+            if let decoded = reader(node, "'\(key)'") { apply(decoded) } else { valid = false }
+        }
+        read("k", { int($0, $1, minimum: 1) }) { recall.k = $0 }
+        read("sample", { int($0, $1, minimum: 1) }) { recall.sample = $0 }
+        read("probes", { int($0, $1, minimum: 1) }) { recall.probes = $0 }
+        read("ef_search", { int($0, $1, minimum: 1) }) { recall.efSearch = $0 }
+        read("timeout", duration) { recall.timeout = $0 }
+        return valid
+    }
+
     /// `expect: VALUE`, `expect: empty` (plain), `expect: { rows: N }`, `expect: { value: V }`.
     /// A number from 0 to 1, such as a recall threshold.
-    private func fraction(_ node: YAMLNode, _ what: String) -> Double? {
+    func fraction(_ node: YAMLNode, _ what: String) -> Double? {
         guard let text = string(node, what) else { return nil }
         guard let number = Double(text.trimmingWhitespace()), number >= 0, number <= 1 else {
             report(.wrongValue(what, expected: "a number from 0 to 1, e.g. 0.9", found: text), at: node.location)

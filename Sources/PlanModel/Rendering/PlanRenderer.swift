@@ -164,6 +164,23 @@ public struct PlanRenderer: Sendable {
             add("lock_timeout", step.lockTimeout.map { .string(Units.format($0)) })
             add("on_invalid", .string(step.onInvalid.rawValue))
             add("on_conflict", .string(step.onConflict.rawValue))
+            if let replace = step.replace {
+                var entries: [RenderNode.Entry] = []
+                switch replace.gate {
+                case .always:
+                    entries.append(.init("when", .string("always")))
+                case .recall(let recall):
+                    entries.append(.init("when", .string("recall")))
+                    if case .map(let recallEntries) = check(.vectorRecall(recall), plan),
+                        case .map(let options) = recallEntries.first?.value
+                    {
+                        entries += options.filter { $0.key != "index" }
+                    }
+                }
+                entries.append(.init("lock_timeout", .string(replace.lockSafety.lockTimeout.map(Units.format) ?? "none")))
+                add("replace", .map(entries))
+            }
+            if step.allowLittleData { add("allow_little_data", .bool(true)) }
             add("record_as", step.recordAs.map(text))
             add("migrations", text(step.migrations))
         case .verify(let step):

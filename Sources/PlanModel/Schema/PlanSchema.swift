@@ -208,6 +208,28 @@ public enum PlanSchema {
                 ("parallel_workers", ref("int")), ("lock_timeout", ref("duration")),
                 ("on_invalid", choice(IndexStep.OnInvalid.allCases.map(\.rawValue))),
                 ("on_conflict", choice(IndexStep.OnConflict.allCases.map(\.rawValue))),
+                (
+                    "replace",
+                    described(
+                        "When the existing index differs: build the wanted one CONCURRENTLY as NAME_plan_new, then (when: recall) "
+                            + "measure its recall@k as the vector-recall check does and swap the names in one short transaction only if "
+                            + "it reaches min, dropping the old index CONCURRENTLY afterwards; otherwise drop the new one and fail, the old "
+                            + "one still serving. lock_timeout/lock_retry apply to the rename transaction.",
+                        object(
+                            [
+                                ("when", choice(IndexStep.Replacement.When.allCases.map(\.rawValue))),
+                                ("min", .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))])),
+                                ("k", ref("int")), ("sample", ref("int")), ("probes", ref("int")), ("ef_search", ref("int")),
+                                ("timeout", ref("duration")), ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                            ], required: ["when"]))
+                ),
+                (
+                    "allow_little_data",
+                    described(
+                        "ivfflat only: build even when the table has fewer rows than lists × 10 (refused by default: the lists "
+                            + "would be trained on too little data and recall stays poor until a rebuild).",
+                        ref("bool"))
+                ),
                 ("record_as", migrationName), ("migrations", ref("path")),
             ], required: ["name", "table", "columns"])
         let verify = anyOf(

@@ -8,6 +8,29 @@ public struct IndexStep: Sendable, Equatable {
     public enum OnInvalid: String, Sendable, Equatable, CaseIterable { case rebuild, fail }
     public enum OnConflict: String, Sendable, Equatable, CaseIterable { case fail, replace }
 
+    /// `replace:`: when the existing index differs, build the wanted one under a temporary name
+    /// beside it, and swap the names only if the gate passes, so the name never points at no
+    /// index (`on_conflict: replace` drops first and leaves a window without one).
+    public struct Replacement: Sendable, Equatable {
+        public enum Gate: Sendable, Equatable {
+            /// Swap once the new index is built and valid.
+            case always
+            /// Swap only if the new index's recall@k meets the threshold; `index` is the step's
+            /// name (the run measures the temporary one).
+            case recall(VectorRecall)
+        }
+        public enum When: String, Sendable, Equatable, CaseIterable { case recall, always }
+        public var gate: Gate
+        /// How the rename transaction waits for its locks (the plan's `lock_timeout`/`lock_retry`
+        /// unless the mapping sets its own).
+        public var lockSafety: LockSafety
+
+        public init(gate: Gate, lockSafety: LockSafety = .default) {
+            self.gate = gate
+            self.lockSafety = lockSafety
+        }
+    }
+
     public struct Key: Sendable, Equatable {
         public enum Target: Sendable, Equatable {
             case column(String)
@@ -62,6 +85,11 @@ public struct IndexStep: Sendable, Equatable {
     public var lockTimeout: Duration?
     public var onInvalid: OnInvalid
     public var onConflict: OnConflict
+    /// A gated swap instead of drop-and-rebuild when the existing index differs.
+    public var replace: Replacement?
+    /// Build IVFFlat even when the table has too few rows for its lists (refused by default:
+    /// the centres would come from too little data and recall stays poor until a rebuild).
+    public var allowLittleData: Bool
     /// Mark this migration applied after the build.
     public var recordAs: String?
     public var migrations: String
@@ -71,7 +99,8 @@ public struct IndexStep: Sendable, Equatable {
         keys: [Key], storage: [StorageParameter] = [], include: [String] = [],
         predicate: String? = nil, unique: Bool = false, maintenanceWorkMem: ByteSize? = nil,
         parallelWorkers: Int? = nil, lockTimeout: Duration? = nil, onInvalid: OnInvalid = .rebuild,
-        onConflict: OnConflict = .fail, recordAs: String? = nil, migrations: String = "prisma/migrations"
+        onConflict: OnConflict = .fail, replace: Replacement? = nil, allowLittleData: Bool = false, recordAs: String? = nil,
+        migrations: String = "prisma/migrations"
     ) {
         self.name = name
         self.schema = schema
@@ -87,6 +116,8 @@ public struct IndexStep: Sendable, Equatable {
         self.lockTimeout = lockTimeout
         self.onInvalid = onInvalid
         self.onConflict = onConflict
+        self.replace = replace
+        self.allowLittleData = allowLittleData
         self.recordAs = recordAs
         self.migrations = migrations
     }

@@ -183,10 +183,46 @@ struct IndexPreflight {
         model.rows = try catalog.rowsReadByBuild(
             table: table, key: SQLQuoting.identifier(column), predicate: step.predicate,
             limit: model.sampleCapacity(lists: lists))
+        try checkTrainingData(step, table: table, column: column, lists: lists, catalog: catalog)
         let prediction = model.predict(lists: lists)
         ivfflat = IVFFlatVerdict(
             prediction: prediction, model: model, budgetKilobytes: budgetKilobytes, version: parsed.description,
             largestListsThatFit: model.largestListsThatFit(budgetKilobytes: budgetKilobytes))
+    }
+
+    /// IVFFlat picks its list centres from the rows present when it is built and never moves
+    /// them: built on an empty or small table (pgvector only says NOTICE "ivfflat index created
+    /// with little data"), it keeps poor recall until rebuilt. Refused below this many rows per list.
+    static let rowsPerList: Int64 = 10
+
+    /// pgvector's advice for `lists` (README "IVFFlat"): rows / 1000 up to 1M rows, sqrt(rows) above.
+    static func suggestedLists(rows: Int64) -> Int {
+        let suggested = rows <= 1_000_000 ? rows / 1000 : Int64(Double(rows).squareRoot())
+        return Int(min(max(suggested, 1), Int64(IVFFlatMemoryModel.listsRange.upperBound)))
+    }
+
+    private mutating func checkTrainingData(
+        _ step: IndexStep, table: IndexCatalog.Table, column: String, lists: Int, catalog: IndexCatalog
+    ) throws(PostgresError) {
+        let needed = Int64(lists) * Self.rowsPerList
+        let rows = try catalog.rowsReadByBuild(
+            table: table, key: SQLQuoting.identifier(column), predicate: step.predicate, limit: needed)
+        guard rows < needed else { return }
+        let what =
+            rows == 0
+            ? "\(table.schema).\(table.name) has no rows with \(column)\(step.predicate == nil ? "" : " matching the index's WHERE")"
+            : "\(table.schema).\(table.name) has only \(rows) rows with \(column)"
+        let why =
+            "ivfflat trains its \(lists) lists on the rows present at build time and never retrains them, so the index would keep poor recall until rebuilt (it needs at least lists × \(Self.rowsPerList) = \(needed) rows)"
+        let remedy =
+            rows == 0
+            ? "build it after the data is loaded, use hnsw (no training step, fine on an empty table), or set `allow_little_data: true` to build it anyway"
+            : "set `lists: \(Self.suggestedLists(rows: rows))` (pgvector: rows / 1000 up to 1M rows, sqrt(rows) above), build it after more data is loaded, use hnsw, or set `allow_little_data: true` to build it anyway"
+        if step.allowLittleData {
+            warnings.append("\(what): \(why); building anyway (allow_little_data)")
+        } else {
+            problems.append("\(what): \(why). Refused: \(remedy)")
+        }
     }
 
     private mutating func estimateHNSW(
