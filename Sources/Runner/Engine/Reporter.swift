@@ -51,6 +51,7 @@ public final class Reporter: @unchecked Sendable {
         case .runStarted(let plan, let file, let dryRun, let target):
             var shown = target
             shown.source = redact(target.source)
+            shown.environment = target.environment.map(redact)
             if var endpoint = target.endpoint {
                 endpoint.host = redact(endpoint.host)
                 endpoint.database = redact(endpoint.database)

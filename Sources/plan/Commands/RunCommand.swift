@@ -32,6 +32,6 @@ struct RunCommand: ParsableCommand {
         try RunWiring.run(
             plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
             context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
-            extraSecrets: plan.secretValues)
+            extraSecrets: plan.secretValues, environmentName: binding.environment)
     }
 }
