@@ -102,19 +102,29 @@ public final class MarkdownSummary: EventSink {
 
     public func render() -> String {
         var budget = limits.itemBytes
-        var sections = [header(), findingsTable(), stepsTable()]
-        if !runMessages.isEmpty { sections.append(lines(runMessages) + "\n") }
-        for step in steps where !step.messages.isEmpty { sections.append(details(of: step, budget: &budget)) }
-        // Each section is bounded; this bounds their sum, dropping whole sections so that no
-        // code block or <details> is left open.
         var report = ""
         var dropped = 0
-        for section in sections where !section.isEmpty {
-            if report.utf8.count + section.utf8.count + 200 > limits.totalBytes {
+        // Each section is bounded; this bounds their sum, leaving whole sections out so that no
+        // code block or <details> is left open.
+        func add(_ section: String) {
+            guard !section.isEmpty else { return }
+            guard report.utf8.count + section.utf8.count + 200 <= limits.totalBytes else {
+                dropped += 1
+                return
+            }
+            report += section
+        }
+        add(header())
+        add(findingsTable())
+        add(stepsTable())
+        if !runMessages.isEmpty { add(lines(runMessages) + "\n") }
+        for step in steps where !step.messages.isEmpty {
+            // Not even rendered once the report is full.
+            guard dropped == 0 else {
                 dropped += 1
                 continue
             }
-            report += section
+            add(details(of: step, budget: &budget))
         }
         if dropped > 0 {
             report += "*\(dropped) more section(s) left out: GitHub takes at most 1 MiB of step summary. The job's log has everything.*\n\n"
@@ -157,8 +167,8 @@ public final class MarkdownSummary: EventSink {
         var text = "### Findings\n\n| risk | rule | where | what |\n|------|------|-------|------|\n"
         for finding in ordered.prefix(limits.findings) {
             var what = finding.message
-            if let lock = finding.lock { what += " Lock: \(lock)." }
-            if let safer = finding.safer { what += " Safer: \(safer)" }
+            if let lock = finding.lock { what += " · lock: \(lock)" }
+            if let safer = finding.safer { what += " · safer: \(safer)" }
             let risk = Self.label(finding.severity) + (finding.acknowledged ? " (acknowledged)" : "")
             text +=
                 "| \(risk) | \(MarkdownText.inlineCode(finding.code)) | \(finding.location.map(MarkdownText.inlineCode) ?? "") | \(cell(what)) |\n"
@@ -251,7 +261,12 @@ public final class MarkdownSummary: EventSink {
         var hiddenInfo = 0
         var shownProblems = 0
         var hiddenProblems = 0
-        var hiddenItems: [String] = []
+        // The items left out are a run of the oldest: listed together where the first was.
+        let hidden: [String] = blocks.indices.compactMap { offset in
+            guard case .item(let heading, let parts) = blocks[offset], rendered[offset] == nil else { return nil }
+            return name(of: heading ?? parts[0])
+        }
+        var listedHidden = false
         var inList = false
         for (offset, block) in blocks.enumerated() {
             switch block {
@@ -271,22 +286,16 @@ public final class MarkdownSummary: EventSink {
                 }
                 text += bullet(message) + "\n"
                 inList = true
-            case .item(let heading, let parts):
-                guard let item = rendered[offset] else {
-                    hiddenItems.append(name(of: heading ?? parts[0]))
-                    continue
-                }
+            case .item:
+                let item = rendered[offset] ?? (listedHidden ? "" : hiddenList(hidden))
+                listedHidden = listedHidden || rendered[offset] == nil
+                guard !item.isEmpty else { continue }
                 if inList { text += "\n" }
                 inList = false
-                if !hiddenItems.isEmpty {
-                    text += hiddenList(hiddenItems)
-                    hiddenItems = []
-                }
                 text += item
             }
         }
         if inList { text += "\n" }
-        if !hiddenItems.isEmpty { text += hiddenList(hiddenItems) }
         if hiddenInfo > 0 || hiddenProblems > 0 {
             let parts = [
                 hiddenProblems > 0 ? "\(MarkdownText.count(hiddenProblems)) warnings and errors" : nil,
