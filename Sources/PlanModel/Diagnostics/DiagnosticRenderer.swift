@@ -33,7 +33,8 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private func text(_ diagnostic: Diagnostic) -> String {
-        var output = "\(position(diagnostic.location)): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
+        // The code last, where it does not get in the way of reading (`… [unknown-key]`).
+        var output = "\(position(diagnostic.location)): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
         output += sourceExcerpt(diagnostic.location)
         for note in diagnostic.notes {
             if let location = note.location {
@@ -64,7 +65,8 @@ public struct DiagnosticRenderer: Sendable {
         }
         let location = diagnostic.location
         return GitHubAnnotation(
-            level, message, file: location.file, line: max(0, location.line), column: location.line > 0 ? location.column : 0
+            level, message, file: location.file, line: max(0, location.line), column: location.line > 0 ? location.column : 0,
+            title: "plan: \(diagnostic.code)"
         ).rendered
     }
 }
