@@ -98,6 +98,9 @@ struct EventSchemaTests {
             .stepStarted(index: 1, name: "build", kind: "index-concurrently"),
             .message(index: nil, Message(.warning, "waiting for the migration lock")),
             .message(index: 1, Message(.info, "would build", sql: "CREATE INDEX CONCURRENTLY …", location: "a.sql:1:1")),
+            .action(
+                index: 1, ActionReport(summary: "build the index", sql: "CREATE INDEX CONCURRENTLY …", location: "a.sql:1:1"), dryRun: true),
+            .action(index: 1, ActionReport(summary: "build the index"), dryRun: false),
             .progress(index: 1, Progress(phase: "building index", percent: 42.5, detail: "blocks 10 of 20")),
             .progress(index: 1, Progress(phase: "waiting for old snapshots")),
             .finding(

@@ -37,6 +37,8 @@ public final class MarkdownSummary: EventSink {
         var outcome: StepOutcome?
         var seconds: Double = 0
         var messages: [Message] = []
+        /// Which of `messages` are a dry-run's actions: each its own collapsed item.
+        var actions: Set<Int> = []
         var findings = 0
     }
 
@@ -71,6 +73,16 @@ public final class MarkdownSummary: EventSink {
                 steps[position].messages.append(message)
             } else {
                 runMessages.append(message)
+            }
+        case .action(let index, let action, let dryRun):
+            // A dry-run shows what would run and its SQL, collapsed; a run says what started, as
+            // the text output does (its SQL is the dry-run's to show).
+            guard let position = position(of: index) else { break }
+            if dryRun {
+                steps[position].messages.append(Message(.info, "would " + action.summary, sql: action.sql ?? "", location: action.location))
+                steps[position].actions.insert(steps[position].messages.count - 1)
+            } else {
+                steps[position].messages.append(Message(.info, action.summary.lines().first ?? "", location: action.location))
             }
         case .progress, .migrationStatus:
             break
@@ -212,12 +224,21 @@ public final class MarkdownSummary: EventSink {
         case item(heading: Message?, parts: [Message])
     }
 
-    private static func blocks(_ messages: [Message]) -> [Block] {
+    private static func blocks(_ messages: [Message], actions: Set<Int>) -> [Block] {
         var blocks: [Block] = []
         // A line that may head the SQL after it, and whether the last item still takes parts.
         var heading: Int?
         var open = false
-        for message in messages {
+        for (offset, message) in messages.enumerated() {
+            if actions.contains(offset) {
+                // The first line of what it does heads it; the rest (a migration's units) and its SQL are inside.
+                let lines = message.text.lines()
+                let body = Message(.info, lines.dropFirst().joined(separator: "\n"), sql: message.sql)
+                blocks.append(.item(heading: Message(.info, lines.first ?? "", location: message.location), parts: [body]))
+                heading = nil
+                open = false
+                continue
+            }
             guard message.sql != nil else {
                 blocks.append(.line(message))
                 open = false
@@ -242,7 +263,7 @@ public final class MarkdownSummary: EventSink {
     }
 
     private func details(of step: StepReport, budget: inout Int) -> String {
-        let blocks = Self.blocks(step.messages)
+        let blocks = Self.blocks(step.messages, actions: step.actions)
         // The budget goes to the last items first: in a pull request's preview the newest
         // migrations are the ones under review, the oldest the ones listed by name.
         var rendered: [Int: String] = [:]
@@ -319,8 +340,13 @@ public final class MarkdownSummary: EventSink {
     private func item(heading: Message?, parts: [Message]) -> String {
         var text = "<details><summary>\(summaryLine(heading ?? parts[0]))</summary>\n\n"
         for part in parts {
-            if heading != nil || parts.count > 1 { text += MarkdownText.escaped(clip(part.text)) + "\n\n" }
-            if let sql = part.sql { text += MarkdownText.codeBlock(sql, language: "sql", maximumLines: limits.sqlLines) + "\n" }
+            if (heading != nil || parts.count > 1) && !part.text.isEmpty {
+                let lines = clip(part.text).lines().map { MarkdownText.escaped(String($0.drop { $0 == " " })) }
+                text += (lines.count == 1 ? lines : lines.map { "- " + $0 }).joined(separator: "\n") + "\n\n"
+            }
+            if let sql = part.sql, !sql.isEmpty {
+                text += MarkdownText.codeBlock(sql, language: "sql", maximumLines: limits.sqlLines) + "\n"
+            }
         }
         return text + "</details>\n\n"
     }
@@ -329,8 +355,9 @@ public final class MarkdownSummary: EventSink {
     /// code; any other message as it is.
     private func summaryLine(_ message: Message) -> String {
         let text = clip(message.text.lines().first ?? "")
-        if let name = Self.migrationName(message), text.hasPrefix(name + ": ") {
-            return "<code>\(MarkdownText.html(name))</code>: " + MarkdownText.html(String(text.dropFirst(name.count + 2)))
+        if let name = Self.migrationName(message), let range = text.firstRange(of: name) {
+            return MarkdownText.html(String(text[..<range.lowerBound])) + "<code>\(MarkdownText.html(name))</code>"
+                + MarkdownText.html(String(text[range.upperBound...]))
         }
         return MarkdownText.html(text)
     }
