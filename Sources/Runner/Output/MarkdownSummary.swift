@@ -330,7 +330,7 @@ public final class MarkdownSummary: EventSink {
     /// The items the budget left out, by name.
     private func hiddenList(_ names: [String]) -> String {
         var text =
-            "<details><summary>\(MarkdownText.count(names.count)) more, listed without their SQL to keep this summary short</summary>\n\n"
+            "<details><summary>\(MarkdownText.count(names.count)) listed by name only: their SQL is left out to keep this summary short</summary>\n\n"
         for name in names.prefix(limits.hiddenNames) { text += "- \(name)\n" }
         if names.count > limits.hiddenNames { text += "- … and \(MarkdownText.count(names.count - limits.hiddenNames)) more\n" }
         return text + "\nThe job's log shows each with its SQL.\n\n</details>\n\n"
