@@ -26,7 +26,10 @@ public enum SQLLint {
         var diagnostics = errors.map(SQLDiagnostic.init)
         for statement in statementsOutsideTransaction(units) {
             if case .nonTransactional(let reason) = statement.kind {
-                diagnostics.append(SQLDiagnostic(.note, "runs outside a transaction, alone in autocommit: \(reason)", at: statement))
+                diagnostics.append(
+                    SQLDiagnostic(
+                        .note, code: "runs-outside-transaction", "runs outside a transaction, alone in autocommit: \(reason)", at: statement
+                    ))
             }
         }
         diagnostics += indexWarnings(statements)
@@ -64,14 +67,14 @@ public enum SQLLint {
                     if !index.ifNotExists {
                         diagnostics.append(
                             SQLDiagnostic(
-                                .warning,
+                                .warning, code: "concurrent-index-without-if-not-exists",
                                 "CREATE INDEX CONCURRENTLY without IF NOT EXISTS: a failed build leaves an INVALID index behind, and a retry then fails (or, unnamed, builds a second index); name the index and add IF NOT EXISTS",
                                 at: statement))
                     }
                 } else if let table = index.table, !createdTables.contains(where: { $0.mayNameSameRelation(as: table) }) {
                     diagnostics.append(
                         SQLDiagnostic(
-                            .warning,
+                            .warning, code: "require-concurrent-index-creation",
                             "CREATE INDEX without CONCURRENTLY on \(table), which this file does not create: it blocks writes to the table for the whole build; use CREATE INDEX CONCURRENTLY (it then runs outside a transaction)",
                             at: statement))
                 }
@@ -158,7 +161,7 @@ public enum SQLLint {
             where literals.contains(value.label) || dollarBodies.contains(where: { $0.contains(quotedLiteral(value.label)) }) {
                 diagnostics.append(
                     SQLDiagnostic(
-                        .warning,
+                        .warning, code: "new-enum-value-used-in-same-transaction",
                         "uses the enum value '\(value.label)' that ALTER TYPE \(value.type) ADD VALUE at line \(value.statement.line) adds in the same transaction: PostgreSQL fails with \"unsafe use of new value\"; move the ALTER TYPE to an earlier migration",
                         at: statement))
             }
@@ -188,7 +191,7 @@ public enum SQLLint {
             }
             guard turnsOff else { return nil }
             return SQLDiagnostic(
-                .warning,
+                .warning, code: "standard-conforming-strings-off",
                 "standard_conforming_strings = off makes the server read backslashes in '…' strings as escapes, but plan splits files as if it were on; use E'…' strings instead",
                 at: statement)
         }

@@ -105,13 +105,15 @@ import Testing
     @Test func checkExitsZeroForAValidPlanAndTwoForAnInvalidOne() throws {
         let result = try run(["check", "good.plan.yaml", "bad.plan.yaml"], files: ["good.plan.yaml": good, "bad.plan.yaml": bad])
         #expect(result.status == 2)
-        #expect(result.stderr == "bad.plan.yaml:3:5: error: unknown step 'migrat'; did you mean 'migrate'?\n")
+        #expect(result.stderr == "bad.plan.yaml:3:5: error: unknown step 'migrat'; did you mean 'migrate'? [unknown-step]\n")
         #expect(try run(["check", "good.plan.yaml"], files: ["good.plan.yaml": good]).status == 0)
     }
 
     @Test func checkWritesGitHubAnnotations() throws {
         let result = try run(["check", "--format", "github", "bad.plan.yaml"], files: ["bad.plan.yaml": bad])
-        #expect(result.stderr == "::error file=bad.plan.yaml,line=3,col=5::unknown step 'migrat'; did you mean 'migrate'?\n")
+        #expect(
+            result.stderr
+                == "::error file=bad.plan.yaml,line=3,col=5,title=plan%3A unknown-step::unknown step 'migrat'; did you mean 'migrate'?\n")
     }
 
     @Test func showPrintsTheResolvedPlanWithSecretsHidden() throws {

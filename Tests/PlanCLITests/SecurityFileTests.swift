@@ -80,7 +80,7 @@ struct SecurityFileTests {
             """
         let (run, summary) = try Self.dryRun(plan)
         #expect(run.status == 0, "\(run.all)")
-        #expect(summary.contains("  ````sql"), "\(summary)")
+        #expect(summary.contains("\n````sql\n"), "\(summary)")
         // The SQL is inside the longer fence, as written; outside it nothing is live Markdown.
         let fenced = summary.components(separatedBy: "````")
         #expect(fenced.count == 3 && fenced[1].contains("![x](http://evil.example/leak)"), "\(summary)")

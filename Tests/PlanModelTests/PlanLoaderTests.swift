@@ -247,10 +247,10 @@ import Testing
 
     @Test func githubAnnotationsEscapeBothHalvesOfACRLF() {
         let diagnostic = Diagnostic(
-            message: "from a Windows file:\r\nline two", location: SourceLocation(file: "a:b.yaml", line: 1, column: 1))
+            code: "c", message: "from a Windows file:\r\nline two", location: SourceLocation(file: "a:b.yaml", line: 1, column: 1))
         #expect(
             DiagnosticRenderer(format: .github).render(diagnostic)
-                == "::error file=a%3Ab.yaml,line=1,col=1::from a Windows file:%0D%0Aline two\n")
+                == "::error file=a%3Ab.yaml,line=1,col=1,title=plan%3A c::from a Windows file:%0D%0Aline two\n")
     }
 
     @Test func linesBreakAtLFAndCRLF() {
@@ -262,16 +262,17 @@ import Testing
 
     @Test func githubAnnotationsEscapeAndFoldNotes() {
         let diagnostic = Diagnostic(
-            message: "bad: 100% wrong\nreally", location: SourceLocation(file: "a,b.yaml", line: 3, column: 5),
+            code: "unknown-key", message: "bad: 100% wrong\nreally", location: SourceLocation(file: "a,b.yaml", line: 3, column: 5),
             notes: [Diagnostic.Note(message: "included from here", location: SourceLocation(file: "m.yaml", line: 1, column: 1))])
         #expect(
             DiagnosticRenderer(format: .github).render(diagnostic)
-                == "::error file=a%2Cb.yaml,line=3,col=5::bad: 100%25 wrong%0Areally%0Am.yaml:1:1: included from here\n")
+                == "::error file=a%2Cb.yaml,line=3,col=5,title=plan%3A unknown-key::bad: 100%25 wrong%0Areally%0Am.yaml:1:1: included from here\n"
+        )
     }
 
     @Test func textRenderingWithoutSourceIsOneLinePerDiagnostic() {
-        let diagnostic = Diagnostic(message: "m", location: SourceLocation(file: "f", line: 1, column: 2))
-        #expect(DiagnosticRenderer().render([diagnostic, diagnostic]) == "f:1:2: error: m\nf:1:2: error: m\n")
+        let diagnostic = Diagnostic(code: "c", message: "m", location: SourceLocation(file: "f", line: 1, column: 2))
+        #expect(DiagnosticRenderer().render([diagnostic, diagnostic]) == "f:1:2: error: m [c]\nf:1:2: error: m [c]\n")
     }
 
     @Test func theSchemaIsValidJSONWithTheDraftDeclared() {

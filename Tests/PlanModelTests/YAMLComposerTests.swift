@@ -189,7 +189,9 @@ import Testing
     @Test func aMissingTopLevelFileIsReportedWithoutAPosition() {
         let result = PlanLoader(environment: [:], fileSystem: InMemoryFileSystem(files: [:])).load(file: "nope.plan.yaml")
         #expect(result.diagnostics.map(\.description) == ["nope.plan.yaml: error: cannot read 'nope.plan.yaml': no such file"])
-        #expect(DiagnosticRenderer().render(result.diagnostics) == "nope.plan.yaml: error: cannot read 'nope.plan.yaml': no such file\n")
+        #expect(
+            DiagnosticRenderer().render(result.diagnostics)
+                == "nope.plan.yaml: error: cannot read 'nope.plan.yaml': no such file [file-not-found]\n")
     }
 
     @Test func anEmptyFileIsAnError() {

@@ -99,7 +99,7 @@ struct LintTests {
         #expect(
             diagnostic
                 == SQLDiagnostic(
-                    severity: .note,
+                    severity: .note, code: "runs-outside-transaction",
                     message: "runs outside a transaction, alone in autocommit: VACUUM cannot run inside a transaction block",
                     file: "x.sql", line: 1, column: 1))
     }

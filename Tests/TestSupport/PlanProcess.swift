@@ -30,6 +30,8 @@ public struct PlanProcess {
         process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
         env.removeValue(forKey: "DATABASE_URL")
+        // Tests run in GitHub Actions too: their plans must not write the job's step summary.
+        env.removeValue(forKey: "GITHUB_STEP_SUMMARY")
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -70,6 +72,7 @@ extension PlanProcess {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
+        env.removeValue(forKey: "GITHUB_STEP_SUMMARY")
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

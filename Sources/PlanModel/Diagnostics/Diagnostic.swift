@@ -25,19 +25,23 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var severity: Severity
+    /// A stable name for the kind of problem (`unknown-key`, `missing-param`, `sql-syntax`, …),
+    /// for CI to match on while the wording of `message` improves. docs/EVENTS.md lists them.
+    public var code: String
     public var message: String
     public var location: SourceLocation
     public var notes: [Note]
 
-    public init(severity: Severity = .error, message: String, location: SourceLocation, notes: [Note] = []) {
+    public init(severity: Severity = .error, code: String, message: String, location: SourceLocation, notes: [Note] = []) {
         self.severity = severity
+        self.code = code
         self.message = message
         self.location = location
         self.notes = notes
     }
 
     init(_ message: DiagnosticMessage, at location: SourceLocation, notes: [Note] = []) {
-        self.init(severity: message.severity, message: message.text, location: location, notes: notes)
+        self.init(severity: message.severity, code: message.code, message: message.text, location: location, notes: notes)
     }
 
     public var description: String { "\(location): \(severity.rawValue): \(message)" }

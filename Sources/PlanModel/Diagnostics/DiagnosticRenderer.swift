@@ -33,7 +33,8 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private func text(_ diagnostic: Diagnostic) -> String {
-        var output = "\(position(diagnostic.location)): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
+        // The code last, where it does not get in the way of reading (`… [unknown-key]`).
+        var output = "\(position(diagnostic.location)): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
         output += sourceExcerpt(diagnostic.location)
         for note in diagnostic.notes {
             if let location = note.location {
@@ -56,23 +57,16 @@ public struct DiagnosticRenderer: Sendable {
     /// `::error file=F,line=L,col=C::message`, with notes folded into the message because an
     /// annotation has one location.
     private func github(_ diagnostic: Diagnostic) -> String {
-        let command = diagnostic.severity == .error ? "error" : (diagnostic.severity == .warning ? "warning" : "notice")
-        var properties = "file=\(escapeProperty(diagnostic.location.file))"
-        if diagnostic.location.line > 0 {
-            properties += ",line=\(diagnostic.location.line),col=\(diagnostic.location.column)"
-        }
+        let level: GitHubAnnotation.Level =
+            diagnostic.severity == .error ? .error : (diagnostic.severity == .warning ? .warning : .notice)
         var message = diagnostic.message
         for note in diagnostic.notes {
             message += "\n" + (note.location.map { "\(position($0)): " } ?? "") + note.message
         }
-        return "::\(command) \(properties)::\(escapeData(message))\n"
-    }
-
-    private func escapeData(_ text: String) -> String {
-        text.replacingScalars(["%": "%25", "\r": "%0D", "\n": "%0A"])
-    }
-
-    private func escapeProperty(_ text: String) -> String {
-        text.replacingScalars(["%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"])
+        let location = diagnostic.location
+        return GitHubAnnotation(
+            level, message, file: location.file, line: max(0, location.line), column: location.line > 0 ? location.column : 0,
+            title: "plan: \(diagnostic.code)"
+        ).rendered
     }
 }

@@ -78,7 +78,7 @@ extension DiagnosticCollector {
     /// Adds a diagnostic made elsewhere (the YAML composer), with the current include chain.
     func report(_ diagnostic: Diagnostic) {
         report(
-            DiagnosticMessage(text: diagnostic.message, severity: diagnostic.severity), at: diagnostic.location,
+            DiagnosticMessage(code: diagnostic.code, text: diagnostic.message, severity: diagnostic.severity), at: diagnostic.location,
             notes: diagnostic.notes)
     }
 }

@@ -18,12 +18,16 @@ public enum PlanSchema {
                 "properties",
                 .map([
                     .init("plan", described("Format version; always 1.", .map([.init("enum", .list([.int(1), .string("1")]))]))),
-                    .init("name", ref("text")),
-                    .init("description", ref("text")),
-                    .init("params", ref("params")),
-                    .init("environments", ref("environments")),
-                    .init("settings", ref("settings")),
-                    .init("steps", .map([.init("type", .string("array")), .init("items", ref("step"))])),
+                    .init("name", doc("The plan's name, shown in output and readable as plan.name.", ref("text"))),
+                    .init("description", doc("What the plan is for, for people.", ref("text"))),
+                    .init("params", doc("Typed parameters: --set name=value and environments override their defaults.", ref("params"))),
+                    .init("environments", doc("Named sets of params and settings; --env NAME picks one.", ref("environments"))),
+                    .init("settings", doc("Run-wide settings: the database URL, the migrations folder, timeouts.", ref("settings"))),
+                    .init(
+                        "steps",
+                        doc(
+                            "The steps, run in order; the first failure stops the run.",
+                            .map([.init("type", .string("array")), .init("items", ref("step"))]))),
                 ])),
             .init("$defs", .map(definitions)),
         ])
@@ -41,9 +45,19 @@ public enum PlanSchema {
     private static func choice(_ values: [String]) -> RenderNode {
         anyOf(.map([.init("enum", .list(values.map(RenderNode.string)))]), ref("expression"))
     }
-    private static func described(_ text: String, _ node: RenderNode) -> RenderNode {
+    /// A description for editors (and docs/PLAN-FILE.md), the default when the key is left
+    /// out, and examples.
+    private static func described(
+        _ text: String, _ node: RenderNode, default value: RenderNode? = nil, examples: [RenderNode] = []
+    ) -> RenderNode {
         guard case .map(let entries) = node else { return node }
-        return .map([.init("description", .string(text))] + entries)
+        var annotations: [RenderNode.Entry] = [.init("description", .string(text))]
+        if let value { annotations.append(.init("default", value)) }
+        if !examples.isEmpty { annotations.append(.init("examples", .list(examples))) }
+        return .map(annotations + entries)
+    }
+    private static func doc(_ text: String, _ node: RenderNode, default value: RenderNode? = nil) -> RenderNode {
+        described(text, node, default: value)
     }
     private static func array(_ items: RenderNode, minItems: Int? = nil) -> RenderNode {
         var entries: [RenderNode.Entry] = [.init("type", .string("array")), .init("items", items)]
@@ -67,16 +81,37 @@ public enum PlanSchema {
     }
 
     private static let commonStepProperties: [(String, RenderNode)] = [
-        ("id", anyOf(pattern("^[A-Za-z0-9_-]+$"), ref("expression"))),
-        ("name", ref("text")),
+        (
+            "id",
+            doc(
+                "A unique id, for from_step and to prefix the ids of an included plan.",
+                anyOf(pattern("^[A-Za-z0-9_-]+$"), ref("expression")))
+        ),
+        ("name", doc("The name shown in output.", ref("text"), default: .string("the step's kind"))),
         ("if", described("A condition over params and env, evaluated when the plan is loaded.", anyOf(type("boolean"), type("string")))),
-        ("transaction", choice(TransactionPolicy.allCases.map(\.rawValue))),
-        ("timeout", ref("duration")),
-        ("retry", object([("attempts", ref("int")), ("backoff", ref("duration"))], required: ["attempts"])),
+        (
+            "transaction",
+            doc(
+                "auto: as the step decides; required: fail if it cannot run in one transaction; none: never wrap it.",
+                choice(TransactionPolicy.allCases.map(\.rawValue)), default: .string("auto"))
+        ),
+        ("timeout", doc("Cancel the step (its query) after this long.", ref("duration"), default: .string("none"))),
+        (
+            "retry",
+            doc(
+                "Retry the step on errors that are safe to retry (lock timeout, serialization failure, deadlock, connection lost before commit).",
+                object(
+                    [
+                        ("attempts", doc("How many attempts in all.", ref("int"))),
+                        ("backoff", doc("The wait between attempts.", ref("duration"))),
+                    ],
+                    required: ["attempts"]))
+        ),
     ]
 
-    private static func step(_ key: String, _ body: RenderNode, description: String) -> RenderNode {
-        described(description, object(commonStepProperties + [(key, body)], required: [key]))
+    private static func step(_ key: String, _ body: RenderNode, description: String, example: RenderNode) -> RenderNode {
+        described(
+            description, object(commonStepProperties + [(key, described(description, body))], required: [key]), examples: [example])
     }
 
     // MARK: Definitions
@@ -116,7 +151,15 @@ public enum PlanSchema {
                 described(
                     "How a unit that hit a lock timeout, deadlock or serialization failure is retried whole: for up to budget "
                         + "(default 5m; 0 tries once), each attempt's lock_timeout doubling up to max_lock_timeout (default 2s).",
-                    object([("budget", ref("duration")), ("max_lock_timeout", ref("duration"))]))),
+                    object([
+                        ("budget", doc("How long a unit is retried in all; 0 tries once.", ref("duration"), default: .string("5m"))),
+                        (
+                            "max_lock_timeout",
+                            doc(
+                                "The largest lock_timeout of a later attempt (each doubles the one before).", ref("duration"),
+                                default: .string("2s"))
+                        ),
+                    ]))),
             .init("migrationName", migrationName),
             .init(
                 "param",
@@ -124,14 +167,19 @@ public enum PlanSchema {
                     .map([.init("enum", .list(paramTypes.map(RenderNode.string)))]),
                     object(
                         [
-                            ("type", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))])),
-                            ("default", .map([])),
-                            ("required", ref("bool")),
-                            ("min", anyOf(type("integer"), type("string"))),
-                            ("max", anyOf(type("integer"), type("string"))),
-                            ("allowed", type("array")),
-                            ("items", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))])),
-                            ("description", type("string")),
+                            ("type", doc("The param's type.", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))]))),
+                            ("default", doc("The value when nothing else gives one.", .map([]))),
+                            (
+                                "required",
+                                doc(
+                                    "It must be given (--set, an environment, or with:); takes no default.", ref("bool"),
+                                    default: .bool(false))
+                            ),
+                            ("min", doc("The smallest value of an int, size or duration.", anyOf(type("integer"), type("string")))),
+                            ("max", doc("The largest value of an int, size or duration.", anyOf(type("integer"), type("string")))),
+                            ("allowed", doc("The only values it may take.", type("array"))),
+                            ("items", doc("The type of a list's items.", .map([.init("enum", .list(paramTypes.map(RenderNode.string)))]))),
+                            ("description", doc("What it is for, for people.", type("string"))),
                         ], required: ["type"]))),
             .init(
                 "params",
@@ -143,23 +191,41 @@ public enum PlanSchema {
             .init(
                 "settings",
                 object([
-                    ("database_url", ref("text")),
-                    ("migrations", ref("path")),
+                    (
+                        "database_url",
+                        doc(
+                            "The PostgreSQL URL; --database-url wins. Without it: the Prisma project's directUrl, then url, then DATABASE_URL, then libpq's PG* variables.",
+                            ref("text"))
+                    ),
+                    (
+                        "migrations",
+                        doc(
+                            "The Prisma migrations folder for steps that take one, relative to the plan file.", ref("path"),
+                            default: .string("the Prisma schema's migrations folder, else prisma/migrations"))
+                    ),
                     ("lock_timeout", ref("lock_timeout")),
                     ("lock_retry", ref("lock_retry")),
                     (
                         "lock_wait",
                         described(
                             "How long to wait for the migration lock (the advisory lock another deploy holds), default 30s; --lock-wait wins.",
-                            ref("duration"))
+                            ref("duration"), default: .string("30s"))
                     ),
-                    ("statement_timeout", ref("duration")),
+                    (
+                        "statement_timeout",
+                        doc("PostgreSQL's statement_timeout for the run's session; 0 for none.", ref("duration"), default: .int(0))
+                    ),
                 ])),
             .init(
                 "environments",
                 .map([
                     .init("type", .string("object")),
-                    .init("additionalProperties", object([("params", type("object")), ("settings", ref("settings"))])),
+                    .init(
+                        "additionalProperties",
+                        object([
+                            ("params", doc("Values of the plan's params in this environment.", type("object"))),
+                            ("settings", doc("Settings in this environment, over the plan's.", ref("settings"))),
+                        ])),
                 ])),
             .init("step", .map([.init("oneOf", .list(steps(migrationName: migrationName)))])),
             .init("check", .map([.init("oneOf", .list(checks))])),
@@ -167,50 +233,111 @@ public enum PlanSchema {
     }
 
     private static func steps(migrationName: RenderNode) -> [RenderNode] {
+        let migrations = doc("The migrations folder.", ref("path"), default: .string("settings.migrations"))
         let migrate = anyOf(
             type("null"),
             object([
-                ("migrations", ref("path")), ("to", migrationName),
-                ("transaction", choice(MigrateStep.TransactionMode.allCases.map(\.rawValue))),
-                ("baseline", migrationName), ("on_drift", choice(MigrateStep.OnDrift.allCases.map(\.rawValue))),
-                ("allow_empty", ref("bool")), ("validate_first", ref("bool")), ("allow_drift", ref("bool")),
-                ("on_failed", choice(MigrateStep.OnFailed.allCases.map(\.rawValue))),
+                ("migrations", migrations),
+                ("to", doc("Stop after this migration.", migrationName)),
+                (
+                    "transaction",
+                    doc(
+                        "per-migration: one transaction per migration, as Prisma; all: every pending transactional migration in one transaction.",
+                        choice(MigrateStep.TransactionMode.allCases.map(\.rawValue)), default: .string("per-migration"))
+                ),
+                (
+                    "baseline",
+                    doc("For a non-empty database: mark every migration up to this one applied without running it.", migrationName)
+                ),
+                (
+                    "on_drift",
+                    doc(
+                        "An applied migration whose file changed: warn and go on (as prisma migrate deploy), or fail before applying anything.",
+                        choice(MigrateStep.OnDrift.allCases.map(\.rawValue)), default: .string("warn"))
+                ),
+                ("allow_empty", doc("A missing or empty migrations folder is expected, not an error.", ref("bool"), default: .bool(false))),
+                (
+                    "validate_first",
+                    doc(
+                        "Read and split every pending migration before applying any, so one that cannot run stops them all.", ref("bool"),
+                        default: .bool(false))
+                ),
+                ("allow_drift", doc("Deprecated: drift warns by default; write on_drift.", ref("bool"))),
+                (
+                    "on_failed",
+                    doc(
+                        "A migration that failed earlier: stop (Prisma's P3009), or resume from its first unit that did not commit.",
+                        choice(MigrateStep.OnFailed.allCases.map(\.rawValue)), default: .string("stop"))
+                ),
                 ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
             ]))
         let generate = object(
             [
-                ("name", migrationName), ("migrations", ref("path")), ("sql", type("string")), ("file", ref("path")),
-                ("from_step", type("string")),
+                ("name", doc("The migration's name; the folder is <UTC timestamp>_<name>.", migrationName)),
+                ("migrations", migrations),
+                ("sql", doc("The SQL to write.", type("string"))),
+                ("file", doc("A file whose SQL to write.", ref("path"))),
+                ("from_step", doc("The id of a step whose SQL to write (e.g. an index-concurrently step).", type("string"))),
             ],
             required: ["name"], extra: [exactlyOne(["sql", "file", "from_step"])])
         let key = anyOf(
             ref("identifier"),
             object(
                 [
-                    ("column", ref("identifier")), ("expression", type("string")), ("opclass", ref("identifier")),
-                    ("order", choice(IndexStep.Key.Order.allCases.map(\.rawValue))),
-                    ("nulls", choice(IndexStep.Key.Nulls.allCases.map(\.rawValue))),
+                    ("column", doc("A column.", ref("identifier"))),
+                    ("expression", doc("An expression, e.g. lower(email).", type("string"))),
+                    ("opclass", doc("The operator class, e.g. vector_cosine_ops.", ref("identifier"))),
+                    ("order", doc("Sort order.", choice(IndexStep.Key.Order.allCases.map(\.rawValue)), default: .string("asc"))),
+                    ("nulls", doc("Where NULLs sort.", choice(IndexStep.Key.Nulls.allCases.map(\.rawValue)))),
                 ], extra: [exactlyOne(["column", "expression"])]))
         let index = object(
             [
-                ("name", ref("identifier")), ("schema", ref("identifier")), ("table", ref("identifier")),
-                ("using", choice(IndexStep.Method.allCases.map(\.rawValue))),
-                ("columns", anyOf(array(key, minItems: 1), ref("expression"))),
+                ("name", doc("The index's name.", ref("identifier"))),
+                ("schema", doc("The table's schema.", ref("identifier"), default: .string("the search_path's"))),
+                ("table", doc("The table to index.", ref("identifier"))),
+                ("using", doc("The index method.", choice(IndexStep.Method.allCases.map(\.rawValue)), default: .string("btree"))),
+                (
+                    "columns",
+                    doc("The keys: column names, or mappings with column or expression.", anyOf(array(key, minItems: 1), ref("expression")))
+                ),
                 (
                     "with",
-                    .map([
-                        .init("type", .string("object")),
-                        .init("additionalProperties", anyOf(type("integer"), type("boolean"), type("string"))),
-                    ])
+                    doc(
+                        "Storage parameters, e.g. lists for ivfflat, m and ef_construction for hnsw.",
+                        .map([
+                            .init("type", .string("object")),
+                            .init("additionalProperties", anyOf(type("integer"), type("boolean"), type("string"))),
+                        ]))
                 ),
-                ("include", anyOf(array(ref("identifier")), ref("expression"))),
-                ("where", type("string")), ("unique", ref("bool")), ("maintenance_work_mem", ref("size")),
-                ("parallel_workers", ref("int")), ("lock_timeout", ref("duration")),
-                ("on_invalid", choice(IndexStep.OnInvalid.allCases.map(\.rawValue))),
-                ("on_conflict", choice(IndexStep.OnConflict.allCases.map(\.rawValue))),
+                ("include", doc("Non-key columns (INCLUDE).", anyOf(array(ref("identifier")), ref("expression")))),
+                ("where", doc("A partial index's predicate.", type("string"))),
+                ("unique", doc("A unique index.", ref("bool"), default: .bool(false))),
+                (
+                    "maintenance_work_mem",
+                    doc(
+                        "The build's memory, and the budget the pgvector preflight checks against.", ref("size"),
+                        default: .string("the server's"))
+                ),
+                ("parallel_workers", doc("max_parallel_maintenance_workers for the build.", ref("int"), default: .string("the server's"))),
+                (
+                    "lock_timeout",
+                    doc("The build's own lock_timeout; the plan's does not apply.", ref("duration"), default: .string("none"))
+                ),
+                (
+                    "on_invalid",
+                    doc(
+                        "An INVALID index of that name left by a failed build: drop it and rebuild, or fail.",
+                        choice(IndexStep.OnInvalid.allCases.map(\.rawValue)), default: .string("rebuild"))
+                ),
+                (
+                    "on_conflict",
+                    doc(
+                        "A valid index of that name with another definition: fail, or replace it.",
+                        choice(IndexStep.OnConflict.allCases.map(\.rawValue)), default: .string("fail"))
+                ),
                 (
                     "replace",
-                    described(
+                    doc(
                         "When the existing index differs: build the wanted one CONCURRENTLY as NAME_plan_new, then (when: recall) "
                             + "measure its recall@k as the vector-recall check does and swap the names in one short transaction only if "
                             + "it reaches min, dropping the old index CONCURRENTLY afterwards; otherwise drop the new one and fail, the old "
@@ -225,31 +352,44 @@ public enum PlanSchema {
                 ),
                 (
                     "allow_little_data",
-                    described(
+                    doc(
                         "ivfflat only: build even when the table has fewer rows than lists × 10 (refused by default: the lists "
                             + "would be trained on too little data and recall stays poor until a rebuild).",
                         ref("bool"))
                 ),
-                ("record_as", migrationName), ("migrations", ref("path")),
+                ("record_as", doc("Mark this migration applied after the build.", migrationName)),
+                ("migrations", migrations),
             ], required: ["name", "table", "columns"])
+        let checks = doc("The checks, all evaluated, all failures reported.", array(ref("check"), minItems: 1))
         let verify = anyOf(
             array(ref("check"), minItems: 1),
-            object([("checks", array(ref("check"), minItems: 1)), ("migrations", ref("path"))], required: ["checks"]))
+            object([("checks", checks), ("migrations", migrations)], required: ["checks"]))
         let resolve = object(
-            [("applied", migrationName), ("rolled_back", migrationName), ("migrations", ref("path"))],
+            [
+                ("applied", doc("Mark this migration applied (you completed it by hand).", migrationName)),
+                ("rolled_back", doc("Mark this failed migration rolled back (it had no effect).", migrationName)),
+                ("migrations", migrations),
+            ],
             extra: [exactlyOne(["applied", "rolled_back"])])
         let sql = anyOf(
             type("string"),
             object(
                 [
-                    ("sql", type("string")), ("file", ref("path")), ("lock_timeout", ref("lock_timeout")),
-                    ("lock_retry", ref("lock_retry")),
+                    ("sql", doc("Inline SQL.", type("string"))), ("file", doc("A SQL file.", ref("path"))),
+                    ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
                 ], extra: [exactlyOne(["sql", "file"])]))
         let exec = object(
             [
-                ("run", anyOf(array(ref("text"), minItems: 1), ref("expression"))), ("command", type("string")),
-                ("shell", ref("bool")), ("env", .map([.init("type", .string("object")), .init("additionalProperties", ref("text"))])),
-                ("cwd", ref("path")),
+                ("run", doc("The program and its arguments; no shell.", anyOf(array(ref("text"), minItems: 1), ref("expression")))),
+                ("command", doc("A shell command line; needs shell: true.", type("string"))),
+                ("shell", doc("Run command through /bin/sh.", ref("bool"), default: .bool(false))),
+                (
+                    "env",
+                    doc(
+                        "Environment variables for the program.",
+                        .map([.init("type", .string("object")), .init("additionalProperties", ref("text"))]))
+                ),
+                ("cwd", doc("The working directory.", ref("path"), default: .string("the plan file's directory"))),
             ],
             extra: [
                 exactlyOne(["run", "command"]),
@@ -264,64 +404,154 @@ public enum PlanSchema {
             ])
         let uses = object(
             [
-                ("uses", ref("path")), ("with", type("object")), ("id", commonStepProperties[0].1),
+                ("uses", doc("The plan file to include, relative to this one.", ref("path"))),
+                ("with", doc("Values for the included plan's params.", type("object"))),
+                ("id", commonStepProperties[0].1),
                 ("if", commonStepProperties[2].1),
             ], required: ["uses"])
         return [
-            step("migrate", migrate, description: "Apply pending migrations from a Prisma-layout folder."),
-            step("generate", generate, description: "Write a new migration folder (create-only)."),
-            step("index-concurrently", index, description: "Build an index with CREATE INDEX CONCURRENTLY, with preflight and recovery."),
-            step("verify", verify, description: "Checks evaluated in one READ ONLY transaction."),
-            step("resolve", resolve, description: "Mark a migration applied or rolled back, as prisma migrate resolve."),
-            step("sql", sql, description: "Run SQL from a file or inline."),
-            step("exec", exec, description: "Run a program: an argv list, or a shell command with shell: true."),
-            described("Inline another plan's steps with its params bound from 'with:'.", uses),
+            step(
+                "migrate", migrate, description: "Apply pending migrations from a Prisma-layout folder.",
+                example: .map([.init("migrate", .map([.init("on_drift", .string("fail"))]))])),
+            step(
+                "generate", generate, description: "Write a new migration folder (create-only).",
+                example: .map([
+                    .init(
+                        "generate",
+                        .map([.init("name", .string("add_kind")), .init("sql", .string("ALTER TABLE items ADD COLUMN kind text;"))]))
+                ])),
+            step(
+                "index-concurrently", index, description: "Build an index with CREATE INDEX CONCURRENTLY, with preflight and recovery.",
+                example: .map([
+                    .init(
+                        "index-concurrently",
+                        .map([
+                            .init("name", .string("items_embedding_idx")), .init("table", .string("items")),
+                            .init("using", .string("ivfflat")),
+                            .init(
+                                "columns",
+                                .list([.map([.init("column", .string("embedding")), .init("opclass", .string("vector_cosine_ops"))])])),
+                            .init("with", .map([.init("lists", .int(100))])), .init("maintenance_work_mem", .string("256MB")),
+                        ]))
+                ])),
+            step(
+                "verify", verify, description: "Checks evaluated in one READ ONLY transaction.",
+                example: .map([
+                    .init(
+                        "verify",
+                        .list([
+                            .map([.init("migrations", .string("up-to-date"))]), .map([.init("invalid-indexes", .string("none"))]),
+                            .map([.init("extension", .map([.init("name", .string("vector")), .init("version", .string(">= 0.5.0"))]))]),
+                        ]))
+                ])),
+            step(
+                "resolve", resolve, description: "Mark a migration applied or rolled back, as prisma migrate resolve.",
+                example: .map([.init("resolve", .map([.init("rolled_back", .string("20250101120000_init"))]))])),
+            step(
+                "sql", sql, description: "Run SQL from a file or inline.",
+                example: .map([.init("sql", .map([.init("file", .string("sql/backfill.sql"))]))])),
+            step(
+                "exec", exec, description: "Run a program: an argv list, or a shell command with shell: true.",
+                example: .map([.init("exec", .map([.init("run", .list([.string("npx"), .string("prisma"), .string("generate")]))]))])),
+            described(
+                "Inline another plan's steps with its params bound from 'with:'.", uses,
+                examples: [
+                    .map([
+                        .init("uses", .string("plans/pgvector-index.plan.yaml")),
+                        .init("with", .map([.init("table", .string("items")), .init("index", .string("items_embedding_idx"))])),
+                    ])
+                ]),
         ]
     }
 
     private static var checks: [RenderNode] {
-        func check(_ key: String, _ body: RenderNode) -> RenderNode { object([(key, body)], required: [key]) }
+        func check(_ key: String, _ description: String, _ body: RenderNode) -> RenderNode {
+            described(description, object([(key, body)], required: [key]))
+        }
         return [
-            check("migrations", constant(.string("up-to-date"))),
+            check("migrations", "Nothing pending, failed or drifted in the migrations folder.", constant(.string("up-to-date"))),
             check(
-                "index",
+                "index", "An index exists, valid by default, optionally on a table and with a method.",
                 anyOf(
                     ref("identifier"),
                     object(
                         [
-                            ("name", ref("identifier")), ("valid", ref("bool")), ("table", ref("identifier")),
-                            ("using", choice(IndexStep.Method.allCases.map(\.rawValue))),
+                            ("name", doc("The index.", ref("identifier"))),
+                            ("valid", doc("It must be valid (not left INVALID by a failed build).", ref("bool"), default: .bool(true))),
+                            ("table", doc("The table it must be on.", ref("identifier"))),
+                            ("using", doc("The method it must use.", choice(IndexStep.Method.allCases.map(\.rawValue)))),
                         ], required: ["name"]))),
-            check("invalid-indexes", anyOf(constant(.string("none")), object([("schema", ref("identifier"))], required: ["schema"]))),
             check(
-                "extension",
-                anyOf(ref("identifier"), object([("name", ref("identifier")), ("version", type("string"))], required: ["name"]))),
+                "invalid-indexes", "No INVALID index in the schema.",
+                anyOf(
+                    constant(.string("none")),
+                    object([("schema", doc("The schema.", ref("identifier"), default: .string("public")))], required: ["schema"]))),
             check(
-                "table", anyOf(ref("identifier"), object([("schema", ref("identifier")), ("name", ref("identifier"))], required: ["name"]))),
+                "extension", "An extension is installed, optionally at a version.",
+                anyOf(
+                    ref("identifier"),
+                    object(
+                        [
+                            ("name", doc("The extension.", ref("identifier"))),
+                            ("version", doc("A constraint, e.g. '>= 0.5.0'.", type("string"))),
+                        ],
+                        required: ["name"]))),
             check(
-                "column",
-                object([("table", ref("identifier")), ("name", ref("identifier")), ("type", type("string"))], required: ["table", "name"])),
+                "table", "A table exists.",
+                anyOf(
+                    ref("identifier"),
+                    object(
+                        [("schema", doc("Its schema.", ref("identifier"))), ("name", doc("The table.", ref("identifier")))],
+                        required: ["name"]))),
             check(
-                "setting",
+                "column", "A column exists, optionally with a type (e.g. vector(1536)).",
                 object(
                     [
-                        ("name", type("string")),
-                        ("op", .map([.init("enum", .list(["=", "==", "!=", "<", "<=", ">", ">="].map(RenderNode.string)))])),
-                        ("value", ref("text")),
+                        ("table", doc("The table.", ref("identifier"))), ("name", doc("The column.", ref("identifier"))),
+                        ("type", doc("Its type as PostgreSQL prints it.", type("string"))),
+                    ], required: ["table", "name"])),
+            check(
+                "setting", "A server setting compares with a value.",
+                object(
+                    [
+                        ("name", doc("The setting.", type("string"))),
+                        (
+                            "op",
+                            doc(
+                                "The comparison.",
+                                .map([.init("enum", .list(["=", "==", "!=", "<", "<=", ">", ">="].map(RenderNode.string)))]),
+                                default: .string("="))
+                        ),
+                        ("value", doc("The value to compare with.", ref("text"))),
                     ], required: ["name", "value"])),
             check(
-                "vector-recall",
+                "vector-recall", "An approximate pgvector index finds at least min of the exact nearest neighbours.",
                 object(
                     [
-                        ("index", ref("identifier")), ("k", ref("int")), ("sample", ref("int")),
-                        ("min", .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))])),
-                        ("probes", ref("int")), ("ef_search", ref("int")), ("timeout", ref("duration")),
+                        ("index", doc("The pgvector index.", ref("identifier"))), ("k", doc("Neighbours per query.", ref("int"))),
+                        ("sample", doc("How many rows to query with.", ref("int"))),
+                        (
+                            "min",
+                            doc(
+                                "The least recall, 0 to 1.",
+                                .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))]))
+                        ),
+                        ("probes", doc("ivfflat.probes for the queries.", ref("int"))),
+                        ("ef_search", doc("hnsw.ef_search for the queries.", ref("int"))),
+                        ("timeout", doc("How long the check may take.", ref("duration"))),
                     ], required: ["index", "min"])),
-            object(
-                [
-                    ("query", type("string")),
-                    ("expect", anyOf(ref("text"), object([("rows", ref("int")), ("value", ref("text"))]))),
-                ], required: ["query", "expect"]),
+            described(
+                "A query's result: a value, a row count ({ rows: N }) or empty.",
+                object(
+                    [
+                        ("query", doc("The SQL, run read-only.", type("string"))),
+                        (
+                            "expect",
+                            doc(
+                                "A value, { rows: N }, { value: V } or empty.",
+                                anyOf(ref("text"), object([("rows", ref("int")), ("value", ref("text"))])))
+                        ),
+                    ], required: ["query", "expect"])),
         ]
     }
 }

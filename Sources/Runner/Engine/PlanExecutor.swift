@@ -35,7 +35,7 @@ public enum PlanExecutor {
 
     public static func run(
         plan: String, file: String?, steps: [ExecutableStep], session: DatabaseSession, reporter: Reporter,
-        dryRun: Bool, interruption: Interruption = .shared
+        dryRun: Bool, environment: String? = nil, interruption: Interruption = .shared
     ) -> RunSummary {
         let clock = ContinuousClock()
         let runStart = clock.now
@@ -44,7 +44,8 @@ public enum PlanExecutor {
         reporter.emit(
             .runStarted(
                 plan: plan, file: file, dryRun: dryRun,
-                target: RunTarget(endpoint: session.offline ? nil : session.target.endpoint, source: session.target.source))
+                target: RunTarget(
+                    endpoint: session.offline ? nil : session.target.endpoint, source: session.target.source, environment: environment))
         )
         var steps = steps[...]
         var earlierChanges: [EarlierChange] = []

@@ -61,6 +61,7 @@ public final class Reporter: Sendable {
         case .runStarted(let plan, let file, let dryRun, let target):
             var shown = target
             shown.source = redact(target.source)
+            shown.environment = target.environment.map(redact)
             if var endpoint = target.endpoint {
                 endpoint.host = redact(endpoint.host)
                 endpoint.database = redact(endpoint.database)

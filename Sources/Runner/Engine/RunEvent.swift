@@ -62,10 +62,13 @@ public struct MigrationStatusReport: Sendable, Equatable {
 public struct RunTarget: Sendable, Equatable {
     public var endpoint: ConnectionEndpoint?
     public var source: String
+    /// The plan's environment chosen with `--env`, if any.
+    public var environment: String?
 
-    public init(endpoint: ConnectionEndpoint?, source: String) {
+    public init(endpoint: ConnectionEndpoint?, source: String, environment: String? = nil) {
         self.endpoint = endpoint
         self.source = source
+        self.environment = environment
     }
 
     /// nil endpoint: no database (offline), or a connection string libpq cannot parse.

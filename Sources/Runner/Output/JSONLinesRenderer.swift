@@ -3,6 +3,10 @@
 public final class JSONLinesRenderer: EventSink {
     private let out: OutputStream
 
+    /// The version of the stream's shape, in `run_started`: fields are only added within a
+    /// version; a removed or changed field makes a new one (docs/events.schema.json).
+    public static let version = 1
+
     public init(out: OutputStream = .standardOutput) { self.out = out }
 
     public func receive(_ event: RunEvent) {
@@ -13,8 +17,9 @@ public final class JSONLinesRenderer: EventSink {
         switch event {
         case .runStarted(let plan, let file, let dryRun, let target):
             return .object([
-                ("event", .string("run_started")), ("plan", .string(plan)), ("file", file.map(JSONValue.string) ?? .null),
-                ("dry_run", .bool(dryRun)),
+                ("event", .string("run_started")), ("version", .int(Self.version)), ("plan", .string(plan)),
+                ("file", file.map(JSONValue.string) ?? .null), ("dry_run", .bool(dryRun)),
+                ("environment", target.environment.map(JSONValue.string) ?? .null),
                 (
                     "target",
                     .object([

@@ -17,16 +17,17 @@ public struct MigrationSQLLinter: PlanLinter {
                 guard seenFolders.insert(migrate.migrations).inserted else { continue }
                 let folder: MigrationFolder
                 do { folder = try MigrationFolder.load(migrate.migrations) } catch {
-                    diagnostics.append(Diagnostic(message: error.description, location: step.location))
+                    diagnostics.append(Diagnostic(code: "migrations-unreadable", message: error.description, location: step.location))
                     continue
                 }
                 for warning in folder.warnings {
-                    diagnostics.append(Diagnostic(severity: .warning, message: warning, location: step.location))
+                    diagnostics.append(Diagnostic(severity: .warning, code: "migrations-folder", message: warning, location: step.location))
                 }
                 for migration in folder.migrations {
                     guard let script = migration.script else {
                         diagnostics.append(
                             Diagnostic(
+                                code: "missing-migration-script",
                                 message: MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description,
                                 location: SourceLocation(file: migration.directory, line: 0, column: 0)))
                         continue
@@ -45,7 +46,7 @@ public struct MigrationSQLLinter: PlanLinter {
                     }
                 case .file(let path):
                     guard let data = FileManager.default.contents(atPath: path) else {
-                        diagnostics.append(Diagnostic(message: "cannot read \(path)", location: step.location))
+                        diagnostics.append(Diagnostic(code: "file-unreadable", message: "cannot read \(path)", location: step.location))
                         continue
                     }
                     diagnostics += SQLLint.check(Array(data), file: path).map(Self.diagnostic)
@@ -65,7 +66,7 @@ public struct MigrationSQLLinter: PlanLinter {
         case .note: severity = .note
         }
         return Diagnostic(
-            severity: severity, message: finding.message,
+            severity: severity, code: finding.code, message: finding.message,
             location: SourceLocation(file: finding.file, line: finding.line, column: finding.column))
     }
 }

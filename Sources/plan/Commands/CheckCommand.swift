@@ -57,7 +57,7 @@ struct CheckCommand: ParsableCommand {
                         .object([
                             ("file", .string(diagnostic.location.file)), ("line", .int(diagnostic.location.line)),
                             ("column", .int(diagnostic.location.column)), ("severity", .string(diagnostic.severity.rawValue)),
-                            ("message", .string(diagnostic.message)),
+                            ("code", .string(diagnostic.code)), ("message", .string(diagnostic.message)),
                         ])
                     })
             ),

@@ -33,6 +33,6 @@ struct RunCommand: ParsableCommand {
             plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan, environment: context.environment),
             options: connection.choice,
             context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
-            extraSecrets: plan.secretValues)
+            extraSecrets: plan.secretValues, environmentName: binding.environment)
     }
 }

@@ -25,6 +25,7 @@ struct VerifyCommand: ParsableCommand {
         try RunWiring.run(
             plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan, environment: context.environment),
             options: connection.choice,
-            context: context, settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
+            context: context, settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues,
+            environmentName: binding.environment)
     }
 }

@@ -3,7 +3,8 @@ import PlanModel
 
 /// Output formats of run-like commands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    /// github: the text, plus workflow annotations for warnings, failures and findings.
+    case text, json, github
 }
 
 /// Options every command that talks to a database takes (SPEC §4).
@@ -30,10 +31,10 @@ struct ConnectionOptions: ParsableArguments {
         help: "Fail when the URL's database does not exist, instead of creating it as prisma migrate deploy does.")
     var noCreateDatabase = false
 
-    @Option(help: "Output format: text or json (one event per line).")
+    @Option(help: "Output format: text, json (one event per line, docs/EVENTS.md) or github (text plus workflow annotations).")
     var format: OutputFormat = Self.defaultFormat
 
-    @Option(help: "Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
+    @Option(help: "Append a Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when it is set).")
     var summary: String?
 
     func validate() throws {

@@ -11,7 +11,7 @@ enum RunWiring {
     static func run(
         plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, context: ProjectContext,
         settings: Settings? = nil, dryRun: Bool = false, offline: Bool = false, readOnly: Bool = false,
-        extraSecrets: [String] = []
+        extraSecrets: [String] = [], environmentName: String? = nil
     ) throws -> Never {
         let environment = context.environment
         var target = ConnectionTarget(url: nil)
@@ -26,8 +26,12 @@ enum RunWiring {
         switch options.format {
         case .text: sinks.append(TextRenderer(environment: environment))
         case .json: sinks.append(JSONLinesRenderer())
+        case .github: sinks += [TextRenderer(environment: environment), GitHubAnnotations()]
         }
-        if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
+        // In GitHub Actions the summary goes to the job's page without being asked for.
+        if let summary = options.summary ?? environment["GITHUB_STEP_SUMMARY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            sinks.append(MarkdownSummary(path: summary))
+        }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
         var sessionSettings: [(String, String)] = []
         // lock_timeout is not a session setting: each transactional unit of a migrate or sql step
@@ -49,7 +53,8 @@ enum RunWiring {
         // Ctrl-C / SIGTERM cancel a running index build, which cleans up; the executor then
         // stops and releases the lock, and the exit code is 130 / 143.
         Interruption.shared.installSignalHandlers()
-        let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
+        let summary = PlanExecutor.run(
+            plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun, environment: environmentName)
         // Everything is written (renderers write straight to the file descriptors) and the
         // session is closed; libc's exit would now run the teardown of every library libpq
         // loaded (OpenSSL, GnuTLS, Kerberos…), ~2 ms of a nothing-pending run, for nothing.
