@@ -132,24 +132,6 @@ public final class PostgresConnection {
         return try convert(result)
     }
 
-    /// Runs one statement and decodes each row of its answer, sent in PostgreSQL's binary format:
-    /// a timestamp arrives as its microseconds, so rows can be ordered here without asking the
-    /// server to sort (on a new session, planning the sort looks its operators up in the catalog:
-    /// ~0.4 ms) and without depending on the session's DateStyle or TimeZone. `decode` sees each
-    /// row while the result is alive; what it returns must not keep the row.
-    public func queryBinary<Row>(_ sql: String, _ decode: (BinaryRow) throws(PostgresError) -> Row) throws(PostgresError) -> [Row] {
-        try checkNoNul(sql)
-        let result = ResultHandle(PQexecParams(conn, sql, 0, nil, nil, nil, nil, 1))
-        guard PQresultStatus(result.pointer) == PGRES_TUPLES_OK, let pointer = result.pointer else {
-            throw error(from: result)
-        }
-        let count = PQntuples(pointer)
-        var rows: [Row] = []
-        rows.reserveCapacity(Int(count))
-        for row in 0..<count { rows.append(try decode(BinaryRow(result: pointer, row: row))) }
-        return rows
-    }
-
     /// Sends a script of several statements as one message (one round trip) and reads the
     /// server's answer for each: how many statements succeeded, and the first error.
     public func runScript(_ sql: String) -> ScriptOutcome {

@@ -97,29 +97,25 @@ public enum MigrationHistory {
         return (true, try rows(from: connection))
     }
 
+    /// In Prisma's order: started_at, then finished_at with unfinished rows last. id is NOT
+    /// NULL: a row has it here exactly when it failed; only such rows bring their start (in UTC,
+    /// as Prisma writes it) and logs.
     private static func rows(from connection: PostgresConnection) throws(PostgresError) -> [HistoryRow] {
-        // Binary, and put in Prisma's order here (started_at, then finished_at with unfinished
-        // rows last) rather than by an ORDER BY: see `queryBinary`. id is NOT NULL: a row has it
-        // here exactly when it failed; only such rows bring their logs.
-        let rows = try connection.queryBinary(
+        let result = try connection.execute(
             """
-            SELECT migration_name, checksum, finished_at, rolled_back_at IS NOT NULL, applied_steps_count, started_at,
+            SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, applied_steps_count,
                    CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN id END,
+                   CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL
+                        THEN to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS "UTC"') END,
                    CASE WHEN finished_at IS NULL AND rolled_back_at IS NULL THEN logs END
-            FROM _prisma_migrations
-            """
-        ) { (row) throws(PostgresError) in
-            let startedAt = try row.timestampMicroseconds(5) ?? .min
-            let finishedAt = try row.timestampMicroseconds(2)
-            let history = HistoryRow(
-                migrationName: row.text(0) ?? "", checksum: row.text(1) ?? "", isFinished: finishedAt != nil,
-                isRolledBack: try row.bool(3) ?? false, appliedStepsCount: Int(try row.int32(4) ?? 0),
-                failedAttempt: row.text(6).map {
-                    FailedAttempt(id: $0, startedAt: PostgresTimestamp.utcText(microsecondsSince2000: startedAt), logs: row.text(7))
-                })
-            return (startedAt: startedAt, finishedAt: finishedAt ?? .max, row: history)
+            FROM _prisma_migrations ORDER BY started_at ASC, finished_at ASC NULLS LAST
+            """)
+        return result.rows.map { row in
+            HistoryRow(
+                migrationName: row[0] ?? "", checksum: row[1] ?? "", isFinished: row[2] == "t", isRolledBack: row[3] == "t",
+                appliedStepsCount: Int(row[4] ?? "0") ?? 0,
+                failedAttempt: row[5].map { FailedAttempt(id: $0, startedAt: row[6] ?? "", logs: row[7]) })
         }
-        return rows.sorted { ($0.startedAt, $0.finishedAt) < ($1.startedAt, $1.finishedAt) }.map(\.row)
     }
 
     /// Tables in the target schema that make it "not empty" for Prisma's P3005 check: ordinary
