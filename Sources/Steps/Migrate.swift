@@ -48,7 +48,6 @@ public struct MigrateRunner: StepRunner {
             return plan
         }
         let connection: PostgresConnection
-        var tableExists: Bool?
         if context.dryRun {
             guard let opened = try context.session.connectForPreview() else {
                 return .offline(
@@ -58,11 +57,9 @@ public struct MigrateRunner: StepRunner {
             }
             connection = opened
         } else {
-            let (locked, existence) = try context.session.connectLocked(thenAsking: MigrationHistory.existsQuery)
-            connection = locked
-            tableExists = existence.map { $0.scalar == "t" }
+            connection = try context.session.connectLocked()
         }
-        let state = try readState(connection, folder, tableExists: tableExists)
+        let state = try readState(connection, folder)
         var diagnosis = state.diagnosis
 
         if !diagnosis.hasTable {
@@ -255,11 +252,9 @@ public struct MigrateRunner: StepRunner {
         var userTables: [String]
     }
 
-    private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder, tableExists: Bool? = nil) throws(StepFailure)
-        -> State
-    {
+    private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder) throws(StepFailure) -> State {
         do {
-            let (hasTable, rows) = try MigrationHistory.read(from: connection, exists: tableExists)
+            let (hasTable, rows) = try MigrationHistory.read(from: connection)
             let tables = hasTable ? [] : try MigrationHistory.userTables(on: connection)
             return State(rows: rows, diagnosis: HistoryDiagnosis(folder: folder, rows: rows, hasTable: hasTable), userTables: tables)
         } catch {

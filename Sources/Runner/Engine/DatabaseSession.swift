@@ -70,14 +70,6 @@ public final class DatabaseSession {
     /// Connects if needed and takes the migration lock once per run. A dry-run never locks: it
     /// writes nothing and must not hold up a real deploy.
     public func connectLocked() throws(StepFailure) -> PostgresConnection {
-        try connectLocked(thenAsking: nil).connection
-    }
-
-    /// `connectLocked()`, then `question` (one statement, e.g. whether a table exists): on a new
-    /// connection it rides in the message that takes the lock, after it, as a statement of its
-    /// own that sees what the lock's previous holder committed. The answer is nil when it could
-    /// not ride along (a connection already open, a lock that had to be waited for): ask it then.
-    public func connectLocked(thenAsking question: String?) throws(StepFailure) -> (connection: PostgresConnection, answer: QueryResult?) {
         let locking = !readOnly && takesMigrationLock
         if !readOnly, !takesMigrationLock, !saidLockIsDisabled {
             saidLockIsDisabled = true
@@ -85,9 +77,9 @@ public final class DatabaseSession {
                 nil, .warning,
                 "PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: the migration lock is not taken, so concurrent deploys are not kept apart")
         }
-        let (connection, lockTaken, answer) = try open(tryingLock: locking && !holdsLock, thenAsking: question)
+        let (connection, lockTaken) = try open(tryingLock: locking && !holdsLock)
         if lockTaken { holdsLock = true }
-        guard locking, !holdsLock else { return (connection, lockTaken ? answer : nil) }
+        guard locking, !holdsLock else { return connection }
         do {
             try AdvisoryLock.acquire(on: connection, timeout: lockTimeout) { holder in
                 let who = holder.map { "held by \($0)" } ?? "held by a session that just finished"
@@ -105,17 +97,15 @@ public final class DatabaseSession {
             }
         }
         holdsLock = true
-        return (connection, nil)
+        return connection
     }
 
     /// The connection, opening it if needed. A new connection's settings travel in one message
-    /// and, with `tryingLock`, so do a first attempt at the lock and `question`: a nothing-pending
-    /// run is mostly round trips.
-    private func open(tryingLock: Bool, thenAsking question: String? = nil) throws(StepFailure) -> (
-        connection: PostgresConnection, lockTaken: Bool, answer: QueryResult?
-    ) {
+    /// and, with `tryingLock`, so does a first attempt at the lock: a nothing-pending run is
+    /// mostly round trips.
+    private func open(tryingLock: Bool) throws(StepFailure) -> (connection: PostgresConnection, lockTaken: Bool) {
         if let connection {
-            if connection.isConnected { return (connection, false, nil) }
+            if connection.isConnected { return (connection, false) }
             // The server ended the session (a restart, pg_terminate_backend): a retried step
             // gets a new one, and the lock, which went with the old session, is taken again.
             self.connection = nil
@@ -127,7 +117,6 @@ public final class DatabaseSession {
         }
         let opened: PostgresConnection
         var lockTaken = false
-        var answer: QueryResult?
         do throws(PostgresError) {
             if let inAdvance {
                 self.inAdvance = nil
@@ -159,18 +148,11 @@ public final class DatabaseSession {
                     "SELECT set_config(\(SQLQuoting.literal(setting.name)), \(SQLQuoting.literal(setting.value)), false)"
                 )
             }
-            if tryingLock {
-                statements.append(AdvisoryLock.attempt)
-                if let question { statements.append(question) }
-            }
+            if tryingLock { statements.append(AdvisoryLock.attempt) }
             if !statements.isEmpty {
                 // One message; the server stops at the first error, which is what comes back.
                 let results = try opened.executeEach(statements.joined(separator: "; "))
-                if tryingLock {
-                    let asked = question == nil ? 0 : 1
-                    lockTaken = results.dropLast(asked).last?.scalar == "t"
-                    if asked == 1 { answer = results.last }
-                }
+                if tryingLock { lockTaken = results.last?.scalar == "t" }
             }
         } catch {
             connectionError = error
@@ -178,7 +160,7 @@ public final class DatabaseSession {
         }
         connection = opened
         cancellation.set(opened.cancelHandle())
-        return (opened, lockTaken, answer)
+        return (opened, lockTaken)
     }
 
     /// `prisma migrate deploy` creates the URL's database when it is missing and the role may:

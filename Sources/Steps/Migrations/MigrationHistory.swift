@@ -66,7 +66,7 @@ public enum MigrationHistory {
         """
 
     /// One row, `t` when the table exists in the search_path.
-    public static let existsQuery = "SELECT to_regclass('_prisma_migrations') IS NOT NULL"
+    private static let existsQuery = "SELECT to_regclass('_prisma_migrations') IS NOT NULL"
 
     public static func exists(on connection: PostgresConnection) throws(PostgresError) -> Bool {
         try connection.execute(existsQuery).scalar == "t"
@@ -87,13 +87,9 @@ public enum MigrationHistory {
     }
 
     /// Whether the table exists, and its rows: two round trips, the fewest that cannot fail on
-    /// a database Prisma never touched; one when `existsQuery` was already answered (`exists`).
-    public static func read(from connection: PostgresConnection, exists known: Bool? = nil) throws(PostgresError) -> (
-        exists: Bool, rows: [HistoryRow]
-    ) {
-        let present: Bool
-        if let known { present = known } else { present = try exists(on: connection) }
-        guard present else { return (false, []) }
+    /// a database Prisma never touched.
+    public static func read(from connection: PostgresConnection) throws(PostgresError) -> (exists: Bool, rows: [HistoryRow]) {
+        guard try exists(on: connection) else { return (false, []) }
         return (true, try rows(from: connection))
     }
 
