@@ -7,17 +7,15 @@ import Synchronization
 /// the run no longer pays for both in turn (docs/BENCHMARKS.md).
 ///
 /// The connection is handed over whole: the opening thread never touches it after `take()` can
-/// see it, so libpq's one-thread-at-a-time rule holds. A thread of its own rather than Dispatch's:
-/// see DetachedThread.
+/// see it, so libpq's one-thread-at-a-time rule holds.
 final class ConnectionInAdvance: Sendable {
     private let opened = DispatchSemaphore(value: 0)
     /// Filled once by the opening thread, which holds it while it connects; emptied by `take`.
     private let outcome = Mutex<Result<PostgresConnection, PostgresError>?>(nil)
     private let abandoned = Atomic(false)
 
-    /// Nil when no thread could be started: the step then connects itself.
-    init?(_ open: @escaping @Sendable () throws(PostgresError) -> sending PostgresConnection) {
-        let started = DetachedThread.start { [self] in
+    init(_ open: @escaping @Sendable () throws(PostgresError) -> sending PostgresConnection) {
+        DispatchQueue(label: "plan.connect").async { [self] in
             outcome.withLock { slot in
                 slot = Self.attempt(open)
                 // Abandoned meanwhile: dropping it closes the connection here, on the thread
@@ -26,7 +24,6 @@ final class ConnectionInAdvance: Sendable {
             }
             opened.signal()
         }
-        guard started else { return nil }
     }
 
     private static func attempt(_ open: () throws(PostgresError) -> sending PostgresConnection)

@@ -1,3 +1,4 @@
+import Dispatch
 import Runner
 import Synchronization
 
@@ -122,7 +123,7 @@ struct ChildProcess {
     }
 }
 
-/// Waits for a child with a blocking waitpid on a thread of its own, and makes its end a
+/// Waits for a child with a blocking waitpid on a queue of its own, and makes its end a
 /// readable descriptor (`endedDescriptor`), so the step's loop sleeps in poll(2) on the child's
 /// output and its end together instead of asking waitpid again and again. ECHILD (the child was
 /// reaped by the system because SIGCHLD was ignored) counts as ended.
@@ -136,13 +137,7 @@ final class ChildWaiter: Sendable {
         if pipe(&ends) != 0 { ends = [-1, -1] }
         endedDescriptor = ends[0]
         let writeEnd = ends[1]
-        let started = DetachedThread.start { [self] in
-            let termination = Self.wait(for: pid)
-            ended.withLock { $0 = termination }
-            if writeEnd >= 0 { close(writeEnd) }
-        }
-        if !started {
-            // No thread: wait here would block the step; record the loss honestly instead.
+        DispatchQueue(label: "plan.child-wait").async { [self] in
             let termination = Self.wait(for: pid)
             ended.withLock { $0 = termination }
             if writeEnd >= 0 { close(writeEnd) }

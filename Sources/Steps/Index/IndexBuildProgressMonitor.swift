@@ -32,11 +32,10 @@ final class IndexBuildProgressMonitor: Sendable {
     }
 
     func start() {
-        let started = DetachedThread.start { [self] in
+        DispatchQueue(label: "plan.index-progress").async { [self] in
             poll()
             finished.signal()
         }
-        if !started { finished.signal() }
     }
 
     /// Stops polling and waits for the thread to let go of its connection.

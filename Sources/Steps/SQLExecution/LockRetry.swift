@@ -151,11 +151,10 @@ final class LockWaitMonitor: Sendable {
     }
 
     func start() {
-        let started = DetachedThread.start { [self] in
+        DispatchQueue(label: "plan.lock-watch").async { [self] in
             poll()
             finished.signal()
         }
-        if !started { finished.signal() }
     }
 
     /// Stops watching, waits for the thread to let go of its connection, and returns who the

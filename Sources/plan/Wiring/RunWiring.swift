@@ -47,8 +47,7 @@ enum RunWiring {
             lockTimeout: options.lockWait ?? settings?.lockWait ?? ConnectionOptions.defaultLockWait,
             reporter: reporter, settings: sessionSettings, takesMigrationLock: !lockDisabled,
             createsMissingDatabase: options.createsMissingDatabase, offline: offline)
-        // Connecting first: the signal handlers' dispatch sources set Dispatch's runtime up,
-        // ~0.9 ms the connection need not wait for.
+        // Connecting first, so the login overlaps everything up to the first step's own reading.
         PlanExecutor.startConnectingIfTheFirstStepConnects(steps, session: session)
         // Ctrl-C / SIGTERM cancel a running index build, which cleans up; the executor then
         // stops and releases the lock, and the exit code is 130 / 143.
