@@ -9,16 +9,10 @@ public struct MigrateRunner: StepRunner {
     public let step: MigrateStep
     /// Folders this run has read, shared with its other steps.
     let folders: MigrationFolderCache
-    /// The history this step leaves unchanged, for a verify right after it.
-    let history: MigrationHistoryCache
 
-    public init(
-        _ step: MigrateStep, folders: MigrationFolderCache = MigrationFolderCache(),
-        history: MigrationHistoryCache = MigrationHistoryCache()
-    ) {
+    public init(_ step: MigrateStep, folders: MigrationFolderCache = MigrationFolderCache()) {
         self.step = step
         self.folders = folders
-        self.history = history
     }
 
     /// One thing the step does, in order.
@@ -82,7 +76,6 @@ public struct MigrateRunner: StepRunner {
             }
         }
 
-        var resuming: String?
         if step.onFailed == .resume, diagnosis.failed.count == 1, let failedRow = diagnosis.failed.first,
             let local = folder.migration(named: failedRow.migrationName)
         {
@@ -104,7 +97,6 @@ public struct MigrateRunner: StepRunner {
                     + Self.describe(prepared, step)
                 : "resume \(local.name) at unit \(failedRow.appliedStepsCount + 1) of \(prepared.units.count): units 1–\(failedRow.appliedStepsCount) committed earlier"
             plan.act(summary, sql: Self.sql(of: prepared), location: local.scriptPath, .resume(prepared, row: failedRow))
-            resuming = failedRow.migrationName
             diagnosis.failed.removeAll()
         }
 
@@ -120,10 +112,6 @@ public struct MigrateRunner: StepRunner {
         }
         guard !pending.isEmpty else {
             if plan.actions.isEmpty {
-                if !context.dryRun, diagnosis.hasTable, resuming == nil {
-                    // Read once, under the lock, and nothing written since.
-                    history.remember(hasTable: true, rows: state.rows, readBy: context.index)
-                }
                 plan.nothingToDo = "no pending migrations: the database is up to date with \(migrations)"
             }
             return plan

@@ -12,16 +12,10 @@ public struct VerifyRunner: StepRunner {
     public let step: VerifyStep
     /// Folders this run has read, shared with its other steps.
     let folders: MigrationFolderCache
-    /// The history a migrate step just before this one read and left unchanged.
-    let history: MigrationHistoryCache
 
-    public init(
-        _ step: VerifyStep, folders: MigrationFolderCache = MigrationFolderCache(),
-        history: MigrationHistoryCache = MigrationHistoryCache()
-    ) {
+    public init(_ step: VerifyStep, folders: MigrationFolderCache = MigrationFolderCache()) {
         self.step = step
         self.folders = folders
-        self.history = history
     }
 
     /// Evaluating the checks is the step's work, so its plan is their results. In a dry-run a
@@ -66,7 +60,7 @@ public struct VerifyRunner: StepRunner {
     /// database. Usually every check is decided by one answer, and the transaction's start, the
     /// questions and its end go in one batch: one round trip for the step.
     private func evaluateAll(on connection: PostgresConnection, context: StepContext) throws(StepFailure) -> [CheckResult] {
-        let evaluator = CheckEvaluator(connection: connection, folders: folders, history: history.unchanged(before: context.index))
+        let evaluator = CheckEvaluator(connection: connection, folders: folders)
         let evaluations = step.checks.map { evaluator.evaluation(of: $0.kind) }
         do throws(PostgresError) {
             if let results = try evaluateInOneRoundTrip(evaluations, on: connection) { return results }

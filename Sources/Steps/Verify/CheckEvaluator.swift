@@ -34,8 +34,6 @@ enum Decision {
 struct CheckEvaluator {
     let connection: PostgresConnection
     let folders: MigrationFolderCache
-    /// `_prisma_migrations` as the migrate step just before read it and left it, if it did.
-    var history: (exists: Bool, rows: [HistoryRow])? = nil
 
     func evaluation(of kind: VerifyCheck.Kind) -> CheckEvaluation {
         switch kind {
@@ -95,7 +93,6 @@ struct CheckEvaluator {
             }
             return .failed("\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "))
         }
-        if let history { return .decided(decide(history)) }
         return .stepwise { () throws(PostgresError) in decide(try MigrationHistory.read(from: connection)) }
     }
 
