@@ -1,19 +1,11 @@
 /// A risk a pending statement carries, found by the dry-run's risk report (or `plan check`'s
 /// static rules): what lock it takes on what, whether it rewrites or scans, how big that is, who
 /// would block it, and the safer form. Rendered as data, so text, JSON and Markdown agree.
-public struct Finding: Sendable, Equatable {
-    public enum Severity: String, Sendable, Equatable, Comparable {
-        case low, medium, high
+public import SQL
 
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
-        private var rank: Int {
-            switch self {
-            case .low: 0
-            case .medium: 1
-            case .high: 2
-            }
-        }
-    }
+public struct Finding: Sendable, Equatable {
+    /// One severity type for the static rules (SQL) and the live report.
+    public typealias Severity = RiskSeverity
 
     /// A stable rule name users know (squawk's or strong_migrations' where one exists), e.g.
     /// `changing-column-type`.
