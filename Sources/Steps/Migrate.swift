@@ -60,6 +60,9 @@ public struct MigrateRunner: StepRunner {
             for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
                 context.say(.info, description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql)
             }
+            context.report(
+                try RiskReport.findings(
+                    for: prepared.statements, trailingTrivia: prepared.trailingTrivia, acknowledged: step.acknowledge, on: connection))
         }
         return .wouldRun
     }

@@ -39,6 +39,10 @@ public struct SQLStepRunner: StepRunner {
                 .info, description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql,
                 location: "\(first.file):\(first.line):\(first.column)")
         }
+        context.report(
+            try RiskReport.findings(
+                for: prepared.statements, trailingTrivia: prepared.trailingTrivia, acknowledged: step.acknowledge,
+                on: context.session.connectForPreview()))
         return .wouldRun
     }
 

@@ -1,3 +1,5 @@
+import SQL
+
 /// The JSON Schema (draft 2020-12) of plan files, for editors (completion, red squiggles) and
 /// CI. It checks shape: keys, types, enumerations and the one-action-per-step rule. What needs
 /// the loader (param types, expressions, includes) it leaves to `plan check`; so any value may
@@ -167,6 +169,7 @@ public enum PlanSchema {
     }
 
     private static func steps(migrationName: RenderNode) -> [RenderNode] {
+        let riskCodes = array(choice(RiskRule.all.map(\.code)))
         let migrate = anyOf(
             type("null"),
             object([
@@ -175,7 +178,7 @@ public enum PlanSchema {
                 ("baseline", migrationName), ("on_drift", choice(MigrateStep.OnDrift.allCases.map(\.rawValue))),
                 ("allow_empty", ref("bool")), ("validate_first", ref("bool")), ("allow_drift", ref("bool")),
                 ("on_failed", choice(MigrateStep.OnFailed.allCases.map(\.rawValue))),
-                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")), ("acknowledge", riskCodes),
             ]))
         let generate = object(
             [
@@ -221,7 +224,7 @@ public enum PlanSchema {
             object(
                 [
                     ("sql", type("string")), ("file", ref("path")), ("lock_timeout", ref("lock_timeout")),
-                    ("lock_retry", ref("lock_retry")),
+                    ("lock_retry", ref("lock_retry")), ("acknowledge", riskCodes),
                 ], extra: [exactlyOne(["sql", "file"])]))
         let exec = object(
             [

@@ -21,6 +21,28 @@ public struct Finding: Sendable, Equatable {
     public var safer: String?
     /// Acknowledged by the author (inline comment or step option): reported, not gating.
     public var acknowledged: Bool
+    /// What the live statistics said about each relation the finding is about (dry-run only).
+    public var sizes: [RelationSize] = []
+    /// Sessions holding a lock the statement would wait for, right now (dry-run only).
+    public var blockingPIDs: [Int32] = []
+
+    /// A relation's size as the server reported it: estimates (`reltuples`), not counts.
+    public struct RelationSize: Sendable, Equatable {
+        public var relation: String
+        /// `reltuples`; nil when the table was never analyzed.
+        public var rows: Int64?
+        /// `pg_table_size` (heap, TOAST, free-space and visibility maps).
+        public var tableBytes: Int64
+        /// `pg_indexes_size`.
+        public var indexBytes: Int64
+
+        public init(relation: String, rows: Int64?, tableBytes: Int64, indexBytes: Int64) {
+            self.relation = relation
+            self.rows = rows
+            self.tableBytes = tableBytes
+            self.indexBytes = indexBytes
+        }
+    }
 
     public init(
         code: String, severity: Severity, message: String, location: String? = nil, lock: String? = nil, safer: String? = nil,
