@@ -35,7 +35,7 @@ public enum PlanExecutor {
 
     public static func run(
         plan: String, file: String?, steps: [ExecutableStep], session: DatabaseSession, reporter: Reporter,
-        dryRun: Bool, interruption: Interruption = .shared
+        dryRun: Bool, riskGate: RiskGate? = nil, interruption: Interruption = .shared
     ) -> RunSummary {
         let clock = ContinuousClock()
         let runStart = clock.now
@@ -110,6 +110,10 @@ public enum PlanExecutor {
             }
         }
         if let status = interruption.exitStatus { summary.exitCode = status }
+        if dryRun, summary.exitCode == ExitStatus.success, let verdict = riskGate?.verdict {
+            reporter.say(nil, .error, verdict)
+            summary.exitCode = ExitStatus.failed
+        }
         session.close()
         summary.seconds = Units.seconds(of: clock.now - runStart)
         reporter.emit(.runFinished(summary))

@@ -20,10 +20,12 @@ struct RunCommand: ParsableCommand {
     var offline = false
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var risk: RiskOptions
     @OptionGroup var project: ProjectOptions
 
     func validate() throws {
         if offline && !dryRun { throw ValidationError("--offline previews without a database: it needs --dry-run") }
+        try risk.validate(dryRun: dryRun)
     }
 
     func run() throws {
@@ -32,6 +34,6 @@ struct RunCommand: ParsableCommand {
         try RunWiring.run(
             plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
             context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
-            extraSecrets: plan.secretValues)
+            extraSecrets: plan.secretValues, failOnRisk: risk.failOnRisk)
     }
 }

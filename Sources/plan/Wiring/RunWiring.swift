@@ -11,7 +11,7 @@ enum RunWiring {
     static func run(
         plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, context: ProjectContext,
         settings: Settings? = nil, dryRun: Bool = false, offline: Bool = false, readOnly: Bool = false,
-        extraSecrets: [String] = []
+        extraSecrets: [String] = [], failOnRisk: Finding.Severity? = nil
     ) throws -> Never {
         let environment = context.environment
         var target = ConnectionTarget(url: nil)
@@ -28,6 +28,8 @@ enum RunWiring {
         case .json: sinks.append(JSONLinesRenderer())
         }
         if let summary = options.summary { sinks.append(MarkdownSummary(path: summary)) }
+        let riskGate = failOnRisk.map(RiskGate.init)
+        if let riskGate { sinks.append(riskGate) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
         var sessionSettings: [(String, String)] = []
         // lock_timeout is not a session setting: each transactional unit of a migrate or sql step
@@ -49,7 +51,8 @@ enum RunWiring {
         // Ctrl-C / SIGTERM cancel a running index build, which cleans up; the executor then
         // stops and releases the lock, and the exit code is 130 / 143.
         Interruption.shared.installSignalHandlers()
-        let summary = PlanExecutor.run(plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun)
+        let summary = PlanExecutor.run(
+            plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun, riskGate: riskGate)
         // Everything is written (renderers write straight to the file descriptors) and the
         // session is closed; libc's exit would now run the teardown of every library libpq
         // loaded (OpenSSL, GnuTLS, Kerberos…), ~2 ms of a nothing-pending run, for nothing.
