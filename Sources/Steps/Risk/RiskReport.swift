@@ -83,7 +83,7 @@ private struct LiveRiskReport {
         var reportedBlockers: Set<String> = []
         for risk in risks {
             for finding in risk.findings {
-                findings.append(try measured(finding, of: risk, relations: relations))
+                if let measured = try measured(finding, of: risk, relations: relations) { findings.append(measured) }
             }
             if let blocked = blockedFinding(risk, relations: relations, holders: holders, alreadyReported: &reportedBlockers) {
                 findings.append(blocked)
@@ -93,17 +93,14 @@ private struct LiveRiskReport {
     }
 
     private func measured(_ finding: RiskFinding, of risk: StatementRisk, relations: [QualifiedName: RelationStatistics.Relation])
-        throws(PostgresError) -> Finding
+        throws(PostgresError) -> Finding?
     {
         var result = RiskReport.staticFinding(finding, of: risk, acknowledged: acknowledged)
         guard let name = finding.relation else { return result }
-        guard let relation = relations[name] else {
-            // Created by an earlier pending migration, or misspelt (then the migration fails).
-            result.severity = .low
-            result.message +=
-                ". \(name) does not exist yet in this database (created by an earlier pending migration?): nothing to rewrite or scan"
-            return result
-        }
+        // Not in the database: created by an earlier pending migration (so new, empty and unused,
+        // as the static rules treat a table created earlier in the same file), or misspelt (then
+        // the migration fails, which the run reports).
+        guard let relation = relations[name] else { return nil }
         var involved = [relation]
         if let other = finding.alsoScans.flatMap({ relations[$0] }) { involved.append(other) }
         result.sizes = involved.map {
