@@ -25,6 +25,9 @@ struct RelationStatistics {
         var notNull: Bool
         /// A validated `CHECK (column IS NOT NULL)` exists, so SET NOT NULL skips its scan (PG 12+).
         var provenNotNull: Bool
+        /// The session's TimeZone is UTC (as the migration's session will be, from the same
+        /// role and database defaults).
+        var utc: Bool
     }
 
     struct Holder {
@@ -70,11 +73,12 @@ struct RelationStatistics {
             """
             SELECT format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND k.convalidated
-                           AND pg_get_constraintdef(k.oid) = 'CHECK ((' || quote_ident(a.attname) || ' IS NOT NULL))')
+                           AND pg_get_constraintdef(k.oid) = 'CHECK ((' || quote_ident(a.attname) || ' IS NOT NULL))'),
+                   current_setting('TimeZone') IN ('UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'GMT', 'Etc/GMT', 'Zulu', 'Etc/Zulu', 'Universal', 'Etc/Universal')
             FROM pg_attribute a WHERE a.attrelid = $1::oid AND a.attname = $2 AND NOT a.attisdropped
             """, [table.tableOID, name])
         guard let row = result.rows.first, let type = row[0] else { return nil }
-        return Column(type: type, notNull: row[1] == "t", provenNotNull: row[2] == "t")
+        return Column(type: type, notNull: row[1] == "t", provenNotNull: row[2] == "t", utc: row[3] == "t")
     }
 
     /// Granted relation locks other sessions hold on these tables (or their indexes).

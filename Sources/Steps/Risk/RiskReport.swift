@@ -109,7 +109,7 @@ private struct LiveRiskReport {
         let sizes = involved.map(Self.describe).joined(separator: "; ")
 
         if finding.rule == .changingColumnType, let column = finding.column, let current = try statistics.column(column, of: relation),
-            let newType = finding.newType, TypeChange.keepsTable(from: current.type, to: newType)
+            let newType = finding.newType, TypeChange.keepsTable(from: current.type, to: newType, utc: current.utc)
         {
             result.severity = .low
             result.message =

@@ -4,7 +4,9 @@
 /// safe changes). Only the cases recognisable for sure are accepted; anything else is a rewrite.
 enum TypeChange {
     /// `old` as `format_type` prints it (`character varying(32)`), `new` as the migration wrote it.
-    static func keepsTable(from old: String, to new: String) -> Bool {
+    /// `utc`: the session's TimeZone is UTC, which makes timestamp ↔ timestamptz a relabelling
+    /// (PostgreSQL 12+).
+    static func keepsTable(from old: String, to new: String, utc: Bool = false) -> Bool {
         let from = Spelling(old)
         let to = Spelling(new)
         if from == to { return true }
@@ -27,6 +29,10 @@ enum TypeChange {
             return toPrecision >= (from.modifiers.first ?? 6)
         case ("cidr", "inet"):
             return true
+        case ("timestamp without time zone", "timestamp with time zone"), ("timestamp with time zone", "timestamp without time zone"):
+            guard utc else { return false }
+            guard let toPrecision = to.modifiers.first else { return true }
+            return toPrecision >= (from.modifiers.first ?? 6)
         default:
             return false
         }
