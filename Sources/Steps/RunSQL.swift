@@ -19,8 +19,8 @@ public struct SQLStepRunner: StepRunner {
         self.transaction = transaction
     }
 
-    /// Shows each unit with its transaction mode and SQL. Needs no database: what runs depends
-    /// only on the SQL.
+    /// Shows each unit with its transaction mode and SQL (which depend only on the SQL), then the
+    /// risk report, measured on the database unless offline.
     public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
         let prepared: PreparedSQL
         do throws(StepFailure) { prepared = try PreparedSQL.prepare(step.source, policy: transaction) } catch {

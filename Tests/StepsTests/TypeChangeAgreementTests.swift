@@ -41,21 +41,3 @@ struct TypeChangeAgreementTests {
         }
     }
 }
-
-@Suite("Risk report: severity by size, and the stated estimate")
-struct RiskSeverityTests {
-    @Test func severityScalesWithSize() {
-        #expect(RiskReport.severity(bytes: 0, rows: 0) == .low)
-        #expect(RiskReport.severity(bytes: 1 << 20, rows: 5_000) == .low)
-        #expect(RiskReport.severity(bytes: 1 << 20, rows: 50_000) == .medium)
-        #expect(RiskReport.severity(bytes: 20 << 20, rows: nil) == .medium)
-        #expect(RiskReport.severity(bytes: 1 << 20, rows: 200_000) == .high)
-        #expect(RiskReport.severity(bytes: 1 << 30, rows: nil) == .high)
-    }
-
-    @Test func estimatesAreRoughAndSaySo() {
-        #expect(RiskReport.estimate(bytes: 50 << 20) == "under a second")
-        #expect(RiskReport.estimate(bytes: 1 << 30) == "~10 s")
-        #expect(RiskReport.estimate(bytes: 100 << 30) == "~17 min")
-    }
-}

@@ -11,16 +11,26 @@ enum RiskDiagnostics {
     static func of(_ script: [UInt8], file: String, acknowledged: [String]) -> [Diagnostic] {
         guard let parsed = try? SQLSplitter.script(script, file: file) else { return [] }
         return RiskAnalyzer.analyze(parsed.statements, trailingTrivia: parsed.trailingTrivia).flatMap { risk in
-            risk.findings.compactMap { finding -> Diagnostic? in
-                guard !coveredBySQLLint.contains(finding.rule.code) else { return nil }
-                let isAcknowledged = (risk.acknowledged + acknowledged).contains(finding.rule.code)
-                var message = "\(finding.rule.code): \(finding.message)"
-                if let safer = finding.rule.safer { message += "; safer: \(safer)" }
-                if isAcknowledged { message += " (acknowledged)" }
-                return diagnostic(
-                    severity: isAcknowledged || finding.severity == .low ? .note : .warning, message: message,
-                    location: SourceLocation(file: risk.statement.file, line: risk.statement.line, column: risk.statement.column))
+            let location = SourceLocation(file: risk.statement.file, line: risk.statement.line, column: risk.statement.column)
+            let unknown = risk.acknowledged.filter { RiskRule.named($0) == nil }.map { code in
+                diagnostic(
+                    severity: .warning,
+                    message:
+                        "`-- plan: ack \(code)` names no rule"
+                        + (Suggestion.closest(to: code, in: RiskRule.all.map(\.code)).map { "; did you mean \($0)?" } ?? "")
+                        + " (rules: docs/RISK.md)",
+                    location: location)
             }
+            return unknown
+                + risk.findings.compactMap { finding -> Diagnostic? in
+                    guard !coveredBySQLLint.contains(finding.rule.code) else { return nil }
+                    let isAcknowledged = (risk.acknowledged + acknowledged).contains(finding.rule.code)
+                    var message = "\(finding.rule.code): \(finding.message)"
+                    if let safer = finding.rule.safer { message += "; safer: \(safer)" }
+                    if isAcknowledged { message += " (acknowledged)" }
+                    return diagnostic(
+                        severity: isAcknowledged || finding.severity == .low ? .note : .warning, message: message, location: location)
+                }
         }
     }
 

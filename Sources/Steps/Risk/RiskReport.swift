@@ -201,10 +201,12 @@ private struct LiveRiskReport {
         return result
     }
 
+    /// Rounded as pg_size_pretty rounds, so it agrees with the sizes beside it.
     static func pretty(_ bytes: Int64) -> String {
-        if bytes >= 1 << 30 { return "\(bytes >> 30) GB" }
-        if bytes >= 1 << 20 { return "\(bytes >> 20) MB" }
-        return "\(bytes >> 10) kB"
+        if bytes >= 10 << 30 { return "\((bytes + (1 << 29)) >> 30) GB" }
+        if bytes >= 10 << 20 { return "\((bytes + (1 << 19)) >> 20) MB" }
+        if bytes >= 10 << 10 { return "\((bytes + (1 << 9)) >> 10) kB" }
+        return "\(bytes) bytes"
     }
 
     static func duration(_ seconds: Int64) -> String {
