@@ -13,11 +13,8 @@ struct Migrator {
 
     /// Runs one migration from `firstUnit` (0 unless resuming), reusing `resumingRow` if given.
     func apply(_ prepared: PreparedMigration, resumingRow: HistoryRow? = nil) throws(StepFailure) {
-        let name = prepared.migration.name
-        for note in prepared.notes { context.say(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)") }
         if prepared.isTransactional && resumingRow == nil {
             try applyAtomically([prepared])
-            context.say(.info, "applied \(name) (\(prepared.statements.count) statement(s), one transaction)")
             return
         }
         try applyInUnits(prepared, resumingRow: resumingRow)
@@ -207,7 +204,6 @@ struct Migrator {
                     + "to continue from unit \(committed), or undo units 1–\(unitIndex) by hand and run `plan resolve --rolled-back \(ShellQuoting.quote(name))`.",
                 location: location, postgres: error)
         }
-        context.say(.info, "applied \(name) in \(total) unit(s): " + prepared.units.map(Self.unitLabel).joined(separator: ", "))
     }
 
     /// The unit a resume starts with may be a `CREATE INDEX CONCURRENTLY` that was interrupted:

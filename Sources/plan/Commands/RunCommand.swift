@@ -32,7 +32,8 @@ struct RunCommand: ParsableCommand {
         let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: connection.databaseURL != nil)
         let plan = try PlanLoading.load(file, binding: try binding.binding(), context: context)
         try RunWiring.run(
-            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
+            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan, environment: context.environment),
+            options: connection.choice,
             context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
             extraSecrets: plan.secretValues, failOnRisk: risk.failOnRisk)
     }
