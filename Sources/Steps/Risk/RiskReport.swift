@@ -143,7 +143,7 @@ private struct LiveRiskReport {
         result.severity = RiskReport.severity(bytes: bytes, rows: rows)
         let verb = work == .rewrite ? "rewrite" : work == .scan ? "scan" : "index build"
         result.message +=
-            ". Now: \(sizes). Estimated \(verb): \(RiskReport.estimate(bytes: bytes)) for \(Self.pretty(bytes)) at an assumed 100 MB/s (not measured here; I/O, WAL, index rebuilds and constraint checks can make it several times longer)"
+            ". Now: \(sizes). Estimated \(verb): \(RiskReport.estimate(bytes: bytes)) (\(Self.pretty(bytes)) at an assumed 100 MB/s, not measured; WAL, index builds and checks can take several times longer)"
         return result
     }
 
