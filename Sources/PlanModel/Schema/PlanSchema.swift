@@ -1,3 +1,5 @@
+import SQL
+
 /// The JSON Schema (draft 2020-12) of plan files, for editors (completion, red squiggles) and
 /// CI. It checks shape: keys, types, enumerations and the one-action-per-step rule. What needs
 /// the loader (param types, expressions, includes) it leaves to `plan check`; so any value may
@@ -233,6 +235,9 @@ public enum PlanSchema {
     }
 
     private static func steps(migrationName: RenderNode) -> [RenderNode] {
+        let riskCodes = doc(
+            "Risk findings (docs/RISK.md) the author accepts for this step: reported, not gating.",
+            array(choice(RiskRule.all.map(\.code))))
         let migrations = doc("The migrations folder.", ref("path"), default: .string("settings.migrations"))
         let migrate = anyOf(
             type("null"),
@@ -269,7 +274,7 @@ public enum PlanSchema {
                         "A migration that failed earlier: stop (Prisma's P3009), or resume from its first unit that did not commit.",
                         choice(MigrateStep.OnFailed.allCases.map(\.rawValue)), default: .string("stop"))
                 ),
-                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")), ("acknowledge", riskCodes),
             ]))
         let generate = object(
             [
@@ -376,7 +381,7 @@ public enum PlanSchema {
             object(
                 [
                     ("sql", doc("Inline SQL.", type("string"))), ("file", doc("A SQL file.", ref("path"))),
-                    ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                    ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")), ("acknowledge", riskCodes),
                 ], extra: [exactlyOne(["sql", "file"])]))
         let exec = object(
             [

@@ -88,6 +88,17 @@ public final class JSONLinesRenderer: EventSink {
                 ("severity", .string(finding.severity.rawValue)), ("message", .string(finding.message)),
                 ("location", finding.location.map(JSONValue.string) ?? .null), ("lock", finding.lock.map(JSONValue.string) ?? .null),
                 ("safer", finding.safer.map(JSONValue.string) ?? .null), ("acknowledged", .bool(finding.acknowledged)),
+                (
+                    "sizes",
+                    .array(
+                        finding.sizes.map { size in
+                            .object([
+                                ("relation", .string(size.relation)), ("rows", size.rows.map { .int(Int($0)) } ?? .null),
+                                ("table_bytes", .int(Int(size.tableBytes))), ("index_bytes", .int(Int(size.indexBytes))),
+                            ])
+                        })
+                ),
+                ("blocking_pids", .array(finding.blockingPIDs.map { .int(Int($0)) })),
             ])
         }
     }

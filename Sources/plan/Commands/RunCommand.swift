@@ -20,10 +20,12 @@ struct RunCommand: ParsableCommand {
     var offline = false
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var risk: RiskOptions
     @OptionGroup var project: ProjectOptions
 
     func validate() throws {
         if offline && !dryRun { throw ValidationError("--offline previews without a database: it needs --dry-run") }
+        try risk.validate(dryRun: dryRun)
     }
 
     func run() throws {
@@ -33,6 +35,6 @@ struct RunCommand: ParsableCommand {
             plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan, environment: context.environment),
             options: connection.choice,
             context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
-            extraSecrets: plan.secretValues, environmentName: binding.environment)
+            extraSecrets: plan.secretValues, environmentName: binding.environment, failOnRisk: risk.failOnRisk)
     }
 }

@@ -11,7 +11,7 @@ enum RunWiring {
     static func run(
         plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, context: ProjectContext,
         settings: Settings? = nil, dryRun: Bool = false, offline: Bool = false, readOnly: Bool = false,
-        extraSecrets: [String] = [], environmentName: String? = nil
+        extraSecrets: [String] = [], environmentName: String? = nil, failOnRisk: Finding.Severity? = nil
     ) throws -> Never {
         let environment = context.environment
         var target = ConnectionTarget(url: nil)
@@ -32,6 +32,8 @@ enum RunWiring {
         if let summary = options.summary ?? environment["GITHUB_STEP_SUMMARY"].flatMap({ $0.isEmpty ? nil : $0 }) {
             sinks.append(MarkdownSummary(path: summary))
         }
+        let riskGate = failOnRisk.map(RiskGate.init)
+        if let riskGate { sinks.append(riskGate) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
         var sessionSettings: [(String, String)] = []
         // lock_timeout is not a session setting: each transactional unit of a migrate or sql step
@@ -54,7 +56,8 @@ enum RunWiring {
         // stops and releases the lock, and the exit code is 130 / 143.
         Interruption.shared.installSignalHandlers()
         let summary = PlanExecutor.run(
-            plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun, environment: environmentName)
+            plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun, environment: environmentName,
+            riskGate: riskGate)
         // Everything is written (renderers write straight to the file descriptors) and the
         // session is closed; libc's exit would now run the teardown of every library libpq
         // loaded (OpenSSL, GnuTLS, Kerberos…), ~2 ms of a nothing-pending run, for nothing.
