@@ -32,12 +32,14 @@ struct RiskDiagnosticsTests {
             """
         let shown = RiskDiagnostics.of(Array(sql.utf8), file: "m.sql", acknowledged: []).map(\.description)
         #expect(shown.count == 4)
-        #expect(shown[0].hasPrefix("m.sql:1:1: warning: changing-column-type: changes the type of a.b to bigint"))
-        #expect(shown[1].hasPrefix("m.sql:2:1: note: ban-drop-column: drops a.c") && shown[1].hasSuffix("(acknowledged)"))
+        #expect(
+            shown[0].hasPrefix("m.sql:1:1: warning: changes the type of a.b to bigint") && shown[0].hasSuffix(" [changing-column-type]"))
+        #expect(shown[1].hasPrefix("m.sql:2:1: note: drops a.c") && shown[1].hasSuffix("(acknowledged) [ban-drop-column]"))
         #expect(
             shown[2]
-                == "m.sql:3:1: warning: `-- plan: ack renaming-colum` names no rule; did you mean renaming-column? (rules: docs/RISK.md)")
-        #expect(shown[3].hasPrefix("m.sql:3:1: warning: renaming-column"))
+                == "m.sql:3:1: warning: `-- plan: ack renaming-colum` names no rule; did you mean renaming-column? (rules: docs/RISK.md) [unknown-acknowledgement]"
+        )
+        #expect(shown[3].hasPrefix("m.sql:3:1: warning: renames a.d to e") && shown[3].hasSuffix(" [renaming-column]"))
         // The step's acknowledge: covers every statement.
         #expect(RiskDiagnostics.of(Array(sql.utf8), file: "m.sql", acknowledged: ["changing-column-type"])[0].severity == .note)
     }

@@ -349,10 +349,25 @@ public enum PlanSchema {
                             + "one still serving. lock_timeout/lock_retry apply to the rename transaction.",
                         object(
                             [
-                                ("when", choice(IndexStep.Replacement.When.allCases.map(\.rawValue))),
-                                ("min", .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))])),
-                                ("k", ref("int")), ("sample", ref("int")), ("probes", ref("int")), ("ef_search", ref("int")),
-                                ("timeout", ref("duration")), ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                                (
+                                    "when",
+                                    doc(
+                                        "recall: swap only if the new index reaches min; always: swap without measuring.",
+                                        choice(IndexStep.Replacement.When.allCases.map(\.rawValue)))
+                                ),
+                                (
+                                    "min",
+                                    doc(
+                                        "The lowest recall@k the new index may have (0 to 1).",
+                                        .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))]))
+                                ),
+                                ("k", doc("How many nearest neighbours each sample query asks for.", ref("int"), default: .int(10))),
+                                ("sample", doc("How many query vectors are sampled from the table.", ref("int"), default: .int(100))),
+                                ("probes", doc("ivfflat.probes for the approximate queries (ivfflat only).", ref("int"))),
+                                ("ef_search", doc("hnsw.ef_search for the approximate queries (hnsw only).", ref("int"))),
+                                ("timeout", doc("The statement_timeout of each measuring query.", ref("duration"))),
+                                ("lock_timeout", doc("For the rename transaction.", ref("lock_timeout"))),
+                                ("lock_retry", doc("For the rename transaction.", ref("lock_retry"))),
                             ], required: ["when"]))
                 ),
                 (
