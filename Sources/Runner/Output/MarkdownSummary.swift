@@ -48,7 +48,7 @@ public final class MarkdownSummary: EventSink {
             }
         case .runFinished(let summary):
             self.summary = summary
-        case .migrationStatus:
+        case .migrationStatus, .migrationApplied:
             break
         case .finding(let index, let finding):
             findings.append((index, finding))
@@ -151,7 +151,7 @@ public final class MarkdownSummary: EventSink {
     /// Text shown as written: the characters that make links, images, HTML, code spans, emphasis
     /// and table cells escaped, so a step name, a server message or a child's output cannot add
     /// any of them to a CI page.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {
