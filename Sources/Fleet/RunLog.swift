@@ -27,6 +27,11 @@ public enum RunLog {
     public struct MalformedLine: Error, Equatable {
         public var line: Int
         public var text: String
+
+        public init(line: Int, text: String) {
+            self.line = line
+            self.text = text
+        }
     }
 
     /// The targets whose last record says `done`: a later failure of the same target (a

@@ -21,34 +21,60 @@ public struct TargetReport: Sendable, Equatable {
         public var applied: Int
         public var pending: Int
         public var failed: Int
+
+        public init(hasTable: Bool, upToDate: Bool, applied: Int, pending: Int, failed: Int) {
+            self.hasTable = hasTable
+            self.upToDate = upToDate
+            self.applied = applied
+            self.pending = pending
+            self.failed = failed
+        }
     }
 
     public init() {}
 
-    private struct Event: Decodable {
+    /// Each event kind decoded on its own: the same key has different types in different
+    /// events (`failed` is a count in `summary`, a list in `migration_status`).
+    private struct Kind: Decodable { var event: String }
+    private struct MessageEvent: Decodable {
+        var level: String
+        var text: String
+    }
+    private struct SummaryEvent: Decodable {
+        var exitCode: Int32
+        enum CodingKeys: String, CodingKey { case exitCode = "exit_code" }
+    }
+    private struct StatusEvent: Decodable {
         struct Named: Decodable { var name: String }
-        var event: String
-        var level: String?
-        var text: String?
-        var exit_code: Int32?
-        var has_table: Bool?
-        var up_to_date: Bool?
-        var applied: [Named]?
-        var pending: [Named]?
-        var failed: [Named]?
+        var hasTable: Bool
+        var upToDate: Bool
+        var applied: [Named]
+        var pending: [Named]
+        var failed: [Named]
+        enum CodingKeys: String, CodingKey {
+            case applied, pending, failed
+            case hasTable = "has_table"
+            case upToDate = "up_to_date"
+        }
     }
 
     /// One line of the child's standard output; anything that is not an event is ignored.
     public mutating func read(event line: String) {
-        guard line.hasPrefix("{"), let event = try? JSONDecoder().decode(Event.self, from: Data(line.utf8)) else { return }
-        switch event.event {
+        guard line.hasPrefix("{") else { return }
+        let data = Data(line.utf8)
+        let decoder = JSONDecoder()
+        guard let kind = try? decoder.decode(Kind.self, from: data) else { return }
+        switch kind.event {
         case "migration_applied": migrationsApplied += 1
-        case "message" where event.level == "error": if let text = event.text { errors.append(text) }
-        case "summary": exitCode = event.exit_code
+        case "message":
+            if let message = try? decoder.decode(MessageEvent.self, from: data), message.level == "error" { errors.append(message.text) }
+        case "summary": exitCode = (try? decoder.decode(SummaryEvent.self, from: data))?.exitCode
         case "migration_status":
-            status = MigrationCounts(
-                hasTable: event.has_table ?? false, upToDate: event.up_to_date ?? false, applied: event.applied?.count ?? 0,
-                pending: event.pending?.count ?? 0, failed: event.failed?.count ?? 0)
+            if let event = try? decoder.decode(StatusEvent.self, from: data) {
+                status = MigrationCounts(
+                    hasTable: event.hasTable, upToDate: event.upToDate, applied: event.applied.count, pending: event.pending.count,
+                    failed: event.failed.count)
+            }
         default: break
         }
     }
