@@ -1,7 +1,8 @@
 /// `--shard I/N`: the I-th (1-based, as `--shard 1/4` … `4/4` read) of N slices of a target list,
 /// so several machines — a Kubernetes Indexed Job's pods, a CI matrix — split one fleet.
 ///
-/// A target's slice is a hash of its name (64-bit FNV-1a, mod N), not its position: adding,
+/// A target's slice is a hash of its name (64-bit FNV-1a, mixed by MurmurHash3's fmix64
+/// finalizer, mod N), not its position: adding,
 /// removing or reordering targets never moves another target to a different slice, so a
 /// re-run of one slice after the list changed still covers the targets it covered before.
 /// The slices are disjoint and together cover every target exactly once; with few targets they
@@ -32,14 +33,21 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(index)/\(count)" }
 
-    /// FNV-1a, 64 bits, over the name's UTF-8: fixed by its definition, so every machine and
-    /// every version of plan put a name in the same slice (Swift's `Hasher` is seeded per process).
+    /// FNV-1a, 64 bits, over the name's UTF-8, then fmix64 — FNV's low bits alone spread names
+    /// that differ in one character (tenant-1, tenant-2, …) poorly over a few slices. Fixed by
+    /// definition, so every machine and every version of plan put a name in the same slice
+    /// (Swift's `Hasher` is seeded per process).
     static func hash(_ name: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in name.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash = hash &* 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
         return hash
     }
 }

@@ -18,6 +18,8 @@ enum FleetWiring {
         /// The plan file, as the log records it.
         var plan: String
         var arguments: [String]
+        /// `plan run` takes a target's `set:` values; `plan status` has no params.
+        var passesOverrides: Bool { if case .run = kind { true } else { false } }
     }
 
     static func run(
@@ -85,7 +87,8 @@ enum FleetWiring {
                 }
                 for index in rollout.next() {
                     let target = selected[index]
-                    let arguments = job.arguments + target.overrides.keys.sorted().flatMap { ["--set", "\($0)=\(target.overrides[$0]!)"] }
+                    let overrides = job.passesOverrides ? target.overrides : [:]
+                    let arguments = job.arguments + overrides.keys.sorted().flatMap { ["--set", "\($0)=\(overrides[$0]!)"] }
                     do throws(SpawnError) {
                         try pool.start(index: index, arguments: arguments, url: target.url.revealed)
                     } catch {
