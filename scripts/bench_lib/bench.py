@@ -734,8 +734,9 @@ def main():
         d = os.path.join(TMP, "hist-fleet")
         shutil.rmtree(d, ignore_errors=True)
         subprocess.run([PY, os.path.join(HERE, "gen_history.py"), "steady", str(args.fleet_migrations), str(args.seed), d], check=True)
+        facts, head = machine_facts()[:3], git_head()  # the binary measured is this commit's
         measured = fleet_bench.measure(PLAN, PSQL, ADMIN_URL, PG_DATA, TMP, d, args.fleet_databases, (1, 2, 4, 8))
-        section = fleet_bench.render(measured, machine_facts()[:3], git_head())
+        section = fleet_bench.render(measured, facts, head)
         if args.no_doc:
             print(section)
         else:
