@@ -49,7 +49,7 @@ public struct FleetSummary: Sendable, Equatable {
             lines.append(["target", "outcome", "migrations", "time", "error"])
             for row in rows {
                 lines.append([
-                    row.target, row.outcome.rawValue, row.outcome == .notStarted ? "" : String(row.migrationsApplied),
+                    row.target, row.outcome.rawValue, migrationsCell(row),
                     row.outcome == .notStarted ? "" : Self.seconds(row.seconds), row.error.map(Self.oneLine) ?? "",
                 ])
             }
@@ -60,6 +60,14 @@ public struct FleetSummary: Sendable, Equatable {
         var text = Self.table(lines)
         text += footer() + "\n"
         return text
+    }
+
+    /// Migrations applied; nothing for a target that did not start, and `–` in a dry-run, which
+    /// applies none.
+    func migrationsCell(_ row: TargetResult) -> String {
+        if row.outcome == .notStarted { return "" }
+        if case .run(dryRun: true) = kind { return "–" }
+        return String(row.migrationsApplied)
     }
 
     /// Status rows: failed and pending first, then up to date.
@@ -154,7 +162,7 @@ public struct FleetSummary: Sendable, Equatable {
                 let mark = row.outcome == .done ? "✅" : row.outcome == .notStarted ? "⏸️" : "❌"
                 lines.append(
                     "| \(MarkdownSummary.escaped(row.target)) | \(mark) \(row.outcome.rawValue) | "
-                        + (row.outcome == .notStarted ? " | " : "\(row.migrationsApplied) | \(Self.seconds(row.seconds))")
+                        + (row.outcome == .notStarted ? " | " : "\(migrationsCell(row)) | \(Self.seconds(row.seconds))")
                         + " | \(row.error.map { MarkdownSummary.escaped(Self.oneLine($0)) } ?? "") |")
             }
         case .status:

@@ -23,38 +23,51 @@ public struct ExecRunner: StepRunner {
     public let terminationGrace: Duration
     /// Folders this run has read: the program may change files, so they are read again after it.
     let folders: MigrationFolderCache
+    /// The environment the program starts with (the run's, read once), plus the step's own.
+    let environment: [String: String]
 
     public init(
-        _ step: ExecStep, timeout: Duration? = nil, terminationGrace: Duration = .seconds(5),
+        _ step: ExecStep, timeout: Duration? = nil, terminationGrace: Duration = .seconds(5), environment: [String: String],
         folders: MigrationFolderCache = MigrationFolderCache()
     ) {
         self.step = step
+        self.environment = environment
         self.timeout = timeout
         self.terminationGrace = terminationGrace
         self.folders = folders
     }
 
-    /// Says what would run; never runs it (a program's effects cannot be previewed).
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let launch = try resolve()
+    /// The program to start, as resolved when planning.
+    public struct Work: Sendable {
+        fileprivate var launch: Launch
+    }
+
+    /// What would run; a program's effects cannot be previewed, so later steps are told it may
+    /// change anything.
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
+        var plan = StepPlan<Work>(changes: [.everything])
+        let launch: Launch
+        do throws(StepFailure) { launch = try resolve() } catch {
+            plan.fail(error)
+            return plan
+        }
+        if launch.missingProgram != nil {
+            plan.fail(StepFailure(missingProgramMessage(launch)))
+            return plan
+        }
         var details: [String] = []
         if let directory = step.workingDirectory { details.append("in \(directory)") }
         if !step.environment.isEmpty {
             details.append("with " + step.environment.keys.sorted().joined(separator: ", ") + " set (values not shown)")
         }
         if let timeout { details.append("stopped after \(Units.format(timeout))") }
-        context.say(.info, "would run: \(launch.displayed)" + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")"))
-        if launch.missingProgram != nil {
-            context.say(.error, missingProgramMessage(launch))
-            return .wouldFail
-        }
-        return .wouldRun
+        plan.act("run `\(launch.displayed)`" + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")"), Work(launch: launch))
+        return plan
     }
 
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+    public func perform(_ work: Work, _ context: StepContext) throws(StepFailure) {
         folders.forget()
-        let launch = try resolve()
-        if launch.missingProgram != nil { throw StepFailure(missingProgramMessage(launch)) }
+        let launch = work.launch
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
@@ -81,7 +94,6 @@ public struct ExecRunner: StepRunner {
         switch termination {
         case .exited(0):
             context.say(.info, "`\(launch.displayed)` finished (exit status 0)")
-            return .done
         case .exited(let status):
             throw StepFailure("`\(launch.displayed)` exited with status \(status); its output is above")
         case .signalled(let signal):
@@ -135,7 +147,7 @@ public struct ExecRunner: StepRunner {
 
     // MARK: - What to launch
 
-    private struct Launch {
+    fileprivate struct Launch: Sendable {
         var executable: String
         /// What the program sees as its name: the word the user wrote.
         var argv0: String
@@ -150,7 +162,7 @@ public struct ExecRunner: StepRunner {
     }
 
     private func resolve() throws(StepFailure) -> Launch {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = self.environment
         for (key, value) in step.environment { environment[key] = value }
         let directory = step.workingDirectory ?? FileManager.default.currentDirectoryPath
         var isDirectory = false

@@ -32,52 +32,45 @@ public struct GenerateRunner: StepRunner {
         self.folders = folders
     }
 
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let plan: WritePlan
-        do throws(StepFailure) { plan = try makePlan() } catch {
-            context.say(.error, error.message, location: error.location)
-            return .wouldFail
-        }
-        switch plan.existing {
-        case .identical(let path):
-            context.say(.info, "already generated: \(path) has this SQL; nothing would be written")
-            return .skipped
-        case .different(let path):
-            context.say(.error, Self.conflictMessage(path), location: path)
-            return .wouldFail
-        case nil:
-            context.say(.info, "would write \(plan.scriptPath)", sql: String(decoding: plan.contents, as: UTF8.self))
-            if plan.needsLockFile { context.say(.info, "would write \(plan.lockFilePath) (provider = \"postgresql\")") }
-            return .wouldRun
-        }
+    /// The migration to write, decided when planning.
+    public struct Work: Sendable {
+        fileprivate var write: WritePlan
     }
 
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        folders.forget()
-        let plan = try makePlan()
-        switch plan.existing {
-        case .identical(let path):
-            context.say(.info, "already generated: \(path) has this SQL; nothing written")
-            return .skipped
-        case .different(let path):
-            throw StepFailure(Self.conflictMessage(path), location: path)
-        case nil:
-            break
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
+        if !context.dryRun { folders.forget() }
+        var plan = StepPlan<Work>(changes: [.folder(step.migrations)])
+        let write: WritePlan
+        do throws(StepFailure) { write = try makePlan() } catch {
+            plan.fail(error)
+            return plan
         }
-        try write(plan)
-        context.say(.info, "wrote \(plan.scriptPath)")
-        if plan.needsLockFile { context.say(.info, "wrote \(plan.lockFilePath)") }
-        return .done
+        switch write.existing {
+        case .identical(let path):
+            plan.nothingToDo = "already generated: \(path) has this SQL; nothing to write"
+        case .different(let path):
+            plan.fail(StepFailure(Self.conflictMessage(path), location: path))
+        case nil:
+            let lockFile = write.needsLockFile ? ", and \(write.lockFilePath) (provider = \"postgresql\")" : ""
+            plan.act(
+                "write \(write.scriptPath)\(lockFile)", sql: String(decoding: write.contents, as: UTF8.self), Work(write: write))
+        }
+        return plan
+    }
+
+    public func perform(_ work: Work, _ context: StepContext) throws(StepFailure) {
+        try write(work.write)
+        folders.forget()
     }
 
     // MARK: - Planning
 
-    private enum Existing {
+    fileprivate enum Existing: Sendable {
         case identical(String)
         case different(String)
     }
 
-    private struct WritePlan {
+    fileprivate struct WritePlan: Sendable {
         var directory: String
         var contents: [UInt8]
         var existing: Existing?

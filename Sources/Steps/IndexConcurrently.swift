@@ -40,76 +40,126 @@ public struct IndexConcurrentlyRunner: StepRunner {
         return step.onConflict == .replace ? .replaceDifferent(differences) : .failDifferent(differences)
     }
 
-    // MARK: - Dry-run
+    /// One thing the step does to the index, in order.
+    public enum Work: Sendable {
+        /// Drop the index of the step's name (INVALID leftover, or replaced).
+        case drop(IndexSQL)
+        case build(IndexSQL)
+        /// `record_as`: mark the migration that holds the same statement as applied.
+        case record(LocalMigration)
+    }
 
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let unresolved = IndexSQL(step: step)
-        guard let connection = try context.session.connectForPreview() else {
-            context.say(.info, "offline: would build index \(step.name) on \(step.table)", sql: unresolved.create)
-            return .wouldRun
+    /// The catalog's facts, the preflight's verdict, and then drop / build / record as needed.
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
+        var plan = StepPlan<Work>(changes: [.index(step.name)], reads: [.index(step.name), .schema])
+        guard let connection = try context.planningConnection() else {
+            return .offline(
+                "would build index \(step.name) on \(step.table) unless it exists and is valid", reads: plan.reads, changes: plan.changes)
         }
         let preflight: IndexPreflight
         do { preflight = try IndexPreflight.inspect(step, on: connection) } catch {
             throw StepFailure(error, doing: "could not read the catalog for index \(step.name)")
         }
         let sql = IndexSQL(step: step, schema: preflight.table?.schema)
+        let label = [preflight.table?.schema ?? step.schema, step.name].compactMap { $0 }.joined(separator: ".")
         if !preflight.missing.isEmpty {
-            context.say(
-                .info,
-                preflight.missing.joined(separator: "; ")
-                    + " yet: if a pending migration creates it, the preflight (columns, pgvector, memory) runs when the step does",
-                sql: sql.create)
-            return .wouldRun
+            plan.fail(
+                StepFailure(
+                    "cannot build index \(step.name): " + preflight.missing.joined(separator: "; ")
+                        + ". Run the migration that creates it first (a `migrate` step before this one)"),
+                unless: .schema)
+            plan.act("build index \(label), outside any transaction", sql: settingsPreview + sql.create, .build(sql))
+            return plan
         }
-        let label = "\(preflight.table?.schema ?? "").\(step.name)"
         let decision = decide(preflight.existing)
         // A valid index that is the one asked for is done, whatever building it anew would need.
         if decision == .skipValid {
-            context.say(.info, "index \(label) already exists and is valid: would skip")
-            previewRecord(connection, context)
-            return .skipped
+            plan.nothingToDo = "index \(label) already exists and is valid: nothing to build"
+            try planRecord(&plan, connection)
+            return plan
         }
-        report(preflight, context)
-        if !preflight.problems.isEmpty {
-            for problem in preflight.problems { context.say(.error, problem) }
-            return .wouldFail
-        }
-        if let refusal = preflight.ivfflatRefusal(step: step) {
-            context.say(.error, refusal)
-            return .wouldFail
-        }
+        for note in preflight.notes { plan.note(.info, note) }
+        if let summary = preflight.ivfflatSummary() { plan.note(.info, summary) }
+        for warning in preflight.warnings { plan.note(.warning, warning) }
+        for problem in preflight.problems { plan.fail(StepFailure("cannot build index \(step.name): " + problem)) }
+        if let refusal = preflight.ivfflatRefusal(step: step) { plan.fail(StepFailure(refusal + " (nothing was built)")) }
         switch decision {
         case .skipValid:
-            return .skipped
-        case .beingBuilt(let builder) where builder.isDeploy:
-            context.say(
-                .info,
+            return plan
+        case .beingBuilt(let builder) where builder.isDeploy && context.dryRun:
+            // Under the migration lock a run sees that build finished (valid: skip; failed: rebuild).
+            plan.undetermined =
                 "index \(label) is being built right now by another deploy (\(builder.description)), not left over by a failed build: a run would wait for the migration lock, then skip it if that build succeeds or rebuild it if it fails"
-            )
-            return .wouldRun
+            return plan
         case .beingBuilt(let builder):
-            context.say(.error, beingBuiltFailure(label, builder))
-            return .wouldFail
+            plan.fail(StepFailure(beingBuiltFailure(label, builder)))
+            return plan
         case .failInvalid:
-            context.say(.error, invalidFailure(label))
-            return .wouldFail
+            plan.fail(StepFailure(invalidFailure(label)), unless: .index(step.name))
         case .failDifferent(let differences):
-            context.say(.error, conflictFailure(label, differences, preflight.existing, sql))
-            return .wouldFail
+            plan.fail(StepFailure(conflictFailure(label, differences, preflight.existing, sql)), unless: .index(step.name))
         case .rebuildInvalid:
-            context.say(
-                .info, "index \(label) exists but is INVALID (left by an earlier failed build): would drop it and rebuild", sql: sql.drop)
+            plan.act("drop index \(label), INVALID (left by an earlier failed build), to rebuild it", sql: sql.drop, .drop(sql))
         case .replaceDifferent(let differences):
-            context.say(
-                .info,
-                "index \(label) exists with another definition (\(differences.joined(separator: "; "))): on_conflict: replace, so it would be dropped and rebuilt",
-                sql: sql.drop)
+            plan.act(
+                "drop index \(label), which has another definition (\(differences.joined(separator: "; "))): on_conflict: replace",
+                sql: sql.drop, .drop(sql))
         case .build:
-            context.say(.info, "index \(label) does not exist: would build it")
+            plan.note(.info, "index \(label) does not exist")
         }
-        context.say(.info, "would run, outside any transaction:", sql: settingsPreview + sql.create)
-        previewRecord(connection, context)
-        return .wouldRun
+        plan.act("build index \(label), outside any transaction", sql: settingsPreview + sql.create, .build(sql))
+        try planRecord(&plan, connection)
+        return plan
+    }
+
+    private func planRecord(_ plan: inout StepPlan<Work>, _ connection: PostgresConnection) throws(StepFailure) {
+        guard let name = step.recordAs else { return }
+        let found: (migration: LocalMigration, applied: Bool)
+        do throws(StepFailure) { found = try IndexMigrationRecord.find(name, folder: step.migrations, on: connection) } catch {
+            // A `generate` step before this one may write it first.
+            plan.fail(error, unless: .folder(step.migrations))
+            return
+        }
+        if found.applied {
+            plan.note(.info, "migration \(found.migration.name) is already recorded as applied")
+        } else {
+            plan.act("mark migration \(found.migration.name) as applied (record_as)", .record(found.migration))
+        }
+    }
+
+    // MARK: - Run
+
+    public func execute(_ plan: StepPlan<Work>, _ context: StepContext) throws(StepFailure) {
+        try context.interruption.handling { () throws(StepFailure) in try context.performEach(plan, perform) }
+    }
+
+    public func perform(_ work: Work, _ context: StepContext) throws(StepFailure) {
+        let connection = try context.session.connectLocked()
+        switch work {
+        case .drop(let sql):
+            do { try connection.query(sql.drop) } catch {
+                throw StepFailure(error, doing: "could not drop index \(step.name)")
+            }
+        case .build(let sql):
+            try build(sql, on: connection, context)
+        case .record(let migration):
+            try IndexMigrationRecord.markApplied(migration, on: connection)
+        }
+    }
+
+    private func build(_ sql: IndexSQL, on connection: PostgresConnection, _ context: StepContext) throws(StepFailure) {
+        let label = "\(sql.schema ?? "").\(step.name)"
+        let elapsed = try IndexBuild(step: step, sql: sql, connection: connection, context: context).run()
+        let built: IndexCatalog.ExistingIndex?
+        do { built = try IndexCatalog(connection: connection).existingIndex(schema: sql.schema ?? "public", name: step.name) } catch {
+            throw StepFailure(error, doing: "could not check index \(step.name) after building it")
+        }
+        guard let built, built.valid else {
+            throw StepFailure(
+                "CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it"
+            )
+        }
+        context.say(.info, "built index \(label) in \(Units.elapsed(seconds: Units.seconds(of: elapsed)))")
     }
 
     private var settingsPreview: String {
@@ -118,21 +168,6 @@ public struct IndexConcurrentlyRunner: StepRunner {
         if let workers = step.parallelWorkers { lines.append("SET max_parallel_maintenance_workers = \(workers);") }
         lines.append("SET lock_timeout = \(step.lockTimeout.map { "'\(Units.postgresMilliseconds($0))'" } ?? "0");")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private func previewRecord(_ connection: PostgresConnection, _ context: StepContext) {
-        guard let name = step.recordAs else { return }
-        if (try? IndexMigrationRecord.isApplied(name, on: connection)) == true {
-            context.say(.info, "migration \(name) is already recorded as applied")
-        } else {
-            context.say(.info, "would then mark migration \(name) as applied (record_as)")
-        }
-    }
-
-    private func report(_ preflight: IndexPreflight, _ context: StepContext) {
-        for note in preflight.notes { context.say(.info, note) }
-        if let summary = preflight.ivfflatSummary() { context.say(.info, summary) }
-        for warning in preflight.warnings { context.say(.warning, warning) }
     }
 
     private func beingBuiltFailure(_ label: String, _ builder: IndexCatalog.Builder) -> String {
@@ -147,91 +182,5 @@ public struct IndexConcurrentlyRunner: StepRunner {
         -> String
     {
         "index \(label) already exists with another definition (\(differences.joined(separator: "; "))).\n  existing: \(existing?.definition ?? "?")\n  wanted:   \(sql.create)\nRename the step's index, drop the old one in a migration, or set `on_conflict: replace` to drop and rebuild it"
-    }
-
-    // MARK: - Run
-
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let connection = try context.session.connectLocked()
-        return try context.interruption.handling { () throws(StepFailure) -> StepOutcome in
-            try build(on: connection, context)
-        }
-    }
-
-    private func build(on connection: PostgresConnection, _ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let preflight: IndexPreflight
-        do { preflight = try IndexPreflight.inspect(step, on: connection) } catch {
-            throw StepFailure(error, doing: "could not read the catalog for index \(step.name)")
-        }
-        if !preflight.missing.isEmpty {
-            throw StepFailure(
-                "cannot build index \(step.name): " + preflight.missing.joined(separator: "; ")
-                    + ". Run the migration that creates it first (a `migrate` step before this one)")
-        }
-        let sql = IndexSQL(step: step, schema: preflight.table?.schema)
-        let label = "\(sql.schema ?? "").\(step.name)"
-        let decision = decide(preflight.existing)
-        // A valid index that is the one asked for is done, whatever building it anew would need.
-        if decision == .skipValid {
-            context.say(.info, "skipped: index \(label) already exists and is valid")
-            let recorded = try record(connection, context)
-            return recorded ? .done : .skipped
-        }
-        report(preflight, context)
-        if !preflight.problems.isEmpty {
-            throw StepFailure("cannot build index \(step.name): " + preflight.problems.joined(separator: "; "))
-        }
-        if let refusal = preflight.ivfflatRefusal(step: step) {
-            throw StepFailure(refusal + " (nothing was built)")
-        }
-        let builder = IndexBuild(step: step, sql: sql, connection: connection, context: context)
-
-        switch decision {
-        case .skipValid:
-            return .skipped
-        case .beingBuilt(let builder):
-            throw StepFailure(beingBuiltFailure(label, builder))
-        case .failInvalid:
-            throw StepFailure(invalidFailure(label))
-        case .failDifferent(let differences):
-            throw StepFailure(conflictFailure(label, differences, preflight.existing, sql))
-        case .rebuildInvalid:
-            context.say(.info, "index \(label) is INVALID (left by an earlier failed build): dropping it to rebuild")
-            try drop(sql, connection)
-        case .replaceDifferent(let differences):
-            context.say(
-                .info, "index \(label) has another definition (\(differences.joined(separator: "; "))): replacing it (on_conflict: replace)"
-            )
-            try drop(sql, connection)
-        case .build:
-            break
-        }
-
-        context.say(.info, "building index \(label)", sql: sql.create)
-        let elapsed = try builder.run()
-
-        let built: IndexCatalog.ExistingIndex?
-        do { built = try IndexCatalog(connection: connection).existingIndex(schema: sql.schema ?? "public", name: step.name) } catch {
-            throw StepFailure(error, doing: "could not check index \(step.name) after building it")
-        }
-        guard let built, built.valid else {
-            throw StepFailure(
-                "CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it"
-            )
-        }
-        context.say(.info, "built index \(label) in \(Units.elapsed(seconds: Units.seconds(of: elapsed)))")
-        _ = try record(connection, context)
-        return .done
-    }
-
-    private func drop(_ sql: IndexSQL, _ connection: PostgresConnection) throws(StepFailure) {
-        do { try connection.query(sql.drop) } catch {
-            throw StepFailure(error, doing: "could not drop index \(step.name)")
-        }
-    }
-
-    private func record(_ connection: PostgresConnection, _ context: StepContext) throws(StepFailure) -> Bool {
-        guard let name = step.recordAs else { return false }
-        return try IndexMigrationRecord.markApplied(name, folder: step.migrations, on: connection, context: context)
     }
 }

@@ -21,159 +21,230 @@ public struct MigrateRunner: StepRunner {
         self.history = history
     }
 
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let folder = try loadFolder(context)
-        guard let connection = try context.session.connectForPreview() else {
-            context.say(
-                .info,
-                "offline: \(folder.migrations.count) migration(s) in \(step.migrations) would be checked and the pending ones applied")
-            return .wouldRun
-        }
-        let state = try readState(connection, folder)
-        if let problem = blockingProblem(state.diagnosis, folder: folder, rows: state.rows) {
-            context.say(.error, problem.message, location: problem.location)
-            return .wouldFail
-        }
-        warnAboutDrift(state.diagnosis, context: context)
-        let pending = try pendingMigrations(state.diagnosis, folder: folder)
-        if !state.diagnosis.hasTable, state.userTables.count > 0, step.baseline == nil {
-            context.say(.error, Self.notEmptyMessage(state.userTables))
-            return .wouldFail
-        }
-        guard !pending.isEmpty else {
-            context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)")
-            return .skipped
-        }
-        context.say(.info, "\(pending.count) pending migration(s) would be applied, in this order:")
-        for migration in pending {
-            let prepared: PreparedMigration
-            do throws(StepFailure) { prepared = try PreparedMigration.prepare(migration) } catch {
-                context.say(.error, error.message, location: error.location)
-                return .wouldFail
-            }
-            let mode =
-                prepared.isTransactional
-                ? (step.transaction == .all ? "in the run's single transaction" : "in one transaction, atomic with its history row")
-                : "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone"
-            context.say(.info, "\(migration.name): \(mode)", location: migration.scriptPath)
-            for note in prepared.notes { context.say(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)") }
-            for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
-                context.say(.info, description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql)
-            }
-        }
-        return .wouldRun
+    /// One thing the step does, in order.
+    public enum Work: Sendable {
+        case createHistoryTable
+        /// Mark these migrations applied without running them (`baseline:`).
+        case baseline([LocalMigration])
+        /// `on_failed: resume` of the one failed migration: from its first unit that did not
+        /// commit, or anew when it was atomic (nothing of it committed).
+        case resume(PreparedMigration, row: HistoryRow)
+        case apply(PreparedMigration)
+        /// `transaction: all`: several transactional migrations in one transaction.
+        case applyTogether([PreparedMigration])
     }
 
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let folder = try loadFolder(context)
-        let (connection, existence) = try context.session.connectLocked(thenAsking: MigrationHistory.existsQuery)
-        // Commits are made durable once, at the end, and only if something was written: a
-        // run with nothing pending pays no flush. Success is reported only after the flush.
-        let durability = DurabilityScope(connection: connection)
-        let outcome: StepOutcome
-        do {
-            outcome = try apply(
-                folder: folder, connection: connection, durability: durability, context: context,
-                tableExists: existence.map { $0.scalar == "t" })
-        } catch {
-            durability.flushAfterFailure()
-            throw error
+    /// The history (read under the lock in a run), what stops the step, then each pending
+    /// migration with its units, exact SQL and lock settings.
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
+        let migrations = step.migrations
+        var plan = StepPlan<Work>(
+            changes: [.history(folder: migrations), .schema], reads: [.history(folder: migrations), .folder(migrations)])
+        let folder: MigrationFolder
+        do { folder = try folders.folder(at: migrations) } catch { throw StepFailure(error.description) }
+        for warning in folder.warnings { plan.note(.warning, warning) }
+        if !step.allowEmpty, let problem = folder.emptinessProblem(chosenBy: step.migrationsChosenBy) {
+            plan.fail(problem, unless: .folder(migrations))
+            return plan
         }
-        try durability.flush()
-        return outcome
-    }
+        let connection: PostgresConnection
+        var tableExists: Bool?
+        if context.dryRun {
+            guard let opened = try context.session.connectForPreview() else {
+                return .offline(
+                    "\(folder.migrations.count) migration(s) in \(migrations) would be checked and the pending ones applied",
+                    reads: plan.reads,
+                    changes: plan.changes)
+            }
+            connection = opened
+        } else {
+            let (locked, existence) = try context.session.connectLocked(thenAsking: MigrationHistory.existsQuery)
+            connection = locked
+            tableExists = existence.map { $0.scalar == "t" }
+        }
+        let state = try readState(connection, folder, tableExists: tableExists)
+        var diagnosis = state.diagnosis
 
-    /// `tableExists`: what the message that took the lock found, if it asked.
-    private func apply(
-        folder: MigrationFolder, connection: PostgresConnection, durability: DurabilityScope, context: StepContext,
-        tableExists: Bool?
-    ) throws(StepFailure) -> StepOutcome {
-        var state = try readState(connection, folder, tableExists: tableExists)
-
-        if !state.diagnosis.hasTable {
+        if !diagnosis.hasTable {
             if let baseline = step.baseline {
-                durability.begin()
-                try applyBaseline(baseline, folder: folder, connection: connection, context: context)
-                state = try readState(connection, folder)
-            } else if !state.userTables.isEmpty {
-                throw StepFailure(Self.notEmptyMessage(state.userTables))
-            } else {
-                do { try MigrationHistory.ensureTable(on: connection) } catch {
-                    throw StepFailure(error, doing: "could not create _prisma_migrations")
+                guard let index = folder.migrations.firstIndex(where: { $0.name == baseline }) else {
+                    plan.fail(StepFailure(MigrationError.unknownMigration(name: baseline, folder: folder.path).description))
+                    return plan
                 }
+                let baselined = Array(folder.migrations[...index])
+                plan.act(
+                    "baseline: create _prisma_migrations and mark \(baselined.count) migration(s) up to \(baseline) as applied without running them",
+                    .baseline(baselined))
+                let names = Set(baselined.map(\.name))
+                diagnosis.pending.removeAll { names.contains($0.name) }
+            } else if !state.userTables.isEmpty {
+                plan.fail(StepFailure(Self.notEmptyMessage(state.userTables)), unless: .schema)
+                return plan
+            } else {
+                plan.act("create _prisma_migrations", sql: MigrationHistory.createTableSQL, .createHistoryTable)
             }
         }
 
-        let migrator = Migrator(connection: connection, context: context, lockSafety: step.lockSafety)
-        if !state.diagnosis.failed.isEmpty || !state.diagnosis.pending.isEmpty { durability.begin() }
-        var resumed = 0
-        if step.onFailed == .resume, let failedRow = state.diagnosis.failed.first, state.diagnosis.failed.count == 1,
+        var resuming: String?
+        if step.onFailed == .resume, diagnosis.failed.count == 1, let failedRow = diagnosis.failed.first,
             let local = folder.migration(named: failedRow.migrationName)
         {
-            let prepared = try PreparedMigration.prepare(local)
+            let prepared: PreparedMigration
+            do throws(StepFailure) { prepared = try PreparedMigration.prepare(local) } catch {
+                plan.fail(error)
+                return plan
+            }
             guard prepared.checksum == failedRow.checksum || MigrationChecksum.matches(failedRow.checksum, bytes: local.script ?? []) else {
-                throw StepFailure(
-                    "cannot resume \(local.name): its migration.sql changed since the failed attempt, so the committed units may not match the file; resolve it by hand (`plan resolve --rolled-back \(ShellQuoting.quote(local.name))`)",
-                    location: local.scriptPath)
+                plan.fail(
+                    StepFailure(
+                        "cannot resume \(local.name): its migration.sql changed since the failed attempt, so the committed units may not match the file; resolve it by hand (`plan resolve --rolled-back \(ShellQuoting.quote(local.name))`)",
+                        location: local.scriptPath))
+                return plan
             }
-            if prepared.isTransactional {
-                // Nothing of an atomic migration committed: mark the attempt rolled back and apply it anew.
-                try ResolveRunner.markRolledBack(failedRow.migrationName, on: connection)
-                try migrator.apply(prepared)
-            } else {
-                try migrator.apply(prepared, resumingRow: failedRow)
-            }
-            resumed = 1
-            state = try readState(connection, folder)
+            let summary =
+                prepared.isTransactional
+                ? "resume \(local.name): nothing of it committed, so mark the failed attempt rolled back and apply it anew, "
+                    + Self.describe(prepared, step)
+                : "resume \(local.name) at unit \(failedRow.appliedStepsCount + 1) of \(prepared.units.count): units 1–\(failedRow.appliedStepsCount) committed earlier"
+            plan.act(summary, sql: Self.sql(of: prepared), location: local.scriptPath, .resume(prepared, row: failedRow))
+            resuming = failedRow.migrationName
+            diagnosis.failed.removeAll()
         }
 
-        if let problem = blockingProblem(state.diagnosis, folder: folder, rows: state.rows) {
-            throw StepFailure(problem.message, location: problem.location)
+        if let problem = blockingProblem(diagnosis, folder: folder, rows: state.rows) {
+            plan.fail(StepFailure(problem.message, location: problem.location), unless: .history(folder: migrations))
+            return plan
         }
-        warnAboutDrift(state.diagnosis, context: context)
-        let pending = try pendingMigrations(state.diagnosis, folder: folder)
+        for note in driftWarnings(diagnosis) { plan.notes.append(note) }
+        let pending: [LocalMigration]
+        do throws(StepFailure) { pending = try pendingMigrations(diagnosis, folder: folder) } catch {
+            plan.fail(error)
+            return plan
+        }
         guard !pending.isEmpty else {
-            if resumed == 0 {
-                // Read once, under the lock, and nothing written since.
-                if state.diagnosis.hasTable { history.remember(hasTable: true, rows: state.rows, readBy: context.index) }
-                context.say(.info, "no pending migrations: the database is up to date with \(step.migrations)")
+            if plan.actions.isEmpty {
+                if !context.dryRun, diagnosis.hasTable, resuming == nil {
+                    // Read once, under the lock, and nothing written since.
+                    history.remember(hasTable: true, rows: state.rows, readBy: context.index)
+                }
+                plan.nothingToDo = "no pending migrations: the database is up to date with \(migrations)"
             }
-            return resumed > 0 ? .done : .skipped
-        }
-        if step.transaction == .perMigration && !step.validateFirst {
-            // One at a time, as Prisma applies them: a migration that cannot be read or split
-            // stops the run where it is, after the ones before it applied.
-            for migration in pending { try migrator.apply(try PreparedMigration.prepare(migration)) }
-            return .done
+            return plan
         }
         var prepared: [PreparedMigration] = []
-        for migration in pending { prepared.append(try PreparedMigration.prepare(migration)) }
-
+        for migration in pending {
+            do throws(StepFailure) { prepared.append(try PreparedMigration.prepare(migration)) } catch {
+                if step.transaction == .perMigration && !step.validateFirst {
+                    // As Prisma applies them: the ones before it apply, and the run stops there.
+                    plan.failsAfterActions = error
+                    break
+                }
+                plan.fail(error)
+                return plan
+            }
+        }
+        plan.note(.info, "\(pending.count) pending migration(s) in \(migrations)")
+        for migration in prepared {
+            for note in migration.notes {
+                plan.note(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)")
+            }
+        }
         if step.transaction == .all {
             var batch: [PreparedMigration] = []
+            func flush(_ plan: inout StepPlan<Work>) {
+                guard !batch.isEmpty else { return }
+                if batch.count == 1 {
+                    plan.act(
+                        Self.applySummary(batch[0], step), sql: Self.sql(of: batch[0]), location: batch[0].migration.scriptPath,
+                        .apply(batch[0]))
+                } else {
+                    plan.act(
+                        "apply \(batch.count) migrations in one transaction with their history rows: "
+                            + batch.map(\.migration.name).joined(separator: ", ") + "; " + step.lockSafety.summary,
+                        sql: batch.map { "-- \($0.migration.name)\n" + Self.sql(of: $0) }.joined(separator: "\n"), .applyTogether(batch))
+                }
+                batch.removeAll()
+            }
             for migration in prepared {
                 if migration.isTransactional {
                     batch.append(migration)
                     // A value added by ALTER TYPE … ADD VALUE cannot be used before its
                     // transaction commits, and a later migration usually does use it.
-                    if migration.addsEnumValue {
-                        try migrator.applyAtomically(batch)
-                        batch.removeAll()
-                    }
+                    if migration.addsEnumValue { flush(&plan) }
                     continue
                 }
-                if !batch.isEmpty {
-                    try migrator.applyAtomically(batch)
-                    batch.removeAll()
-                }
-                try migrator.apply(migration)
+                flush(&plan)
+                plan.act(
+                    Self.applySummary(migration, step), sql: Self.sql(of: migration), location: migration.migration.scriptPath,
+                    .apply(migration))
             }
-            if !batch.isEmpty { try migrator.applyAtomically(batch) }
-            context.say(.info, "applied \(prepared.count) migration(s): " + prepared.map(\.migration.name).joined(separator: ", "))
+            flush(&plan)
         } else {
-            for migration in prepared { try migrator.apply(migration) }
+            for migration in prepared {
+                plan.act(
+                    Self.applySummary(migration, step), sql: Self.sql(of: migration), location: migration.migration.scriptPath,
+                    .apply(migration))
+            }
         }
-        return .done
+        return plan
+    }
+
+    /// Commits are made durable once, at the end, and only if something was written: a run with
+    /// nothing pending pays no flush. Success is reported only after the flush.
+    public func execute(_ plan: StepPlan<Work>, _ context: StepContext) throws(StepFailure) {
+        let durability = DurabilityScope(connection: try context.session.connectLocked())
+        durability.begin()
+        do { try context.performEach(plan, perform) } catch {
+            durability.flushAfterFailure()
+            throw error
+        }
+        try durability.flush()
+    }
+
+    public func perform(_ work: Work, _ context: StepContext) throws(StepFailure) {
+        let connection = try context.session.connectLocked()
+        let migrator = Migrator(connection: connection, context: context, lockSafety: step.lockSafety)
+        switch work {
+        case .createHistoryTable:
+            do { try MigrationHistory.ensureTable(on: connection) } catch {
+                throw StepFailure(error, doing: "could not create _prisma_migrations")
+            }
+        case .baseline(let migrations):
+            do { try MigrationHistory.ensureTable(on: connection) } catch {
+                throw StepFailure(error, doing: "could not create _prisma_migrations")
+            }
+            for migration in migrations { try ResolveRunner.markApplied(migration, on: connection) }
+        case .resume(let prepared, let row):
+            if prepared.isTransactional {
+                try ResolveRunner.markRolledBack(row.migrationName, on: connection)
+                try migrator.apply(prepared)
+            } else {
+                try migrator.apply(prepared, resumingRow: row)
+            }
+        case .apply(let prepared):
+            try migrator.apply(prepared)
+        case .applyTogether(let batch):
+            try migrator.applyAtomically(batch)
+        }
+    }
+
+    /// e.g. "apply 2024…_init in one transaction with its history row (3 statement(s)); lock_timeout …".
+    static func applySummary(_ prepared: PreparedMigration, _ step: MigrateStep) -> String {
+        "apply \(prepared.migration.name) " + describe(prepared, step)
+    }
+
+    static func describe(_ prepared: PreparedMigration, _ step: MigrateStep) -> String {
+        let units = Array(zip(prepared.units, prepared.describeUnits()))
+        if prepared.isTransactional, let (unit, description) = units.first {
+            return description.title + "; " + LockRetry.preview(unit, step.lockSafety)
+        }
+        return "in \(prepared.units.count) unit(s); statements that cannot run in a transaction run alone:\n"
+            + units.map { unit, description in "  " + description.title + "; " + LockRetry.preview(unit, step.lockSafety) }
+            .joined(separator: "\n")
+    }
+
+    static func sql(of prepared: PreparedMigration) -> String {
+        prepared.describeUnits().map(\.sql).joined(separator: "\n")
     }
 
     // MARK: - Reading state
@@ -182,14 +253,6 @@ public struct MigrateRunner: StepRunner {
         var rows: [HistoryRow]
         var diagnosis: HistoryDiagnosis
         var userTables: [String]
-    }
-
-    private func loadFolder(_ context: StepContext) throws(StepFailure) -> MigrationFolder {
-        let folder: MigrationFolder
-        do { folder = try folders.folder(at: step.migrations) } catch { throw StepFailure(error.description) }
-        for warning in folder.warnings { context.say(.warning, warning) }
-        if !step.allowEmpty, let problem = folder.emptinessProblem(chosenBy: step.migrationsChosenBy) { throw problem }
-        return folder
     }
 
     private func readState(_ connection: PostgresConnection, _ folder: MigrationFolder, tableExists: Bool? = nil) throws(StepFailure)
@@ -261,10 +324,10 @@ public struct MigrateRunner: StepRunner {
 
     /// Drift does not stop Prisma's deploy, so by default it does not stop plan's either; but it
     /// is said loudly, once per edited migration, before anything is applied.
-    func warnAboutDrift(_ diagnosis: HistoryDiagnosis, context: StepContext) {
-        guard step.onDrift == .warn else { return }
-        for edited in diagnosis.edited {
-            context.say(
+    func driftWarnings(_ diagnosis: HistoryDiagnosis) -> [Message] {
+        guard step.onDrift == .warn else { return [] }
+        return diagnosis.edited.map { edited in
+            Message(
                 .warning, Self.driftMessage(edited) + "; going on as `prisma migrate deploy` does (`on_drift: fail` stops instead)",
                 location: edited.scriptPath)
         }
@@ -280,21 +343,6 @@ public struct MigrateRunner: StepRunner {
         return "the database schema is not empty (\(shown)) and has no _prisma_migrations table (Prisma's P3005). "
             + "To adopt an existing database, baseline it: set `baseline: <the migration that matches the current schema>` on the migrate step, "
             + "or run `plan resolve --applied <name>` for each migration already reflected in the schema"
-    }
-
-    private func applyBaseline(_ baseline: String, folder: MigrationFolder, connection: PostgresConnection, context: StepContext)
-        throws(StepFailure)
-    {
-        guard let index = folder.migrations.firstIndex(where: { $0.name == baseline }) else {
-            throw StepFailure(MigrationError.unknownMigration(name: baseline, folder: folder.path).description)
-        }
-        do { try MigrationHistory.ensureTable(on: connection) } catch {
-            throw StepFailure(error, doing: "could not create _prisma_migrations")
-        }
-        for migration in folder.migrations[...index] {
-            try ResolveRunner.markApplied(migration, on: connection)
-        }
-        context.say(.info, "baselined: marked \(index + 1) migration(s) up to \(baseline) as applied without running them")
     }
 
     /// A name from the database as a YAML scalar: as it is when plain, else quoted.

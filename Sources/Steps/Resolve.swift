@@ -16,58 +16,61 @@ public struct ResolveRunner: StepRunner {
         self.strict = strict
     }
 
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let name = step.mark.migrationName
-        guard let connection = try context.session.connectForPreview() else {
-            context.say(.info, "would mark \(name) \(verb)")
-            return .wouldRun
-        }
-        do {
-            let rows = try MigrationHistory.load(from: connection).filter { $0.migrationName == name }
-            switch try decide(rows: rows) {
-            case .nothingToDo(let why):
-                context.say(.info, why)
-                return .skipped
-            case .write:
-                context.say(.info, "would mark \(name) \(verb)")
-                return .wouldRun
-            }
-        } catch let failure as StepFailure {
-            context.say(.error, failure.message)
-            return .wouldFail
-        } catch {
-            throw StepFailure("could not read _prisma_migrations: \(error)")
-        }
+    public enum Work: Sendable {
+        case markApplied(LocalMigration)
+        case markRolledBack(String)
     }
 
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
         let name = step.mark.migrationName
-        let connection = try context.session.connectLocked()
+        var plan = StepPlan<Work>(changes: [.history(folder: step.migrations)], reads: [.history(folder: step.migrations)])
+        guard let connection = try context.planningConnection() else {
+            return .offline("would mark \(name) \(verb) unless the history already says so", reads: plan.reads, changes: plan.changes)
+        }
         let rows: [HistoryRow]
         do { rows = try MigrationHistory.load(from: connection).filter { $0.migrationName == name } } catch {
             throw StepFailure(error, doing: "could not read _prisma_migrations")
         }
-        if case .nothingToDo(let why) = try decide(rows: rows) {
-            context.say(.info, why)
-            return .skipped
+        do throws(StepFailure) {
+            if case .nothingToDo(let why) = try decide(rows: rows) {
+                plan.nothingToDo = why
+                return plan
+            }
+        } catch {
+            plan.fail(error, unless: .history(folder: step.migrations))
+            return plan
         }
         switch step.mark {
         case .applied:
             let folder: MigrationFolder
-            do { folder = try MigrationFolder.load(step.migrations) } catch { throw StepFailure(error.description) }
-            guard let local = folder.migration(named: name) else {
-                throw StepFailure(MigrationError.unknownMigration(name: name, folder: step.migrations).description)
+            do { folder = try MigrationFolder.load(step.migrations) } catch {
+                plan.fail(StepFailure(error.description))
+                return plan
             }
+            guard let local = folder.migration(named: name) else {
+                plan.fail(StepFailure(MigrationError.unknownMigration(name: name, folder: step.migrations).description))
+                return plan
+            }
+            plan.act("mark \(name) as applied in _prisma_migrations, without running it", location: local.scriptPath, .markApplied(local))
+        case .rolledBack:
+            plan.act("mark the failed attempt of \(name) as rolled back in _prisma_migrations", .markRolledBack(name))
+        }
+        return plan
+    }
+
+    public func perform(_ work: Work, _ context: StepContext) throws(StepFailure) {
+        let connection = try context.session.connectLocked()
+        switch work {
+        case .markApplied(let local):
             do { try MigrationHistory.ensureTable(on: connection) } catch {
                 throw StepFailure(error, doing: "could not create _prisma_migrations")
             }
             try Self.markApplied(local, on: connection)
-            context.say(.info, "Migration \(name) marked as applied.")
-        case .rolledBack:
+            context.say(.info, "Migration \(local.name) marked as applied.")
+        case .markRolledBack(let name):
             try Self.markRolledBack(name, on: connection)
             context.say(.info, "Migration \(name) marked as rolled back.")
         }
-        return .done
     }
 
     private var verb: String {

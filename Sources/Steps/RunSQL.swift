@@ -19,66 +19,61 @@ public struct SQLStepRunner: StepRunner {
         self.transaction = transaction
     }
 
-    /// Shows each unit with its transaction mode and SQL. Needs no database: what runs depends
-    /// only on the SQL.
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let prepared: PreparedSQL
-        do throws(StepFailure) { prepared = try PreparedSQL.prepare(step.source, policy: transaction) } catch {
-            context.say(.error, error.message, location: error.location)
-            return .wouldFail
-        }
-        guard !prepared.units.isEmpty else {
-            context.say(.info, "\(prepared.origin) holds no statements: nothing would run")
-            return .skipped
-        }
-        context.say(
-            .info, "would run \(prepared.statements.count) statement(s) from \(prepared.origin) in \(prepared.units.count) unit(s):")
-        for (unit, description) in zip(prepared.units, prepared.describeUnits()) {
-            let first = unit.statements[0]
-            context.say(
-                .info, description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql,
-                location: "\(first.file):\(first.line):\(first.column)")
-        }
-        return .wouldRun
+    /// One unit of the SQL, where it stands among the others.
+    public struct Work: Sendable {
+        var unit: SQLUnit
+        var position: Int
+        var total: Int
     }
 
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let prepared = try PreparedSQL.prepare(step.source, policy: transaction)
-        guard !prepared.units.isEmpty else {
-            context.say(.info, "\(prepared.origin) holds no statements: nothing to run")
-            return .skipped
+    /// Each unit with its transaction mode and SQL. Needs no database: what runs depends only on
+    /// the SQL.
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
+        var plan = StepPlan<Work>(changes: [.schema])
+        let prepared: PreparedSQL
+        do throws(StepFailure) { prepared = try PreparedSQL.prepare(step.source, policy: transaction) } catch {
+            plan.fail(error)
+            return plan
         }
+        guard !prepared.units.isEmpty else {
+            plan.nothingToDo = "\(prepared.origin) holds no statements: nothing to run"
+            return plan
+        }
+        plan.note(.info, "\(prepared.statements.count) statement(s) from \(prepared.origin) in \(prepared.units.count) unit(s)")
+        for (position, (unit, description)) in zip(prepared.units, prepared.describeUnits()).enumerated() {
+            let first = unit.statements[0]
+            plan.act(
+                "run " + description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql,
+                location: "\(first.file):\(first.line):\(first.column)", Work(unit: unit, position: position, total: prepared.units.count))
+        }
+        return plan
+    }
+
+    public func perform(_ work: Work, _ context: StepContext) throws(StepFailure) {
+        let (unit, index, total) = (work.unit, work.position, work.total)
         let connection = try context.session.connectLocked()
         let executor = UnitExecutor(connection: connection)
-        let total = prepared.units.count
-        for (index, unit) in prepared.units.enumerated() {
-            let retry = LockRetry(
-                safety: step.lockSafety, connection: connection, context: context,
-                what: total == 1 ? "the sql step" : "unit \(index + 1) of \(total) of the sql step")
-            let (unitFailure, gaveUp) = retry.run(retryable: LockRetry.isRetryable(unit), error: { $0.error }) { lockTimeout in
-                executor.run(unit, lockTimeout: lockTimeout)
-            }
-            guard let failure = unitFailure else { continue }
-            let committed =
-                index == 0
-                ? "Nothing of it had committed."
-                : "Units 1–\(index) of \(total) committed and stay applied; nothing after unit \(index + 1) ran."
-            let undone: String
-            switch unit {
-            case .transaction: undone = "unit \(index + 1) (one transaction) rolled back"
-            case .authorBlock: undone = "unit \(index + 1) (the SQL's own transaction block) rolled back"
-            case .autocommit: undone = "unit \(index + 1) ran alone in autocommit and failed"
-            }
-            let blockers = gaveUp.map { " (could not take its locks \($0.summary))" } ?? ""
-            throw StepFailure(
-                "the sql step failed in unit \(index + 1) of \(total): \(failure.error.description)\(blockers)\n\(committed) \(undone.prefix(1).uppercased() + undone.dropFirst()). "
-                    + "Fix the statement; before running the step again, make sure the SQL is safe to repeat for the units that committed (e.g. IF NOT EXISTS).",
-                location: failure.location, postgres: failure.error)
+        let retry = LockRetry(
+            safety: step.lockSafety, connection: connection, context: context,
+            what: total == 1 ? "the sql step" : "unit \(index + 1) of \(total) of the sql step")
+        let (unitFailure, gaveUp) = retry.run(retryable: LockRetry.isRetryable(unit), error: { $0.error }) { lockTimeout in
+            executor.run(unit, lockTimeout: lockTimeout)
         }
-        context.say(
-            .info,
-            "ran \(prepared.statements.count) statement(s) from \(prepared.origin) in \(total) unit(s): "
-                + prepared.units.map(Migrator.unitLabel).joined(separator: ", "))
-        return .done
+        guard let failure = unitFailure else { return }
+        let committed =
+            index == 0
+            ? "Nothing of it had committed."
+            : "Units 1–\(index) of \(total) committed and stay applied; nothing after unit \(index + 1) ran."
+        let undone: String
+        switch unit {
+        case .transaction: undone = "unit \(index + 1) (one transaction) rolled back"
+        case .authorBlock: undone = "unit \(index + 1) (the SQL's own transaction block) rolled back"
+        case .autocommit: undone = "unit \(index + 1) ran alone in autocommit and failed"
+        }
+        let blockers = gaveUp.map { " (could not take its locks \($0.summary))" } ?? ""
+        throw StepFailure(
+            "the sql step failed in unit \(index + 1) of \(total): \(failure.error.description)\(blockers)\n\(committed) \(undone.prefix(1).uppercased() + undone.dropFirst()). "
+                + "Fix the statement; before running the step again, make sure the SQL is safe to repeat for the units that committed (e.g. IF NOT EXISTS).",
+            location: failure.location, postgres: failure.error)
     }
 }

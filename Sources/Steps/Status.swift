@@ -18,16 +18,19 @@ public struct StatusRunner: StepRunner {
         self.allowEmpty = allowEmpty
     }
 
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        try execute(context)
-    }
-
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
+    /// Reading is all it does: the plan is the report.
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Never> {
+        var plan = StepPlan<Never>(isCheck: true)
         let folder: MigrationFolder
         do { folder = try MigrationFolder.load(migrations) } catch { throw StepFailure(error.description) }
-        for warning in folder.warnings { context.say(.warning, warning) }
-        if !allowEmpty, let problem = folder.emptinessProblem(chosenBy: migrationsChosenBy) { throw problem }
-        let connection = try context.session.connect()
+        for warning in folder.warnings { plan.note(.warning, warning) }
+        if !allowEmpty, let problem = folder.emptinessProblem(chosenBy: migrationsChosenBy) {
+            plan.fail(problem)
+            return plan
+        }
+        guard let connection = try context.planningConnection(locked: false) else {
+            return .offline("the history was not read", reads: [], changes: [])
+        }
         let diagnosis: HistoryDiagnosis
         do {
             let (hasTable, rows) = try MigrationHistory.read(from: connection)
@@ -37,7 +40,7 @@ public struct StatusRunner: StepRunner {
         }
         context.reporter.emit(.migrationStatus(try report(diagnosis, folder: folder, on: connection)))
         let count = folder.migrations.count
-        context.say(.info, count == 0 ? "No migration found in \(migrations)" : "\(count) migration(s) found in \(migrations)")
+        plan.note(.info, count == 0 ? "No migration found in \(migrations)" : "\(count) migration(s) found in \(migrations)")
         let notApplied = !diagnosis.hasTable || !diagnosis.pending.isEmpty || !diagnosis.failed.isEmpty
         let strictProblems = !diagnosis.edited.isEmpty || !diagnosis.missingLocally.isEmpty
         if !diagnosis.hasTable {
@@ -46,39 +49,42 @@ public struct StatusRunner: StepRunner {
                 text +=
                     " If its schema already matches \(first.name), baseline it: plan resolve --applied \(ShellQuoting.quote(first.name))"
             }
-            context.say(.error, text)
+            plan.note(.error, text)
         }
         if !diagnosis.pending.isEmpty {
-            context.say(
+            plan.note(
                 .error,
                 "Following migration(s) have not yet been applied:\n" + diagnosis.pending.map(\.name).joined(separator: "\n")
                     + "\nTo apply them run: plan migrate")
         }
         for row in diagnosis.failed {
-            context.say(
+            plan.note(
                 .error,
                 "Migration \(row.migrationName) failed (started \(row.failedAttempt?.startedAt ?? "at an unknown time"), \(row.appliedStepsCount) step(s) committed). Resolve it with plan resolve --rolled-back \(ShellQuoting.quote(row.migrationName)) or --applied \(ShellQuoting.quote(row.migrationName))"
             )
         }
         let severity: Message.Level = strict ? .error : .warning
         if !diagnosis.edited.isEmpty {
-            context.say(
+            plan.note(
                 severity,
                 "Following migration(s) were modified after they were applied (checksum differs):\n"
                     + diagnosis.edited.map(\.name).joined(separator: "\n"))
         }
         if !diagnosis.missingLocally.isEmpty {
-            context.say(
+            plan.note(
                 severity,
                 "Following migration(s) are applied to the database but missing from \(migrations):\n"
                     + diagnosis.missingLocally.map(\.migrationName).joined(separator: "\n"))
         }
         if notApplied || (strict && strictProblems) {
-            throw StepFailure("the database is not up to date with \(migrations)")
+            plan.fail(StepFailure("the database is not up to date with \(migrations)"))
+            return plan
         }
-        context.say(.info, "Database schema is up to date!")
-        return .done
+        plan.note(.info, "Database schema is up to date!")
+        return plan
     }
+
+    public func perform(_ work: Never, _ context: StepContext) throws(StepFailure) {}
 
     /// The same diagnosis as data, with when each applied migration finished (read here: the
     /// history read above skips timestamps, which only status shows).

@@ -4,11 +4,8 @@ public import Runner
 /// `verify`: every check evaluated in one READ ONLY transaction (one snapshot, and nothing a
 /// check runs can write), every check reported with what it observed, every failure listed.
 ///
-/// In a dry-run the same checks run, but one that fails only because something is not there yet
-/// (pending migrations, a table, column, index or extension that does not exist) is reported as
-/// depending on earlier steps rather than failed: the dry-run sees the database before those
-/// steps would have acted. Invalid indexes, failed or edited migrations, wrong versions, types
-/// and settings still fail the dry-run.
+/// In a dry-run the same checks run; one that fails now but reads what an earlier step plans to
+/// change (see `Subject`) is reported as decided when the run gets there, not failed.
 public struct VerifyRunner: StepRunner {
     public var connectsToTheDatabase: Bool { true }
 
@@ -27,57 +24,43 @@ public struct VerifyRunner: StepRunner {
         self.history = history
     }
 
-    public func preview(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        guard let connection = try context.session.connectForPreview() else {
-            context.say(.info, "offline: the \(step.checks.count) check(s) were not evaluated")
-            for check in step.checks {
-                context.say(.info, "would check \(CheckEvaluator.label(check.kind))", location: check.location.description)
-            }
-            return .wouldRun
+    /// Evaluating the checks is the step's work, so its plan is their results. In a dry-run a
+    /// check that fails now but reads what an earlier step plans to change is not a failure yet:
+    /// the run decides it when it gets here.
+    public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Never> {
+        var plan = StepPlan<Never>(isCheck: true)
+        guard let connection = try context.planningConnection(locked: false) else {
+            let labels = step.checks.map { CheckEvaluator.label($0.kind) }.joined(separator: "; ")
+            return .offline("the \(step.checks.count) check(s) were not evaluated: \(labels)", reads: [], changes: [])
         }
-        let results = try evaluateAll(on: connection, context: context)
-        var failures = 0
-        for (check, result) in zip(step.checks, results) {
-            switch result {
-            case .passed(let observed):
-                context.say(.info, "✓ \(observed)", location: check.location.description)
-            case .failed(let observed, true):
-                context.say(
-                    .info, "◦ \(observed) — depends on earlier steps: \(Self.dependency(check.kind))",
-                    location: check.location.description)
-            case .failed(let observed, false):
-                failures += 1
-                context.say(.error, "✗ \(observed)", location: check.location.description)
-            }
-        }
-        if failures > 0 {
-            context.say(
-                .error, "verify would fail: \(failures) of \(step.checks.count) check(s) fail now, and no earlier step can change that")
-            return .wouldFail
-        }
-        return .wouldRun
-    }
-
-    public func execute(_ context: StepContext) throws(StepFailure) -> StepOutcome {
-        let connection = try context.session.connect()
         let results = try evaluateAll(on: connection, context: context)
         var failures: [String] = []
         for (check, result) in zip(step.checks, results) {
+            let location = check.location.description
             switch result {
             case .passed(let observed):
-                context.say(.info, "✓ \(observed)", location: check.location.description)
-            case .failed(let observed, _):
-                failures.append("  \(check.location): \(observed)")
-                context.say(.error, "✗ \(observed)", location: check.location.description)
+                plan.note(.info, "✓ \(observed)", location: location)
+            case .failed(let observed):
+                if let change = context.earlierChange(to: CheckEvaluator.subject(check.kind)) {
+                    plan.note(.info, "◦ \(observed) — not a failure yet: \(change.said)", location: location)
+                } else {
+                    failures.append("  \(check.location): \(observed)")
+                    plan.note(.error, "✗ \(observed)", location: location)
+                }
             }
         }
-        guard failures.isEmpty else {
-            throw StepFailure(
-                "verify failed: \(failures.count) of \(step.checks.count) check(s) failed:\n" + failures.joined(separator: "\n"))
+        if !failures.isEmpty {
+            let verb = context.dryRun ? "would fail" : "failed"
+            plan.fail(
+                StepFailure(
+                    "verify \(verb): \(failures.count) of \(step.checks.count) check(s) failed:\n" + failures.joined(separator: "\n")))
+        } else if !context.dryRun {
+            plan.note(.info, "all \(step.checks.count) check(s) passed")
         }
-        context.say(.info, "all \(step.checks.count) check(s) passed")
-        return .done
+        return plan
     }
+
+    public func perform(_ work: Never, _ context: StepContext) throws(StepFailure) {}
 
     /// All checks in one READ ONLY, REPEATABLE READ transaction: they see one snapshot of the
     /// database. Usually every check is decided by one answer, and the transaction's start, the
@@ -191,14 +174,5 @@ public struct VerifyRunner: StepRunner {
         // Read only: there is nothing to commit; ending with ROLLBACK says so.
         try connection.execute("ROLLBACK")
         return results.map { $0 ?? .failed("not evaluated") }
-    }
-
-    private static func dependency(_ kind: VerifyCheck.Kind) -> String {
-        switch kind {
-        case .migrationsUpToDate: "would pass after the pending migrations are applied"
-        case .extensionInstalled: "would pass once a migration or sql step creates the extension"
-        case .index: "would pass once an index-concurrently step or a migration builds it"
-        default: "would pass once a migration or sql step creates it"
-        }
     }
 }

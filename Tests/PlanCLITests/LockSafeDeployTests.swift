@@ -94,7 +94,7 @@ struct LockSafeDeployTests {
         #expect(stdout.contains("idle in transaction, transaction open "), "\(stdout)")
         #expect(stdout.contains("query: BEGIN; SELECT * FROM t)"), "\(stdout)")
         #expect(stdout.contains("canceling statement due to lock timeout (attempt 1); its transaction rolled back whole"), "\(stdout)")
-        #expect(stdout.contains("applied 2_note"), "\(stdout)")
+        #expect(stdout.contains("→ apply 2_note"), "\(stdout)")
         #expect(try Self.historyRows(database, "2_note") == "1 rows, 1 finished, 0 with logs")
         #expect(
             try database.connect().execute(

@@ -217,7 +217,7 @@ struct PrismaProjectDropInTests {
 
         let migrate = try PlanProcess.run(["migrate", "--database-url", database.url], directory: project.root)
         #expect(migrate.status == 1, "\(migrate.all)")
-        #expect(migrate.stdout.contains("applied 1_ok"), "\(migrate.all)")
+        #expect(migrate.stdout.contains("→ apply 1_ok"), "\(migrate.all)")
         #expect(try database.connect().execute("SELECT to_regclass('a') IS NOT NULL AND to_regclass('c') IS NULL").scalar == "t")
     }
 

@@ -38,7 +38,7 @@ struct RunbookProcedureTests {
             """)
         let first = try PlanProcess.run(["run", "release.plan.yaml", "--database-url", database.url], directory: project.root)
         #expect(first.status == 0, "\(first.all)")
-        #expect(first.stdout.contains("marked as applied (record_as)"), "\(first.all)")
+        #expect(first.stdout.contains("→ mark migration ") && first.stdout.contains("as applied (record_as)"), "\(first.all)")
 
         let generated = try FileManager.default.contentsOfDirectory(atPath: project.migrationsPath)
             .filter { $0.hasSuffix("_memories_user_created_index") }

@@ -10,7 +10,8 @@ func runExec(_ step: ExecStep, timeout: Duration? = nil, grace: Duration = .seco
     RunSummary, CollectingSink
 ) {
     let harness = StepHarness(url: nil, readOnly: dryRun)
-    let summary = harness.run(ExecRunner(step, timeout: timeout, terminationGrace: grace), kind: "exec")
+    let summary = harness.run(
+        ExecRunner(step, timeout: timeout, terminationGrace: grace, environment: ProcessEnvironment.variables()), kind: "exec")
     return (summary, harness.sink)
 }
 
@@ -50,8 +51,8 @@ struct ExecTests {
         let sink = TimedSink()
         let reporter = Reporter(sinks: [sink])
         let session = DatabaseSession(target: ConnectionTarget(url: nil), readOnly: false, lockTimeout: .seconds(1), reporter: reporter)
-        let runner = ExecRunner(ExecStep(command: .shell("echo first; sleep 1; echo second")))
-        _ = try runner.execute(StepContext(index: 1, session: session, reporter: reporter, dryRun: false))
+        let runner = ExecRunner(ExecStep(command: .shell("echo first; sleep 1; echo second")), environment: ProcessEnvironment.variables())
+        _ = try PlanExecutor.planAndAct(runner, StepContext(index: 1, session: session, reporter: reporter, dryRun: false))
         let first = try #require(sink.arrivals.first { $0.text == "first" })
         let second = try #require(sink.arrivals.first { $0.text == "second" })
         // Delivered as printed, not all at once when the program ends.
@@ -118,8 +119,9 @@ struct ExecTests {
         #expect(summary.wouldRun == 1)
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(
-            sink.texts.contains(
-                "would run: touch \(marker) 'it'\\''s here' (in \(directory.path), with TOKEN set (values not shown), stopped after 90s)"))
+            sink.actions.map(\.summary) == [
+                "run `touch \(marker) 'it'\\''s here'` (in \(directory.path), with TOKEN set (values not shown), stopped after 90s)"
+            ])
         #expect(!sink.transcript.contains("s3cret"))
         let (missing, missingSink) = runExec(ExecStep(command: .argv(["no-such-program-here"])), dryRun: true)
         #expect(missing.wouldFail == 1)

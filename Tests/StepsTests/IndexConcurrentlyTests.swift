@@ -23,7 +23,7 @@ struct IndexConcurrentlyTests {
 
         let second = runIndexStep(step, on: database)
         #expect(second.sink.outcome == .skipped)
-        #expect(second.sink.saw("skipped: index public.items_embedding_idx already exists and is valid"))
+        #expect(second.sink.saw("index public.items_embedding_idx already exists and is valid: nothing to build"))
 
         let preview = runIndexStep(step, on: database, dryRun: true)
         #expect(preview.sink.outcome == .skipped)
@@ -90,12 +90,15 @@ struct IndexConcurrentlyTests {
         #expect(refused.sink.saw("is INVALID"))
 
         let preview = runIndexStep(step, on: database, dryRun: true)
-        #expect(preview.sink.saw("would drop it and rebuild"))
+        #expect(
+            preview.sink.actions.map(\.summary).first
+                == "drop index public.items_idx, INVALID (left by an earlier failed build), to rebuild it")
         let rebuilt = runIndexStep(step, on: database)
         #expect(rebuilt.summary.exitCode == 0, "\(rebuilt.sink.messages)")
-        #expect(rebuilt.sink.saw("is INVALID (left by an earlier failed build): dropping it to rebuild"))
+        // The run did what the dry-run said, in the same words and order, with the same SQL.
+        #expect(rebuilt.sink.actions == preview.sink.actions)
         #expect(try indexValidity(connection, "items_idx") == true)
-        #expect(runIndexStep(step, on: database).sink.saw("skipped: index public.items_idx already exists and is valid"))
+        #expect(runIndexStep(step, on: database).sink.saw("index public.items_idx already exists and is valid: nothing to build"))
     }
 
     @Test func interruptCancelsTheBuildDropsTheLeftoverAndExits130() throws {
@@ -170,16 +173,37 @@ struct IndexConcurrentlyTests {
         #expect(try connection.execute("SELECT count(*) FROM pg_class WHERE relname IN ('a','b','c','d','e')").scalar == "0")
     }
 
-    @Test func dryRunOnAMissingTableSaysSoAndDoesNotFail() throws {
+    /// A missing table fails the dry-run as it would fail the run, unless an earlier step of the
+    /// plan changes the schema first: then the run decides.
+    @Test func aMissingTableFailsTheDryRunUnlessAnEarlierStepMayCreateIt() throws {
         let database = try TestDatabase.fresh(extensions: ["vector"])
         defer { database.drop() }
-        let preview = runIndexStep(ivfflatStep("later_idx", table: "later", lists: 10), on: database, dryRun: true)
-        #expect(preview.summary.exitCode == 0)
-        #expect(preview.sink.outcome == .wouldRun)
-        #expect(preview.sink.saw("table later does not exist yet"))
-        let run = runIndexStep(ivfflatStep("later_idx", table: "later", lists: 10), on: database)
+        let step = ivfflatStep("later_idx", table: "later", lists: 10)
+        let alone = runIndexStep(step, on: database, dryRun: true)
+        #expect(alone.summary.exitCode == 1)
+        #expect(alone.sink.outcome == .wouldFail)
+        #expect(alone.sink.saw("table later does not exist"))
+        let run = runIndexStep(step, on: database)
         #expect(run.summary.exitCode == 1)
         #expect(run.sink.saw("Run the migration that creates it first"))
+
+        let harness = StepHarness(url: database.url, readOnly: true)
+        let creates = SQLStepRunner(
+            SQLStep(source: .inline("CREATE TABLE later (embedding vector(3));", location: SourceLocation(file: "p", line: 1, column: 1))))
+        let summary = PlanExecutor.run(
+            plan: "p", file: nil,
+            steps: [
+                ExecutableStep(name: "create", kind: "sql", runner: creates),
+                ExecutableStep(name: "index", kind: "index-concurrently", runner: IndexConcurrentlyRunner(step)),
+            ], session: harness.session, reporter: harness.reporter, dryRun: true)
+        #expect(summary.exitCode == 0, "\(harness.sink.transcript)")
+        #expect(summary.wouldRun == 2)
+        #expect(
+            harness.sink.texts.contains {
+                $0.hasPrefix("◦ cannot build index later_idx: table later does not exist")
+                    && $0.hasSuffix("not a failure yet: step 1 (create) changes the schema first")
+            }, "\(harness.sink.texts)")
+        #expect(harness.sink.actions.last?.summary == "build index later_idx, outside any transaction")
     }
 
     @Test func recordAsMarksTheMigrationAppliedOnce() throws {
@@ -197,7 +221,7 @@ struct IndexConcurrentlyTests {
         step.migrations = folder.path + "/migrations"
         let first = runIndexStep(step, on: database)
         #expect(first.summary.exitCode == 0, "\(first.sink.messages)")
-        #expect(first.sink.saw("marked as applied"))
+        #expect(first.sink.saw("mark migration 20250101000000_items_index as applied (record_as)"))
         let rows = "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '20250101000000_items_index' AND finished_at IS NOT NULL"
         #expect(try connection.execute(rows).scalar == "1")
         let second = runIndexStep(step, on: database)
@@ -219,7 +243,7 @@ struct IndexConcurrentlyTests {
         try own.execute("SET lock_timeout = '3s'")
         let step = IndexStep(name: "t_a", table: "t", keys: [IndexStep.Key(target: .column("a"))], maintenanceWorkMem: Units.size("32MB"))
         let context = StepContext(index: 1, session: session, reporter: reporter, dryRun: false, interruption: Interruption())
-        #expect(try IndexConcurrentlyRunner(step).execute(context) == .done)
+        #expect(try PlanExecutor.planAndAct(IndexConcurrentlyRunner(step), context).0 == .done)
         #expect(try own.execute("SHOW lock_timeout").scalar == "3s")
         #expect(try own.execute("SHOW maintenance_work_mem").scalar == "64MB")
         session.close()

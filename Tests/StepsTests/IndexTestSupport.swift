@@ -20,7 +20,11 @@ final class IndexEventSink: EventSink, @unchecked Sendable {
     var outcome: StepOutcome? {
         events.compactMap { if case .stepFinished(_, _, _, let outcome, _) = $0 { return outcome } else { return nil } }.first
     }
-    func saw(_ text: String) -> Bool { messages.contains { $0.contains(text) } }
+    var actions: [ActionReport] {
+        events.compactMap { if case .action(_, let action, _) = $0 { return action } else { return nil } }
+    }
+    /// In a message or a planned action's summary.
+    func saw(_ text: String) -> Bool { (messages + actions.map(\.summary)).contains { $0.contains(text) } }
 }
 
 /// Runs one index step through the engine, as `plan run` will.

@@ -13,6 +13,11 @@ public final class CollectingSink: EventSink {
         events.compactMap { if case .message(_, let message) = $0 { message } else { nil } }
     }
 
+    /// The planned actions reported, in order: what a dry-run would do, or what a run did.
+    public var actions: [ActionReport] {
+        events.compactMap { if case .action(_, let action, _) = $0 { action } else { nil } }
+    }
+
     /// Message texts, for `contains` checks.
     public var texts: [String] { messages.map(\.text) }
 

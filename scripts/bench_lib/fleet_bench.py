@@ -153,18 +153,25 @@ def render(measured, facts, head):
                  f"{busy:.2f} | {r['load']} |")
     L.append("")
     best = max(results[1:-1], key=lambda r: base / r["wall"])
-    serial = results[1]
     share = best["server_cpu"] / (best["plan_cpu"] + best["server_cpu"])
     busy = (best["plan_cpu"] + best["server_cpu"]) / best["wall"]
     loop_busy = sum(r["plan_cpu"] + r["server_cpu"] for r in loops) / sum(r["wall"] for r in loops)
-    L.append(f"Where the time goes: one database at a time, the loop keeps {loop_busy:.2f} "
-             f"of {cores} cores busy — each run waits on the server, then the server waits on the next run's start. "
-             f"`--parallel 1` is the same one-at-a-time work through the pool ({base / serial['wall']:.2f}× the loop). "
-             f"The best, {best['label']}, is {base / best['wall']:.2f}× the loop with {busy:.2f} of {cores} cores busy, "
-             f"{share * 100:.0f}% of the CPU the server's (applying the migrations, sessions, `_prisma_migrations`): "
-             f"past {cores} targets at once, this machine's CPU — mostly the server's — is the bound, not plan, "
-             "and more parallelism only queues. On a fleet spread over several servers the same pool's gain grows "
-             "with their cores; `--per-host` keeps one server from being swamped.")
+    spread = abs(loops[0]["wall"] - loops[1]["wall"]) / base
+    loads = sorted(float(r["load"]) for r in results)
+    server_work = statistics.mean(r["server_cpu"] for r in results)
+    L.append(f"Where the time goes: the server. Whatever the runner, applying the history to {measured['count']} databases "
+             f"costs the server about {server_work:.0f} s of CPU (the migrations themselves, their commits, the "
+             f"`_prisma_migrations` rows) and plan {min(r['plan_cpu'] for r in results):.0f}–"
+             f"{max(r['plan_cpu'] for r in results):.0f} s; so on {cores} cores no runner can take less than about "
+             f"{server_work / cores:.0f} s. One database at a time, the loop keeps {loop_busy:.2f} of {cores} cores busy; "
+             f"{best['label']} keeps {busy:.2f} busy ({share * 100:.0f}% of that CPU the server's) and is "
+             f"{base / best['wall']:.2f}× the loop. Past {cores} targets at once, more parallelism only queues on this "
+             "machine's CPU — mostly the server's, not plan's. On a fleet spread over several servers the pool's gain grows with "
+             "their cores; `--per-host` keeps one server from being swamped.")
+    L.append("")
+    L.append(f"Noise: the machine is shared (load average {loads[0]:.1f}–{loads[-1]:.1f} before the runs, on {cores} cores), "
+             f"and the two runs of the loop differ by {spread * 100:.0f}%; differences smaller than that are not "
+             "the runners'.")
     L.append("")
     L.append(END_MARK)
     return "\n".join(L)

@@ -25,7 +25,7 @@ public struct ExecutableStep {
 }
 
 /// The loop: steps in order, the first failure stops the run, every step reported as it
-/// starts and ends. A dry-run calls each step's read-only preview instead.
+/// starts and ends. Each step plans, then a run performs that plan and a dry-run shows it.
 public enum PlanExecutor {
     /// Opens the session's connection on another thread when the first step to run is sure to
     /// connect; the CLI calls it as early as it can, `run` again in case it did not.
@@ -47,6 +47,7 @@ public enum PlanExecutor {
                 target: RunTarget(endpoint: session.offline ? nil : session.target.endpoint, source: session.target.source))
         )
         var steps = steps[...]
+        var earlierChanges: [EarlierChange] = []
         if dryRun, steps.contains(where: { $0.enabled && $0.runner.connectsToTheDatabase }) {
             if session.offline {
                 reporter.say(nil, .info, "offline (--offline): no database is read, so what depends on its state is not checked")
@@ -70,7 +71,9 @@ public enum PlanExecutor {
             let index = offset + 1
             reporter.emit(.stepStarted(index: index, name: step.name, kind: step.kind))
             let stepStart = clock.now
-            let context = StepContext(index: index, session: session, reporter: reporter, dryRun: dryRun, interruption: interruption)
+            let context = StepContext(
+                index: index, session: session, reporter: reporter, dryRun: dryRun, interruption: interruption,
+                earlierChanges: earlierChanges)
             var outcome: StepOutcome
             var failure: StepFailure?
             if !step.enabled {
@@ -79,8 +82,12 @@ public enum PlanExecutor {
             } else {
                 let deadline = StepDeadline(after: step.timeout, session: session)
                 do {
-                    outcome = try runWithRetry(step, context)
+                    let (result, changes) = try runWithRetry(step, context)
+                    outcome = result
                     deadline.disarm()
+                    if dryRun, outcome == .wouldRun {
+                        earlierChanges += changes.map { EarlierChange(step: index, name: step.name, subject: $0) }
+                    }
                 } catch {
                     deadline.disarm()
                     var error = error
@@ -119,12 +126,14 @@ public enum PlanExecutor {
 
     /// Retries only errors that are safe to retry (lock timeout, serialization failure,
     /// deadlock, a connection lost before commit), and only when the step asks for it.
-    private static func runWithRetry(_ step: ExecutableStep, _ context: StepContext) throws(StepFailure) -> StepOutcome {
+    private static func runWithRetry(_ step: ExecutableStep, _ context: StepContext) throws(StepFailure) -> (
+        StepOutcome, changes: [Subject]
+    ) {
         let attempts = max(1, step.retry?.attempts ?? 1)
         var attempt = 1
         while true {
             do {
-                return context.dryRun ? try step.runner.preview(context) : try step.runner.execute(context)
+                return try planAndAct(step.runner, context)
             } catch {
                 guard attempt < attempts, let postgres = error.postgres, postgres.isSafeToRetry else { throw error }
                 let backoff = step.retry?.backoff ?? .seconds(1)
@@ -133,5 +142,58 @@ public enum PlanExecutor {
                 attempt += 1
             }
         }
+    }
+
+    /// One step: its plan, said; then, in a run, performed. The one place that decides what a
+    /// plan means for the step's outcome, so a dry-run and a run cannot disagree about it.
+    public static func planAndAct<Runner: StepRunner>(_ runner: Runner, _ context: StepContext) throws(StepFailure) -> (
+        StepOutcome, changes: [Subject]
+    ) {
+        let plan = try runner.plan(context)
+        for note in plan.notes { context.reporter.emit(.message(index: context.index, note)) }
+        var problems: [StepFailure] = []
+        var deferred = false
+        for problem in plan.problems {
+            // A dry-run sees the database before the earlier steps act: a problem they may remove
+            // is theirs to decide when the run gets here.
+            if context.dryRun, let subject = problem.unlessChanged, let change = context.earlierChange(to: subject) {
+                context.say(
+                    .info, "◦ \(problem.failure.message) — not a failure yet: \(change.said)", location: problem.failure.location)
+                deferred = true
+            } else {
+                problems.append(problem.failure)
+            }
+        }
+        if context.dryRun, !deferred, let change = plan.reads.lazy.compactMap(context.earlierChange(to:)).first {
+            context.say(.info, "decided from the database as it is now, though \(change.said)")
+        }
+        if let last = problems.last {
+            for problem in problems.dropLast() { context.say(.error, problem.message, location: problem.location) }
+            if context.dryRun {
+                context.say(.error, last.message, location: last.location)
+                return (.wouldFail, [])
+            }
+            throw last
+        }
+        if let undetermined = plan.undetermined {
+            context.say(.info, undetermined)
+            return (.wouldRun, plan.changes)
+        }
+        guard !plan.actions.isEmpty || deferred || plan.failsAfterActions != nil else {
+            if let nothing = plan.nothingToDo { context.say(.info, nothing) }
+            if plan.isCheck { return (context.dryRun ? .wouldRun : .done, []) }
+            return (.skipped, [])
+        }
+        if context.dryRun {
+            for action in plan.actions { context.reporter.emit(.action(index: context.index, action.report, dryRun: true)) }
+            if let stop = plan.failsAfterActions {
+                context.say(.error, stop.message, location: stop.location)
+                return (.wouldFail, [])
+            }
+            return (.wouldRun, plan.changes)
+        }
+        try runner.execute(plan, context)
+        if let stop = plan.failsAfterActions { throw stop }
+        return (.done, plan.changes)
     }
 }

@@ -70,6 +70,11 @@ public final class Reporter: @unchecked Sendable {
             message.sql = message.sql.map(redact)
             message.location = message.location.map(redact)
             return .message(index: index, message)
+        case .action(let index, var action, let dryRun):
+            action.summary = redact(action.summary)
+            action.sql = action.sql.map(redact)
+            action.location = action.location.map(redact)
+            return .action(index: index, action, dryRun: dryRun)
         case .progress(let index, var progress):
             progress.phase = redact(progress.phase)
             progress.detail = progress.detail.map(redact)

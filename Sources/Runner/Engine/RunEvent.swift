@@ -4,6 +4,8 @@ public enum RunEvent: Sendable, Equatable {
     case runStarted(plan: String, file: String?, dryRun: Bool, target: RunTarget)
     case stepStarted(index: Int, name: String, kind: String)
     case message(index: Int?, Message)
+    /// An action of a step's plan: in a dry-run, what would be done; in a run, what starts now.
+    case action(index: Int, ActionReport, dryRun: Bool)
     case progress(index: Int, Progress)
     case stepFinished(index: Int, name: String, kind: String, outcome: StepOutcome, seconds: Double)
     case runFinished(RunSummary)

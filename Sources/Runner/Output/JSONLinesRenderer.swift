@@ -35,6 +35,13 @@ public final class JSONLinesRenderer: EventSink {
             if let sql = message.sql { pairs.append(("sql", .string(sql))) }
             if let location = message.location { pairs.append(("location", .string(location))) }
             return .object(pairs)
+        case .action(let index, let action, let dryRun):
+            var pairs: [(String, JSONValue)] = [
+                ("event", .string("action")), ("step", .int(index)), ("dry_run", .bool(dryRun)), ("summary", .string(action.summary)),
+            ]
+            if let sql = action.sql { pairs.append(("sql", .string(sql))) }
+            if let location = action.location { pairs.append(("location", .string(location))) }
+            return .object(pairs)
         case .progress(let index, let progress):
             return .object([
                 ("event", .string("progress")), ("step", .int(index)), ("phase", .string(progress.phase)),

@@ -39,6 +39,9 @@ public final class MarkdownSummary: EventSink {
             } else {
                 runMessages.append(message)
             }
+        case .action(let index, let action, let dryRun):
+            let message = Message(.info, (dryRun ? "would " : "") + action.summary, sql: action.sql, location: action.location)
+            if let position = steps.lastIndex(where: { $0.index == index }) { steps[position].messages.append(message) }
         case .progress:
             break
         case .stepFinished(let index, _, _, let outcome, let seconds):

@@ -43,6 +43,14 @@ public final class TextRenderer: EventSink {
                 let indented = sql.lines().map { "      " + paint($0, .dim) }.joined(separator: "\n")
                 out.write(indented + "\n")
             }
+        case .action(_, let action, let dryRun):
+            clearProgress()
+            let lead = dryRun ? "would " : "→ "
+            out.write("    " + lead + action.summary.lines().joined(separator: "\n      ") + "\n")
+            // A run says what starts; the SQL it sends is the dry-run's to show (and JSON's).
+            if dryRun, let sql = action.sql {
+                out.write(sql.lines().map { "      " + paint($0, .dim) }.joined(separator: "\n") + "\n")
+            }
         case .progress(_, let progress):
             guard live else { return }
             out.write("\r\u{1B}[2K    " + bar(progress))

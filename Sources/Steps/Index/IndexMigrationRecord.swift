@@ -3,25 +3,24 @@ import Runner
 /// `record_as:`: the runbook's "build it by hand, then `prisma migrate resolve --applied`" as
 /// part of the step, written exactly as `resolve` writes it, and skipped when already recorded.
 enum IndexMigrationRecord {
-    /// Marks the migration applied unless the history already says so; true when it wrote.
+    /// The migration `name` stands for, and whether the history already records it applied.
     /// `name` is a whole migration name, or the name a `generate` step gave it without its
     /// timestamp, so generate + build + record_as can live in one plan.
-    static func markApplied(_ name: String, folder path: String, on connection: PostgresConnection, context: StepContext)
-        throws(StepFailure) -> Bool
-    {
+    static func find(_ name: String, folder path: String, on connection: PostgresConnection) throws(StepFailure) -> (
+        migration: LocalMigration, applied: Bool
+    ) {
         let folder: MigrationFolder
         do { folder = try MigrationFolder.load(path) } catch { throw StepFailure(error.description) }
         let local = try migration(named: name, in: folder)
-        if try isApplied(local.name, on: connection) {
-            context.say(.info, "migration \(local.name) is already recorded as applied")
-            return false
-        }
+        return (local, try isApplied(local.name, on: connection))
+    }
+
+    /// Writes it exactly as `resolve --applied` does.
+    static func markApplied(_ local: LocalMigration, on connection: PostgresConnection) throws(StepFailure) {
         do { try MigrationHistory.ensureTable(on: connection) } catch {
             throw StepFailure(error, doing: "could not create _prisma_migrations")
         }
         try ResolveRunner.markApplied(local, on: connection)
-        context.say(.info, "migration \(local.name) marked as applied (record_as)")
-        return true
     }
 
     static func migration(named name: String, in folder: MigrationFolder) throws(StepFailure) -> LocalMigration {
@@ -34,7 +33,7 @@ enum IndexMigrationRecord {
             )
         }
         throw StepFailure(
-            "record_as: \(MigrationError.unknownMigration(name: name, folder: folder.path).description); the index was built, so fix the name and re-run: the build is skipped next time"
+            "record_as: \(MigrationError.unknownMigration(name: name, folder: folder.path).description); fix the name (nothing was built)"
         )
     }
 

@@ -13,11 +13,8 @@ struct Migrator {
 
     /// Runs one migration from `firstUnit` (0 unless resuming), reusing `resumingRow` if given.
     func apply(_ prepared: PreparedMigration, resumingRow: HistoryRow? = nil) throws(StepFailure) {
-        let name = prepared.migration.name
-        for note in prepared.notes { context.say(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)") }
         if prepared.isTransactional && resumingRow == nil {
             try applyAtomically([prepared])
-            context.say(.info, "applied \(name) (\(prepared.statements.count) statement(s), one transaction)")
             return
         }
         try applyInUnits(prepared, resumingRow: resumingRow)
@@ -211,7 +208,6 @@ struct Migrator {
                 location: location, postgres: error)
         }
         context.applied(migration: name)
-        context.say(.info, "applied \(name) in \(total) unit(s): " + prepared.units.map(Self.unitLabel).joined(separator: ", "))
     }
 
     /// The unit a resume starts with may be a `CREATE INDEX CONCURRENTLY` that was interrupted:

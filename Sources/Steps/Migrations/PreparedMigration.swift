@@ -2,7 +2,7 @@ import Runner
 import SQL
 
 /// A migration split into statements and grouped into the units it runs as.
-struct PreparedMigration {
+public struct PreparedMigration: Sendable {
     var migration: LocalMigration
     var checksum: String
     var statements: [SQLStatement]

@@ -55,6 +55,17 @@ struct CheckEvaluator {
         }
     }
 
+    /// What a check reads, which an earlier step of a dry-run may change before the check runs.
+    static func subject(_ kind: VerifyCheck.Kind) -> Subject {
+        switch kind {
+        case .migrationsUpToDate(let migrations): .history(folder: migrations)
+        case .index(let name, _, _, _): .index(name)
+        case .vectorRecall(let recall): .index(recall.index)
+        case .noInvalidIndexes, .extensionInstalled, .table, .column, .setting: .schema
+        case .query: .everything
+        }
+    }
+
     /// What output calls a check, e.g. "index idx_x", "migrations in prisma/migrations".
     static func label(_ kind: VerifyCheck.Kind) -> String {
         switch kind {
@@ -82,11 +93,7 @@ struct CheckEvaluator {
             if diagnosis.isUpToDate {
                 return .passed("\(label): up to date (\(folder.migrations.count) applied)")
             }
-            let onlyPending =
-                diagnosis.failed.isEmpty && diagnosis.edited.isEmpty && diagnosis.missingLocally.isEmpty
-                && !diagnosis.withoutScript.contains { missing in diagnosis.pending.contains { $0.name == missing.name } }
-            return .failed(
-                "\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "), mayBeFixedByEarlierSteps: onlyPending)
+            return .failed("\(label): " + diagnosis.problems(folder: migrations).joined(separator: "; "))
         }
         if let history { return .decided(decide(history)) }
         return .stepwise { () throws(PostgresError) in decide(try MigrationHistory.read(from: connection)) }
@@ -105,7 +112,7 @@ struct CheckEvaluator {
             """, [name])
         return .deciding(question) { result in
             guard let row = result.rows.first else {
-                return .failed("index \(name): does not exist", mayBeFixedByEarlierSteps: true)
+                return .failed("index \(name): does not exist")
             }
             let actualTable = row[0] ?? ""
             let schema = row[1] ?? ""
@@ -191,7 +198,7 @@ struct CheckEvaluator {
                     let hint =
                         available == nil
                         ? " and the server does not offer it (install the package on the server)" : " (CREATE EXTENSION \(name))"
-                    return .failed("extension \(name): not installed\(hint)", mayBeFixedByEarlierSteps: available != nil)
+                    return .failed("extension \(name): not installed\(hint)")
                 }
             }
             guard let (comparison, wanted) = version else { return .result(.passed("extension \(name) \(installed)")) }
@@ -219,7 +226,7 @@ struct CheckEvaluator {
         let label = "table \(schema.map { "\($0)." } ?? "")\(name)"
         return .deciding(question) { result in
             guard let row = result.rows.first else {
-                return .failed("\(label): does not exist\(schema == nil ? " in the search_path" : "")", mayBeFixedByEarlierSteps: true)
+                return .failed("\(label): does not exist\(schema == nil ? " in the search_path" : "")")
             }
             return .passed("\(label) exists (in schema \(row[0] ?? ""))")
         }
@@ -241,7 +248,7 @@ struct CheckEvaluator {
         let label = "column \(table).\(name)"
         return .oneQuery(question) { [connection] result in
             guard let actual = result.scalar ?? nil else {
-                return .result(.failed("\(label): does not exist", mayBeFixedByEarlierSteps: true))
+                return .result(.failed("\(label): does not exist"))
             }
             guard let type else { return .result(.passed("\(label) \(actual)")) }
             // Text comparison after normalising aliases; on PostgreSQL 17+ the server also parses

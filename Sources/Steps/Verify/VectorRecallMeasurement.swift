@@ -26,7 +26,7 @@ struct VectorRecallMeasurement {
 
     func result() throws(PostgresError) -> CheckResult {
         guard let shape = try indexShape() else {
-            return .failed("\(label): no index named \(recall.index)", mayBeFixedByEarlierSteps: true)
+            return .failed("\(label): no index named \(recall.index)")
         }
         guard shape.method == "ivfflat" || shape.method == "hnsw" else {
             return .failed("\(label): it is a \(shape.method) index, not a pgvector ivfflat or hnsw one")

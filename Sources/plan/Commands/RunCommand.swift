@@ -52,7 +52,8 @@ struct RunCommand: ParsableCommand {
                 fleet: fleet, rollout: rollout.choice, output: connection.choice, context: context, extraSecrets: plan.secretValues)
         }
         try RunWiring.run(
-            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan), options: connection.choice,
+            plan: plan.name, file: file, steps: StepCatalog.executables(plan.steps, in: plan, environment: context.environment),
+            options: connection.choice,
             context: context, settings: plan.settings, dryRun: dryRun, offline: offline,
             extraSecrets: plan.secretValues)
     }

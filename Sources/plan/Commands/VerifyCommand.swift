@@ -23,7 +23,8 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode(ExitStatus.invalidInput)
         }
         try RunWiring.run(
-            plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan), options: connection.choice,
+            plan: plan.name, file: file, steps: StepCatalog.executables(checks, in: plan, environment: context.environment),
+            options: connection.choice,
             context: context, settings: plan.settings, readOnly: true, extraSecrets: plan.secretValues)
     }
 }

@@ -225,7 +225,10 @@ enum FleetWiring {
         case .status:
             return "  \(result.target): \(result.statusText)" + (result.error.map { " — " + firstLine($0) } ?? "")
         case .run:
-            if result.outcome.succeeded { return "  ✓ \(result.target): done, \(result.migrationsApplied) migration(s) applied, \(time)" }
+            if result.outcome.succeeded {
+                if case .run(dryRun: true) = kind { return "  ✓ \(result.target): the preview found nothing that would fail, \(time)" }
+                return "  ✓ \(result.target): done, \(result.migrationsApplied) migration(s) applied, \(time)"
+            }
             return "  ✗ \(result.target): \(result.outcome.rawValue) (exit \(result.exitCode.map(String.init) ?? "?")), \(time)"
                 + (result.error.map { ": " + firstLine($0) } ?? "")
         }

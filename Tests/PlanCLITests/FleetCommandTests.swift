@@ -7,7 +7,7 @@ import Testing
 /// The databases are copies of one template with the first migration applied
 /// (`CREATE DATABASE … TEMPLATE`, ~0.1 s each here), dropped at the end.
 @Suite("fleets", .serialized)
-struct FleetTests {
+struct FleetCommandTests {
     static let initSQL = "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);\n"
     static let notesSQL = "CREATE TABLE notes (id serial PRIMARY KEY, user_id int REFERENCES users (id), body text);\n"
 
@@ -21,7 +21,9 @@ struct FleetTests {
         var environment: [String: String] { ["FLEET_SERVER": base] }
 
         init(count: Int, function: String = #function) throws {
-            project = try MigrationsFixture([("20240101000000_init", FleetTests.initSQL), ("20240102000000_notes", FleetTests.notesSQL)])
+            project = try MigrationsFixture([
+                ("20240101000000_init", FleetCommandTests.initSQL), ("20240102000000_notes", FleetCommandTests.notesSQL),
+            ])
             try project.directory.write("release.plan.yaml", "plan: 1\nname: tenant-release\nsteps:\n  - migrate: {}\n")
             let template = try TestDatabase.fresh(function: function)
             defer { template.drop() }
