@@ -208,7 +208,9 @@ enum FleetWiring {
         var error: String?
         switch kind {
         case .run:
-            if !outcome.succeeded {
+            if outcome == .interrupted, end.report.firstError == nil {
+                error = "stopped by \(exitCode == ExitStatus.terminated ? "SIGTERM" : "SIGINT"), as a single run stops"
+            } else if !outcome.succeeded {
                 error = end.report.firstError ?? "plan exited with \(exitCode.map(String.init) ?? "an unknown status")"
             }
         case .status: if end.report.status == nil { error = end.report.firstError ?? "no status reported" }
