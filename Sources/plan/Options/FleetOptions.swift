@@ -20,12 +20,14 @@ struct FleetOptions: ParsableArguments {
         help: ArgumentHelp("The environment variable holding the control database's URL, for --targets-query.", valueName: "name"))
     var controlURLVariable = "PLAN_CONTROL_DATABASE_URL"
 
-    @Option(help: "With --targets: how many targets run at once.")
+    @Option(help: ArgumentHelp("With --targets: how many targets run at once.", valueName: "n"))
     var parallel = 4
 
     @Option(
         name: .customLong("per-host"),
-        help: "With --targets: how many targets run at once on one server (its `host:` label, else the URL's host:port).")
+        help: ArgumentHelp(
+            "With --targets: how many targets run at once on one server (its `host:` label, else the URL's host:port).",
+            valueName: "n"))
     var perHost: Int?
 
     @Option(
@@ -52,10 +54,11 @@ struct FleetOptions: ParsableArguments {
 
 /// How a fleet rollout proceeds and where it records itself: `plan run --targets` only.
 struct RolloutOptions: ParsableArguments {
-    @Option(help: "With --targets: run the first N targets alone first, and stop if any of them fails.")
+    @Option(help: ArgumentHelp("With --targets: run the first N targets alone first, and stop if any of them fails.", valueName: "n"))
     var canary = 0
 
-    @Option(name: .customLong("max-failures"), help: "With --targets: start no new target after K failures.")
+    @Option(
+        name: .customLong("max-failures"), help: ArgumentHelp("With --targets: start no new target after K failures.", valueName: "k"))
     var maxFailures: Int?
 
     @Option(
