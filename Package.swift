@@ -41,11 +41,14 @@ let package = Package(
         .target(
             name: "Steps", dependencies: ["Runner", "PlanModel", "SQL", "CLibCrypto"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
+        // Fleets (plan run --targets): targets, shards, the rollout's scheduling decisions, the run
+        // log and the fleet's table. Pure: no database, no processes; the executable runs the pool.
+        .target(name: "Fleet", dependencies: ["Runner", "PlanModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "plan",
             dependencies: [
-                "Steps", "Runner", "PlanModel", "SQL", "PrismaProject",
+                "Steps", "Runner", "PlanModel", "SQL", "PrismaProject", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -67,6 +70,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "PlanModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

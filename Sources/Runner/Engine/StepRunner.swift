@@ -81,6 +81,11 @@ public struct StepContext {
     public func report(_ findings: [Finding]) {
         for finding in findings { reporter.emit(.finding(index: index, finding)) }
     }
+
+    /// A migration was applied and recorded: the event machines count (`migration_applied`).
+    public func applied(migration name: String) {
+        reporter.emit(.migrationApplied(index: index, name: name))
+    }
 }
 
 /// A step failed. The message says what, where and what to do next; the exit code follows SPEC §4.

@@ -82,6 +82,8 @@ public final class JSONLinesRenderer: EventSink {
                 ("failed", entries(report.failed, at: "started_at")), ("drifted", entries(report.drifted, at: nil)),
                 ("missing", entries(report.missing, at: "finished_at")),
             ])
+        case .migrationApplied(let index, let name):
+            return .object([("event", .string("migration_applied")), ("step", .int(index)), ("name", .string(name))])
         case .finding(let index, let finding):
             return .object([
                 ("event", .string("finding")), ("step", index.map(JSONValue.int) ?? .null), ("code", .string(finding.code)),

@@ -49,7 +49,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let context = try ProjectContext.discover(
-            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
+            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.namesURL)
         if allowDrift { StandardError.write("warning: --allow-drift is deprecated: drift warns and goes on by default now\n") }
         let (migrations, chosenBy) = folder.chosen(context)
         var step = MigrateStep(

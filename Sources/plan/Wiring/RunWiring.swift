@@ -16,7 +16,10 @@ enum RunWiring {
         let environment = context.environment
         var target = ConnectionTarget(url: nil)
         target.source = "no database (--offline)"
-        if !offline { target = try context.connectionTarget(commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed) }
+        if !offline {
+            target = try context.connectionTarget(
+                commandLine: options.databaseURL, variable: options.databaseURLVariable, plan: settings?.databaseURL?.revealed)
+        }
         // The one place the run's redactor learns every secret; the reporter applies it to every sink.
         let redactor = RunSecrets.redactor(
             planSecrets: extraSecrets, target: target, environment: environment,
