@@ -30,7 +30,8 @@ struct RiskDiagnosticsTests {
             ALTER TABLE a RENAME COLUMN d TO e; -- plan: ack renaming-colum
             CREATE INDEX i ON a (b);
             """
-        let shown = RiskDiagnostics.of(Array(sql.utf8), file: "m.sql", acknowledged: []).map(\.description)
+        let diagnostics = RiskDiagnostics.of(Array(sql.utf8), file: "m.sql", acknowledged: [])
+        let shown = diagnostics.map { "\($0.description) [\($0.code)]" }
         #expect(shown.count == 4)
         #expect(
             shown[0].hasPrefix("m.sql:1:1: warning: changes the type of a.b to bigint") && shown[0].hasSuffix(" [changing-column-type]"))
