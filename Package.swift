@@ -70,6 +70,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
+        // Tests that need the real PostgreSQL server (scripts/test starts one); the targets
+        // above them need none (but for SQLTests' two server-agreement suites, which read its
+        // corpus): `scripts/test --unit` runs those alone.
+        .testTarget(name: "RunnerServerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StepsServerTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "PlanModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
