@@ -10,7 +10,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "plan",
-    platforms: [.macOS(.v13)],
+    // Linux only: the sources use Glibc (posix_spawn, signals, prctl) and the system's libpq as
+    // Debian ships it. No other platform is declared because none is built or tested.
     products: [
         .executable(name: "plan", targets: ["plan"])
     ],
@@ -20,11 +21,11 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
-            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+            providers: [.apt(["libyaml-dev"])]),
         // The system's libpq and libcrypto (OpenSSL, for SHA-256), so that security updates
         // reach plan through the system's packages.
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
-        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes. SQL's quoting renders
         // interpolated values (one quoting function for the tool); SQL never depends on PlanModel.
