@@ -61,7 +61,17 @@ struct ProjectContext {
     /// the run (exit 3) rather than connecting to whatever else is configured.
     func connectionTarget(commandLine: String?, variable: String? = nil, plan: String?) throws -> ConnectionTarget {
         switch chooseURL(commandLine: commandLine, variable: variable, plan: plan) {
-        case .chosen(let url, let source): return Self.target(url, source: source)
+        case .chosen(let url, let source):
+            let target = Self.target(url, source: source)
+            // libpq would read a string it cannot parse as a database name on the local socket:
+            // a database nobody chose.
+            if url != nil, target.endpoint == nil {
+                StandardError.write(
+                    "error: the connection string from \(source) is neither a postgresql:// URL nor libpq key=value settings; fix it, or pass --database-url. Nothing was connected to.\n"
+                )
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            return target
         case .unset(let problem):
             StandardError.write("error: \(problem); set it, or pass --database-url. Nothing was connected to.\n")
             throw ExitCode(ExitStatus.unavailable)
