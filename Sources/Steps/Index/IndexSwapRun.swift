@@ -74,7 +74,7 @@ struct IndexSwapRun {
         case .dropNew(let why): ("drop \(newLabel), \(why)", swap.dropSQL(swap.newName))
         case .dropOld(let why): ("drop \(oldLabel), \(why)", swap.dropSQL(swap.oldName))
         case .dropCurrent: ("drop \(label), INVALID (left by an earlier failed build)", swap.dropSQL(swap.name))
-        case .restoreOld: ("\(label) has no valid index but \(oldLabel) does: give it its name back", swap.restoreStatement)
+        case .restoreOld: ("give \(oldLabel) its name back: \(label) has no valid index and it is valid", swap.restoreStatement)
         case .buildInPlace:
             (
                 "\(label) does not exist: build it (no old index to keep serving, so no gate)",
