@@ -55,7 +55,7 @@ struct HNSWParallelForecast: Equatable {
         // Each participant needs 32 MB of maintenance_work_mem, the leader included.
         if facts.budgetKilobytes < 64 * 1024 {
             return .serial(
-                because: "maintenance_work_mem \(facts.budgetKilobytes / 1024) MB is below 64 MB (PostgreSQL gives each worker 32 MB)")
+                because: "maintenance_work_mem \(facts.budgetKilobytes / 1024) MB is below 64 MB: PostgreSQL gives each participant 32 MB")
         }
         return .parallel(workers: min(facts.workers, facts.tableParallelWorkers ?? facts.workers))
     }
