@@ -1,9 +1,11 @@
+import SQL
+
 /// Decoders of the small step actions: migrate, resolve, generate, sql, exec.
 extension FileContext {
     func migrateStep(_ node: YAMLNode) -> MigrateStep? {
         let keys = [
             "migrations", "to", "transaction", "baseline", "on_drift", "allow_drift", "allow_empty", "validate_first", "on_failed",
-            "lock_timeout", "lock_retry",
+            "lock_timeout", "lock_retry", "acknowledge",
         ]
         guard let mapping = MappingReader(node, "'migrate'", known: keys, context: self),
             let migrations = migrationsFolder(mapping)
@@ -26,6 +28,7 @@ extension FileContext {
             if mapping["on_drift"] == nil { step.onDrift = allow ? .warn : .fail }
         }
         read("on_failed", { choice($0, $1, as: MigrateStep.OnFailed.self) }) { step.onFailed = $0 }
+        read("acknowledge", riskCodes) { step.acknowledge = $0 }
         step.lockSafety = session.settings.lockSafety
         if !applyLockSafety(mapping, to: &step.lockSafety) { valid = false }
         return valid ? step : nil
@@ -83,19 +86,29 @@ extension FileContext {
             }
         }
         let sources = ["sql", "file"]
-        guard let mapping = MappingReader(node, "'sql'", known: sources + ["lock_timeout", "lock_retry"], context: self) else {
+        guard let mapping = MappingReader(node, "'sql'", known: sources + ["lock_timeout", "lock_retry", "acknowledge"], context: self)
+        else {
             return nil
         }
         var lockSafety = session.settings.lockSafety
         guard applyLockSafety(mapping, to: &lockSafety) else { return nil }
+        var acknowledge: [String] = []
+        if let node = mapping["acknowledge"] {
+            guard let codes = riskCodes(node, "'acknowledge'") else { return nil }
+            acknowledge = codes
+        }
         let given = sources.filter { mapping[$0] != nil }
         guard given.count == 1, let value = mapping[given[0]] else {
             report(
                 .exclusiveKeys(sources, in: "'sql'"), at: given.count > 1 ? mapping.keyLocation(given[1]) ?? node.location : node.location)
             return nil
         }
-        if given[0] == "file" { return path(value, "'file'").map { SQLStep(source: .file($0), lockSafety: lockSafety) } }
-        return sql(value, "'sql'").map { SQLStep(source: .inline($0, location: contentLocation(of: value)), lockSafety: lockSafety) }
+        if given[0] == "file" {
+            return path(value, "'file'").map { SQLStep(source: .file($0), lockSafety: lockSafety, acknowledge: acknowledge) }
+        }
+        return sql(value, "'sql'").map {
+            SQLStep(source: .inline($0, location: contentLocation(of: value)), lockSafety: lockSafety, acknowledge: acknowledge)
+        }
     }
 
     func execStep(_ node: YAMLNode) -> ExecStep? {
@@ -166,5 +179,20 @@ extension FileContext {
         while let text = source.line(line), text.allSatisfy(\.isWhitespace), line < source.lines.count { line += 1 }
         let indentation = source.line(line)?.prefix { $0 == " " }.count ?? 0
         return SourceLocation(file: file, line: line, column: indentation + 1)
+    }
+
+    /// `acknowledge: [changing-column-type, …]`: risk rule codes, each one the catalogue knows.
+    func riskCodes(_ node: YAMLNode, _ what: String) -> [String]? {
+        list(node, what) { item, itemWhat in
+            guard let code = string(item, itemWhat) else { return nil }
+            guard RiskRule.named(code) != nil else {
+                let codes = RiskRule.all.map(\.code)
+                report(
+                    .notOneOf(itemWhat, value: code, allowed: codes, suggestion: Suggestion.closest(to: code, in: codes)), at: item.location
+                )
+                return nil
+            }
+            return code
+        }
     }
 }

@@ -1,3 +1,5 @@
+import SQL
+
 /// The JSON Schema (draft 2020-12) of plan files, for editors (completion, red squiggles) and
 /// CI. It checks shape: keys, types, enumerations and the one-action-per-step rule. What needs
 /// the loader (param types, expressions, includes) it leaves to `plan check`; so any value may
@@ -233,6 +235,9 @@ public enum PlanSchema {
     }
 
     private static func steps(migrationName: RenderNode) -> [RenderNode] {
+        let riskCodes = doc(
+            "Risk findings (docs/RISK.md) the author accepts for this step: reported, not gating.",
+            array(choice(RiskRule.all.map(\.code))))
         let migrations = doc("The migrations folder.", ref("path"), default: .string("settings.migrations"))
         let migrate = anyOf(
             type("null"),
@@ -269,7 +274,7 @@ public enum PlanSchema {
                         "A migration that failed earlier: stop (Prisma's P3009), or resume from its first unit that did not commit.",
                         choice(MigrateStep.OnFailed.allCases.map(\.rawValue)), default: .string("stop"))
                 ),
-                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")), ("acknowledge", riskCodes),
             ]))
         let generate = object(
             [
@@ -351,10 +356,25 @@ public enum PlanSchema {
                             + "one still serving. lock_timeout/lock_retry apply to the rename transaction.",
                         object(
                             [
-                                ("when", choice(IndexStep.Replacement.When.allCases.map(\.rawValue))),
-                                ("min", .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))])),
-                                ("k", ref("int")), ("sample", ref("int")), ("probes", ref("int")), ("ef_search", ref("int")),
-                                ("timeout", ref("duration")), ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                                (
+                                    "when",
+                                    doc(
+                                        "recall: swap only if the new index reaches min; always: swap without measuring.",
+                                        choice(IndexStep.Replacement.When.allCases.map(\.rawValue)))
+                                ),
+                                (
+                                    "min",
+                                    doc(
+                                        "The lowest recall@k the new index may have (0 to 1).",
+                                        .map([.init("type", .string("number")), .init("minimum", .int(0)), .init("maximum", .int(1))]))
+                                ),
+                                ("k", doc("How many nearest neighbours each sample query asks for.", ref("int"), default: .int(10))),
+                                ("sample", doc("How many query vectors are sampled from the table.", ref("int"), default: .int(100))),
+                                ("probes", doc("ivfflat.probes for the approximate queries (ivfflat only).", ref("int"))),
+                                ("ef_search", doc("hnsw.ef_search for the approximate queries (hnsw only).", ref("int"))),
+                                ("timeout", doc("The statement_timeout of each measuring query.", ref("duration"))),
+                                ("lock_timeout", doc("For the rename transaction.", ref("lock_timeout"))),
+                                ("lock_retry", doc("For the rename transaction.", ref("lock_retry"))),
                             ], required: ["when"]))
                 ),
                 (
@@ -383,7 +403,7 @@ public enum PlanSchema {
             object(
                 [
                     ("sql", doc("Inline SQL.", type("string"))), ("file", doc("A SQL file.", ref("path"))),
-                    ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")),
+                    ("lock_timeout", ref("lock_timeout")), ("lock_retry", ref("lock_retry")), ("acknowledge", riskCodes),
                 ], extra: [exactlyOne(["sql", "file"])]))
         let exec = object(
             [

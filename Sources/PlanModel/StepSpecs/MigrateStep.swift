@@ -39,6 +39,9 @@ public struct MigrateStep: Sendable, Equatable {
     /// How its transactional units wait for locks: the plan's `lock_timeout`/`lock_retry`, or
     /// the step's own.
     public var lockSafety: LockSafety = .default
+    /// Risk rule codes the author accepts for every migration of the step (`acknowledge:`): the
+    /// dry-run still reports them, but they do not gate (`--fail-on-risk`).
+    public var acknowledge: [String] = []
 
     public init(
         migrations: String, migrationsChosenBy: String = "--migrations", to: String? = nil, transaction: TransactionMode = .perMigration,

@@ -9,8 +9,11 @@ public struct SQLStep: Sendable, Equatable {
     /// How its transactional units wait for locks: the plan's `lock_timeout`/`lock_retry`, or
     /// the step's own.
     public var lockSafety: LockSafety
-    public init(source: Source, lockSafety: LockSafety = .default) {
+    /// Risk rule codes the author accepts for this SQL (`acknowledge:`): reported, not gating.
+    public var acknowledge: [String]
+    public init(source: Source, lockSafety: LockSafety = .default, acknowledge: [String] = []) {
         self.source = source
         self.lockSafety = lockSafety
+        self.acknowledge = acknowledge
     }
 }
