@@ -415,7 +415,9 @@ extension PlanSchema {
                 ("using", doc("The index method.", choice(IndexStep.Method.allCases.map(\.rawValue)), default: .string("btree"))),
                 (
                     "columns",
-                    doc("The keys: column names, or mappings with column or expression.", anyOf(array(key, minItems: 1), ref("expression")))
+                    doc(
+                        "The keys: column names, or mappings with column or expression. For ivfflat and hnsw, pgvector's limits apply to the type the server gives an expression, e.g. expression: embedding::halfvec(3072) for more than 2,000 dimensions.",
+                        anyOf(array(key, minItems: 1), ref("expression")))
                 ),
                 (
                     "with",
@@ -435,7 +437,12 @@ extension PlanSchema {
                         "The build's memory, and the budget the pgvector preflight checks against.", ref("size"),
                         default: .string("the server's"))
                 ),
-                ("parallel_workers", doc("max_parallel_maintenance_workers for the build.", ref("int"), default: .string("the server's"))),
+                (
+                    "parallel_workers",
+                    doc(
+                        "max_parallel_maintenance_workers for the build. A parallel hnsw build asks for one dynamic shared memory segment of maintenance_work_mem − 3 MB (the server's /dev/shm); if the server refuses it, the build is retried once with 0.",
+                        ref("int"), default: .string("the server's"))
+                ),
                 (
                     "lock_timeout",
                     doc("The build's own lock_timeout; the plan's does not apply.", ref("duration"), default: .string("none"))
