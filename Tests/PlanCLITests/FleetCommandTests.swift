@@ -1,5 +1,6 @@
 import Foundation
 import Runner
+import SQL
 import TestSupport
 import Testing
 
@@ -135,6 +136,36 @@ struct FleetCommandTests {
                 #"{"event":"fleet_summary","targets":6,"done":0,"failed":1,"invalid":0,"unavailable":0,"interrupted":0,"not_started":5,"stopped":"the canary failed (1 of 1 canary target(s) failed)""#
             ) == true, "\(run.stdout)")
         for index in [0, 1, 2, 4, 5] { #expect(try fleet.appliedMigrations(index) == 1, "database \(index + 1) was touched") }
+    }
+
+    /// `--targets-query`: the targets come from a read-only query on a control database, whose URL
+    /// is in $PLAN_CONTROL_DATABASE_URL; a query missing a column is refused before any target.
+    @Test func targetsComeFromAQueryOnAControlDatabase() throws {
+        let fleet = try Fleet(count: 3)
+        defer { fleet.drop() }
+        let control = try TestDatabase.fresh()
+        defer { control.drop() }
+        let tenants = fleet.names.indices.map { "('tenant-\($0 + 1)', \(SQLQuoting.literal(fleet.url($0))), \($0 != 1))" }
+        try control.connect().execute(
+            "CREATE TABLE tenants (slug text, database_url text, active bool); INSERT INTO tenants VALUES "
+                + tenants.joined(separator: ", "))
+        let environment = ["PLAN_CONTROL_DATABASE_URL": control.url]
+        let run = try PlanProcess.run(
+            [
+                "run", "release.plan.yaml", "--targets-query",
+                "SELECT slug AS name, database_url AS url FROM tenants WHERE active ORDER BY slug",
+            ], environment: environment, directory: fleet.project.root)
+        #expect(run.status == 0, "\(run.all)")
+        #expect(run.stdout.contains("2 target(s)"), "\(run.stdout)")
+        #expect(!run.all.contains(Self.password(in: fleet.url(0))), "a target's password was printed")
+        #expect(try [fleet.appliedMigrations(0), fleet.appliedMigrations(1), fleet.appliedMigrations(2)] == [2, 1, 2])
+
+        let missing = try PlanProcess.run(
+            ["run", "release.plan.yaml", "--targets-query", "SELECT slug AS name FROM tenants"], environment: environment,
+            directory: fleet.project.root)
+        #expect(missing.status == 2, "\(missing.all)")
+        #expect(missing.stderr.contains("url"), "\(missing.all)")
+        #expect(try fleet.appliedMigrations(1) == 1)
     }
 
     /// SIGTERM: no new target starts, the running ones get the signal and stop as a single run
