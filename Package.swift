@@ -10,7 +10,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "plan",
-    platforms: [.macOS(.v13)],
+    // Linux only: the sources use Glibc (posix_spawn, signals, prctl) and the system's libpq as
+    // Debian ships it. No other platform is declared because none is built or tested.
     products: [
         .executable(name: "plan", targets: ["plan"])
     ],
@@ -20,11 +21,11 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
-            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+            providers: [.apt(["libyaml-dev"])]),
         // The system's libpq and libcrypto (OpenSSL, for SHA-256), so that security updates
         // reach plan through the system's packages.
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
-        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Plan files -> typed, validated Plan. Pure: no database, no processes. SQL's quoting renders
         // interpolated values (one quoting function for the tool); SQL never depends on PlanModel.
@@ -41,11 +42,14 @@ let package = Package(
         .target(
             name: "Steps", dependencies: ["Runner", "PlanModel", "SQL", "CLibCrypto"], exclude: ["README.md"],
             swiftSettings: swiftSettings),
+        // Fleets (plan run --targets): targets, shards, the rollout's scheduling decisions, the run
+        // log and the fleet's table. Pure: no database, no processes; the executable runs the pool.
+        .target(name: "Fleet", dependencies: ["Runner", "PlanModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "plan",
             dependencies: [
-                "Steps", "Runner", "PlanModel", "SQL", "PrismaProject",
+                "Steps", "Runner", "PlanModel", "SQL", "PrismaProject", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -67,6 +71,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "StepsTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
+        // Tests that need the real PostgreSQL server (scripts/test starts one); the targets
+        // above them need none (but for SQLTests' two server-agreement suites, which read its
+        // corpus): `scripts/test --unit` runs those alone.
+        .testTarget(name: "RunnerServerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StepsServerTests", dependencies: ["Steps", "Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "PlanModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PlanCLITests", dependencies: ["TestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

@@ -207,14 +207,21 @@ public enum SQLLint {
 }
 
 /// A possibly schema-qualified relation or type name, each part already case-folded.
-struct QualifiedName: Equatable, CustomStringConvertible {
-    var parts: [String]
+public struct QualifiedName: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var parts: [String]
+
+    public init(parts: [String]) {
+        self.parts = parts
+    }
 
     /// Offline there is no search_path: an unqualified name may be any schema's.
-    func mayNameSameRelation(as other: QualifiedName) -> Bool {
+    public func mayNameSameRelation(as other: QualifiedName) -> Bool {
         guard parts.last == other.parts.last else { return false }
         return parts.count == 1 || other.parts.count == 1 || parts == other.parts
     }
 
-    var description: String { parts.joined(separator: ".") }
+    public var description: String { parts.joined(separator: ".") }
+
+    /// As SQL: each part quoted, so `to_regclass` resolves it as PostgreSQL resolved the statement.
+    public var quoted: String { parts.map(SQLQuoting.identifier).joined(separator: ".") }
 }

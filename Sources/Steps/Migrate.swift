@@ -134,6 +134,12 @@ public struct MigrateRunner: StepRunner {
                 plan.note(.warning, note.message, location: "\(note.file):\(note.line):\(note.column)")
             }
         }
+        if context.dryRun {
+            for migration in prepared {
+                plan.findings += try RiskReport.findings(
+                    for: migration.statements, trailingTrivia: migration.trailingTrivia, acknowledged: step.acknowledge, on: connection)
+            }
+        }
         if step.transaction == .all {
             var batch: [PreparedMigration] = []
             func flush(_ plan: inout StepPlan<Work>) {

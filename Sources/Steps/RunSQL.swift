@@ -26,8 +26,8 @@ public struct SQLStepRunner: StepRunner {
         var total: Int
     }
 
-    /// Each unit with its transaction mode and SQL. Needs no database: what runs depends only on
-    /// the SQL.
+    /// Each unit with its transaction mode and SQL: what runs depends only on the SQL. A dry-run
+    /// adds the risk report, measured on the database unless offline.
     public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
         var plan = StepPlan<Work>(changes: [.schema])
         let prepared: PreparedSQL
@@ -45,6 +45,11 @@ public struct SQLStepRunner: StepRunner {
             plan.act(
                 "run " + description.title + "; " + LockRetry.preview(unit, step.lockSafety), sql: description.sql,
                 location: "\(first.file):\(first.line):\(first.column)", Work(unit: unit, position: position, total: prepared.units.count))
+        }
+        if context.dryRun {
+            plan.findings = try RiskReport.findings(
+                for: prepared.statements, trailingTrivia: prepared.trailingTrivia, acknowledged: step.acknowledge,
+                on: context.session.connectForPreview())
         }
         return plan
     }

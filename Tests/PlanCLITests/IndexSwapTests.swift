@@ -141,3 +141,117 @@ struct IndexSwapTests {
         print("swap kill trials: \(trials), uninterrupted swap \(String(format: "%.2f", duration)) s; interrupted at: \(interrupted)")
     }
 }
+
+/// `replace:` without a recall gate, and the recoveries that give a valid `NAME_plan_old` its
+/// name back, on a small btree (no vectors needed: the protocol is the same for every method).
+@Suite("index swap: when always, and the name given back")
+struct IndexSwapRecoveryTests {
+    static let plan = """
+        plan: 1
+        name: swap
+        steps:
+          - index-concurrently:
+              name: t_idx
+              table: t
+              columns: [a, b]
+              replace: { when: always }
+        """
+
+    static func database() throws -> TestDatabase {
+        let database = try TestDatabase.fresh()
+        try database.connect().execute("CREATE TABLE t (a int, b int); INSERT INTO t SELECT g % 50, g FROM generate_series(1, 500) g")
+        return database
+    }
+
+    /// Every index on t: name, valid, definition, oid.
+    static func indexes(_ database: TestDatabase) throws -> [[String?]] {
+        try database.connect().execute(
+            """
+            SELECT c.relname, i.indisvalid::text, pg_get_indexdef(i.indexrelid), c.oid::text
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass ORDER BY 1
+            """
+        ).rows
+    }
+
+    static func run(_ arguments: [String], _ database: TestDatabase, _ directory: TemporaryDirectory) throws -> PlanProcess.Output {
+        try PlanProcess.run(["run", "swap.plan.yaml"] + arguments + ["--database-url", database.url], directory: directory.path)
+    }
+
+    @Test func whenAlwaysSwapsOnceTheNewIndexIsValid() throws {
+        let database = try Self.database()
+        defer { database.drop() }
+        try database.connect().execute("CREATE INDEX t_idx ON t (a)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("swap.plan.yaml", Self.plan)
+
+        let preview = try Self.run(["--dry-run"], database, directory)
+        #expect(preview.status == 0, "\(preview.all)")
+        for line in [
+            "index public.t_idx exists with another definition (", "would build the wanted definition beside it as public.t_idx_plan_new",
+            "would check that public.t_idx_plan_new is valid", "would swap the names in one transaction",
+            "would drop the replaced index, now public.t_idx_plan_old",
+        ] {
+            #expect(preview.stdout.contains(line), "\(line)\n\(preview.all)")
+        }
+        #expect(!preview.stdout.contains("recall"), "no recall gate: \(preview.all)")
+
+        let run = try Self.run([], database, directory)
+        #expect(run.status == 0, "\(run.all)")
+        let after = try Self.indexes(database)
+        #expect(after.count == 1 && after.first?[0] == "t_idx" && after.first?[1] == "true", "\(after)")
+        #expect(after.first?[2]?.hasSuffix("USING btree (a, b)") == true, "\(after)")
+
+        let again = try Self.run([], database, directory)
+        #expect(again.status == 0 && again.stdout.contains("already exists and is valid"), "\(again.all)")
+    }
+
+    /// The step's name has no index, but NAME_plan_old is the one asked for: it gets the name
+    /// back (the same index, not a rebuild).
+    @Test func aValidPlanOldGetsTheNameBackWhenTheNameHasNoIndex() throws {
+        let database = try Self.database()
+        defer { database.drop() }
+        try database.connect().execute("CREATE INDEX t_idx_plan_old ON t (a, b)")
+        let before = try Self.indexes(database)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("swap.plan.yaml", Self.plan)
+
+        let preview = try Self.run(["--dry-run"], database, directory)
+        #expect(preview.status == 0, "\(preview.all)")
+        #expect(
+            preview.stdout.contains("would give public.t_idx_plan_old its name back: public.t_idx has no valid index and it is valid"),
+            "\(preview.all)")
+        #expect(preview.stdout.contains(#"ALTER INDEX "public"."t_idx_plan_old" RENAME TO "t_idx""#), "\(preview.all)")
+        #expect(!preview.stdout.contains("CREATE INDEX"), "nothing is rebuilt: \(preview.all)")
+
+        let run = try Self.run([], database, directory)
+        #expect(run.status == 0, "\(run.all)")
+        let after = try Self.indexes(database)
+        #expect(after.count == 1 && after.first?[0] == "t_idx" && after.first?[1] == "true", "\(after)")
+        #expect(after.first?[3] == before.first?[3], "the same index, renamed: \(before) → \(after)")
+    }
+
+    /// An INVALID index under the name (a failed build) beside a valid NAME_plan_old: the
+    /// INVALID one is dropped and the valid one gets the name back, rather than the reverse.
+    @Test func anInvalidIndexUnderTheNameGivesWayToAValidPlanOld() throws {
+        let database = try Self.database()
+        defer { database.drop() }
+        let connection = try database.connect()
+        try connection.execute("CREATE INDEX t_idx_plan_old ON t (a, b)")
+        // A unique index on duplicates fails after its catalog entry committed: INVALID.
+        #expect(throws: PostgresError.self) { try connection.execute("CREATE UNIQUE INDEX CONCURRENTLY t_idx ON t (a)") }
+        let before = try Self.indexes(database)
+        #expect(before.map { $0[1] } == ["false", "true"], "\(before)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("swap.plan.yaml", Self.plan)
+
+        let run = try Self.run([], database, directory)
+        #expect(run.status == 0, "\(run.all)")
+        #expect(run.stdout.contains("drop public.t_idx, INVALID (left by an earlier failed build)"), "\(run.all)")
+        let after = try Self.indexes(database)
+        #expect(after.count == 1 && after.first?[0] == "t_idx" && after.first?[1] == "true", "\(after)")
+        #expect(after.first?[3] == before.last?[3], "the valid index, renamed: \(before) → \(after)")
+    }
+}

@@ -716,7 +716,10 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-doc", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated parts: steady,bulky,examples,noop,micro,index")
+    ap.add_argument("--only", default="", help="comma-separated parts: steady,bulky,examples,noop,micro,index; "
+                                               "fleet (only when named: many databases, its own section)")
+    ap.add_argument("--fleet-databases", type=int, default=200)
+    ap.add_argument("--fleet-migrations", type=int, default=30)
     ap.add_argument("--history", action="append", default=[], metavar="DIR",
                     help="a Prisma migrations folder to time as well (repeatable); alone, only these run, "
                          "into their own section of docs/BENCHMARKS.md")
@@ -724,6 +727,21 @@ def main():
     only = set(filter(None, args.only.split(",")))
     if args.history and not only:
         only = {"external"}
+    if "fleet" in only:
+        if only != {"fleet"}:
+            sys.exit("bench: --only fleet runs alone")
+        import fleet_bench
+        d = os.path.join(TMP, "hist-fleet")
+        shutil.rmtree(d, ignore_errors=True)
+        subprocess.run([PY, os.path.join(HERE, "gen_history.py"), "steady", str(args.fleet_migrations), str(args.seed), d], check=True)
+        facts, head = machine_facts()[:3], git_head()  # the binary measured is this commit's
+        measured = fleet_bench.measure(PLAN, PSQL, ADMIN_URL, PG_DATA, TMP, d, args.fleet_databases, (1, 2, 4, 8))
+        section = fleet_bench.render(measured, facts, head)
+        if args.no_doc:
+            print(section)
+        else:
+            log("wrote " + write_doc(section, fleet_bench.BEGIN_MARK, fleet_bench.END_MARK))
+        return
 
     hist = []
     gen = os.path.join(HERE, "gen_history.py")

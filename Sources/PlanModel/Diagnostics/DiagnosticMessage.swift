@@ -325,4 +325,17 @@ extension DiagnosticMessage {
     static func valueTypeMismatch(_ what: String, expected: String, found: String) -> Self {
         Self(code: "value-type-mismatch", text: "\(what) must be \(expected), not \(found)")
     }
+
+    // MARK: Targets files (plan run --targets)
+
+    static func duplicateTarget(_ name: String, firstLine: Int) -> Self {
+        Self(code: "duplicate-target", text: "target '\(name)' is listed twice (first on line \(firstLine)); target names must be unique")
+    }
+    static let noTargets = Self(code: "no-targets", text: "'targets' is empty; list at least one target (name, url)")
+    static func badTargetName(_ name: String, reason: String) -> Self {
+        Self(code: "bad-target-name", text: "target name '\(name)' cannot be used: \(reason)")
+    }
+    static func emptyTargetURL(_ name: String) -> Self {
+        Self(code: "empty-target-url", text: "target '\(name)' has an empty 'url'; is the environment variable it reads set?")
+    }
 }

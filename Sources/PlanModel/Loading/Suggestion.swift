@@ -1,7 +1,7 @@
 /// "Did you mean" for near misses: the closest candidate by edit distance, if it is close
 /// enough that the user plausibly meant it.
-enum Suggestion {
-    static func closest(to word: String, in candidates: some Collection<String>) -> String? {
+public enum Suggestion {
+    public static func closest(to word: String, in candidates: some Collection<String>) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {

@@ -35,7 +35,7 @@ public enum PlanExecutor {
 
     public static func run(
         plan: String, file: String?, steps: [ExecutableStep], session: DatabaseSession, reporter: Reporter,
-        dryRun: Bool, environment: String? = nil, interruption: Interruption = .shared
+        dryRun: Bool, environment: String? = nil, riskGate: RiskGate? = nil, interruption: Interruption = .shared
     ) -> RunSummary {
         let clock = ContinuousClock()
         let runStart = clock.now
@@ -118,6 +118,10 @@ public enum PlanExecutor {
             }
         }
         if let status = interruption.exitStatus { summary.exitCode = status }
+        if dryRun, summary.exitCode == ExitStatus.success, let verdict = riskGate?.verdict {
+            reporter.say(nil, .error, verdict)
+            summary.exitCode = ExitStatus.failed
+        }
         session.close()
         summary.seconds = Units.seconds(of: clock.now - runStart)
         reporter.emit(.runFinished(summary))
@@ -187,6 +191,7 @@ public enum PlanExecutor {
         }
         if context.dryRun {
             for action in plan.actions { context.reporter.emit(.action(index: context.index, action.report, dryRun: true)) }
+            context.report(plan.findings)
             if let stop = plan.failsAfterActions {
                 context.say(.error, stop.message, location: stop.location)
                 return (.wouldFail, [])

@@ -93,6 +93,8 @@ public final class Reporter: Sendable {
         case .migrationStatus(var report):
             report.folder = redact(report.folder)
             return .migrationStatus(report)
+        case .migrationApplied(let index, let name):
+            return .migrationApplied(index: index, name: redact(name))
         case .finding(let index, var finding):
             finding.message = redact(finding.message)
             finding.location = finding.location.map(redact)

@@ -13,6 +13,9 @@ public enum RunEvent: Sendable, Equatable {
     case migrationStatus(MigrationStatusReport)
     /// A risk found in what a step would run (the dry-run's risk report).
     case finding(index: Int?, Finding)
+    /// A migration was applied and recorded (JSON's `migration_applied`; text and Markdown show
+    /// the step's message instead): what a fleet counts per target.
+    case migrationApplied(index: Int, name: String)
 }
 
 /// What `plan status` found, for machines: each migration named once per state it is in.

@@ -25,6 +25,9 @@ public struct StepPlan<Work>: Sendable where Work: Sendable {
     public var failsAfterActions: StepFailure?
     /// A step whose planning is its work (verify's checks): with no problem it is done, not skipped.
     public var isCheck: Bool
+    /// Dry-run: the risk report of what the actions would run (locks, rewrites, sizes, blockers),
+    /// said after them.
+    public var findings: [Finding] = []
 
     public init(
         notes: [Message] = [], problems: [PlannedProblem] = [], actions: [PlannedAction<Work>] = [], changes: [Subject] = [],

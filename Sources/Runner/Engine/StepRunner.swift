@@ -76,6 +76,16 @@ public struct StepContext {
     public func say(_ level: Message.Level = .info, _ text: String, sql: String? = nil, location: String? = nil) {
         reporter.say(index, level, text, sql: sql, location: location)
     }
+
+    /// A risk found in what the step would run (the dry-run's risk report).
+    public func report(_ findings: [Finding]) {
+        for finding in findings { reporter.emit(.finding(index: index, finding)) }
+    }
+
+    /// A migration was applied and recorded: the event machines count (`migration_applied`).
+    public func applied(migration name: String) {
+        reporter.emit(.migrationApplied(index: index, name: name))
+    }
 }
 
 /// A step failed. The message says what, where and what to do next; the exit code follows SPEC §4.

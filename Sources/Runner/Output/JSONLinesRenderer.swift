@@ -82,12 +82,25 @@ public final class JSONLinesRenderer: EventSink {
                 ("failed", entries(report.failed, at: "started_at")), ("drifted", entries(report.drifted, at: nil)),
                 ("missing", entries(report.missing, at: "finished_at")),
             ])
+        case .migrationApplied(let index, let name):
+            return .object([("event", .string("migration_applied")), ("step", .int(index)), ("name", .string(name))])
         case .finding(let index, let finding):
             return .object([
                 ("event", .string("finding")), ("step", index.map(JSONValue.int) ?? .null), ("code", .string(finding.code)),
                 ("severity", .string(finding.severity.rawValue)), ("message", .string(finding.message)),
                 ("location", finding.location.map(JSONValue.string) ?? .null), ("lock", finding.lock.map(JSONValue.string) ?? .null),
                 ("safer", finding.safer.map(JSONValue.string) ?? .null), ("acknowledged", .bool(finding.acknowledged)),
+                (
+                    "sizes",
+                    .array(
+                        finding.sizes.map { size in
+                            .object([
+                                ("relation", .string(size.relation)), ("rows", size.rows.map { .int(Int($0)) } ?? .null),
+                                ("table_bytes", .int(Int(size.tableBytes))), ("index_bytes", .int(Int(size.indexBytes))),
+                            ])
+                        })
+                ),
+                ("blocking_pids", .array(finding.blockingPIDs.map { .int(Int($0)) })),
             ])
         }
     }

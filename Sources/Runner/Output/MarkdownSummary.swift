@@ -93,6 +93,8 @@ public final class MarkdownSummary: EventSink {
             }
         case .runFinished(let summary):
             self.summary = summary
+        case .migrationApplied:
+            break
         case .finding(let index, let finding):
             findings.append(finding)
             if let position = position(of: index) { steps[position].findings += 1 }

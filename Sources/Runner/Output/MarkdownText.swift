@@ -3,10 +3,10 @@ import PlanModel
 /// Text from others (step names, server messages, SQL from a pull request) placed in Markdown
 /// or in the HTML GitHub allows in it, so that it shows as written and adds nothing live: no
 /// link, image, HTML, code span or table cell of its own.
-enum MarkdownText {
+public enum MarkdownText {
     /// For Markdown prose and table cells: the characters that make links, images, HTML, code
     /// spans, emphasis and table cells escaped, and line breaks flattened.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {

@@ -78,8 +78,8 @@ public final class TextRenderer: EventSink {
             parts.append("\(summary.skipped) skipped")
             let verdict = summary.exitCode == 0 ? paint("ok", .green) : paint("failed", .red)
             out.write("\(verdict): " + parts.joined(separator: ", ") + " in \(Units.elapsed(seconds: summary.seconds))\n")
-        case .migrationStatus:
-            // Said in words by the status step's messages; the data is for JSON.
+        case .migrationStatus, .migrationApplied:
+            // Said in words by the step's messages; the data is for JSON.
             break
         case .finding(_, let finding):
             clearProgress()

@@ -198,6 +198,42 @@ public final class PostgresConnection {
         return outcomes
     }
 
+    /// The columns a query would return, with their types, without running it: the server
+    /// parses and plans the statement (Parse, Describe) and executes nothing, so it is read-only
+    /// whatever the query calls. Both messages go before one Sync, so a pooler in transaction
+    /// mode keeps them on one server connection. A domain is described as its base type.
+    public func describe(_ sql: String) throws(PostgresError) -> [DescribedColumn] {
+        try checkNoNul(sql)
+        guard PQenterPipelineMode(conn) == 1 else { throw lastConnectionError() }
+        defer { _ = PQexitPipelineMode(conn) }
+        guard PQsendPrepare(conn, "", sql, 0, nil) == 1, PQsendDescribePrepared(conn, "") == 1, PQpipelineSync(conn) == 1
+        else { throw lastConnectionError() }
+        var failure: PostgresError?
+        var columns: [DescribedColumn] = []
+        // Prepare's result, NULL; Describe's result, NULL; then the sync's result.
+        for _ in 0..<2 {
+            while let raw = PQgetResult(conn) {
+                let result = ResultHandle(raw)
+                switch PQresultStatus(result.pointer) {
+                case PGRES_COMMAND_OK:
+                    guard let pointer = result.pointer else { continue }
+                    columns = (0..<PQnfields(pointer)).map { index in
+                        DescribedColumn(
+                            name: String(cString: PQfname(pointer, index)), typeOID: UInt32(PQftype(pointer, index)),
+                            typeModifier: Int(PQfmod(pointer, index)))
+                    }
+                case PGRES_PIPELINE_ABORTED: break
+                default: if failure == nil { failure = error(from: result) }
+                }
+            }
+            if !isConnected { break }
+        }
+        if isConnected { while let raw = PQgetResult(conn) { _ = ResultHandle(raw) } }
+        if let failure { throw failure }
+        guard isConnected else { throw lastConnectionError() }
+        return columns
+    }
+
     private func runAlone(_ query: ParameterizedQuery) -> BatchOutcome {
         do { return .succeeded(try self.query(query.sql, query.parameters)) } catch { return .failed(error) }
     }

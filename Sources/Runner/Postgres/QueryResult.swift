@@ -27,3 +27,11 @@ public struct ServerNotice: Sendable, Equatable {
     public var message: String
     public var sqlState: String?
 }
+
+/// One column of a described (not executed) query: its name, type and type modifier as the
+/// server's RowDescription gives them (`atttypmod`: dimensions for pgvector's types, -1 none).
+public struct DescribedColumn: Sendable, Equatable {
+    public var name: String
+    public var typeOID: UInt32
+    public var typeModifier: Int
+}

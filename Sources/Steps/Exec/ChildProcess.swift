@@ -3,9 +3,9 @@ import Runner
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+    public import Darwin
 #endif
 
 /// A program started with posix_spawn, in a process group of its own, with a clean signal state.
@@ -14,8 +14,8 @@ import Synchronization
 /// threads async code runs on block most signals, so a program started from there ignored our
 /// SIGTERM (and a user's Ctrl-C). Here the child starts with no signal blocked and the usual
 /// signals at their default actions, as a shell would start it.
-struct ChildProcess {
-    enum Termination: Equatable {
+public struct ChildProcess {
+    public enum Termination: Equatable, Sendable {
         case exited(Int32)
         case signalled(Int32)
         /// It ended, but the system reaped it for us (SIGCHLD ignored: waitpid says ECHILD), so
@@ -23,14 +23,14 @@ struct ChildProcess {
         case unknown
     }
 
-    let pid: pid_t
+    public let pid: pid_t
     /// The child's stdout and stderr, whose pipes it owns.
-    let output: OutputLines
+    public let output: OutputLines
     /// Tells when the child ends, without polling.
-    let waiter: ChildWaiter
+    public let waiter: ChildWaiter
 
     /// Starts `executable` with `arguments` (argv[0] first). stdin is /dev/null.
-    static func spawn(
+    public static func spawn(
         executable: String, arguments: [String], environment: [String: String], directory: String
     ) throws(SpawnError) -> ChildProcess {
         var outPipe: [Int32] = [0, 0]
@@ -109,10 +109,10 @@ struct ChildProcess {
     }
 
     /// The termination, if the child has ended, else nil.
-    func poll() -> Termination? { waiter.termination }
+    public func poll() -> Termination? { waiter.termination }
 
     /// Sends `signal` to the child's whole process group.
-    func signalGroup(_ signal: Int32) {
+    public func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
     }
 
@@ -127,9 +127,9 @@ struct ChildProcess {
 /// readable descriptor (`endedDescriptor`), so the step's loop sleeps in poll(2) on the child's
 /// output and its end together instead of asking waitpid again and again. ECHILD (the child was
 /// reaped by the system because SIGCHLD was ignored) counts as ended.
-final class ChildWaiter: Sendable {
+public final class ChildWaiter: Sendable {
     /// Readable (end of file) once the child has ended.
-    let endedDescriptor: Int32
+    public let endedDescriptor: Int32
     private let ended = Mutex<ChildProcess.Termination?>(nil)
 
     init(pid: pid_t) {
@@ -148,7 +148,7 @@ final class ChildWaiter: Sendable {
         if endedDescriptor >= 0 { close(endedDescriptor) }
     }
 
-    var termination: ChildProcess.Termination? { ended.withLock { $0 } }
+    public var termination: ChildProcess.Termination? { ended.withLock { $0 } }
 
     private static func wait(for pid: pid_t) -> ChildProcess.Termination {
         var status: Int32 = 0
@@ -161,7 +161,7 @@ final class ChildWaiter: Sendable {
     }
 }
 
-struct SpawnError: Error {
-    var code: Int32
-    var description: String { String(cString: strerror(code)) }
+public struct SpawnError: Error {
+    public var code: Int32
+    public var description: String { String(cString: strerror(code)) }
 }

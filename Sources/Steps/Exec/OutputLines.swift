@@ -4,11 +4,11 @@ import PlanModel
 /// Lines of a child's stdout and stderr, read from its pipes on the step's own thread, which
 /// alone talks to the Reporter (it is not thread-safe): poll(2) waits on both pipes at once, so
 /// no reader threads and no lock are needed. Owns the pipes' read ends and closes them.
-final class OutputLines {
-    enum Stream: Sendable { case stdout, stderr }
-    struct Line: Sendable {
-        var stream: Stream
-        var text: String
+public final class OutputLines {
+    public enum Stream: Sendable { case stdout, stderr }
+    public struct Line: Sendable {
+        public var stream: Stream
+        public var text: String
     }
 
     private struct Pipe {
@@ -33,7 +33,7 @@ final class OutputLines {
     /// child's end) to become readable; and whether both streams ended. With both streams
     /// closed it still waits (for the child's end or the timeout): a program that closed its
     /// output and runs on must not make the caller spin.
-    func take(waitingAtMost timeout: Duration, wakeDescriptor: Int32 = -1) -> (lines: [Line], finished: Bool) {
+    public func take(waitingAtMost timeout: Duration, wakeDescriptor: Int32 = -1) -> (lines: [Line], finished: Bool) {
         let open = pipes.indices.filter { pipes[$0].isOpen }
         var watched = open.map { pollfd(fd: pipes[$0].descriptor, events: Int16(POLLIN), revents: 0) }
         if wakeDescriptor >= 0 { watched.append(pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)) }

@@ -98,53 +98,69 @@ struct IndexPreflight {
             problems.append("\(method.rawValue) indexes take exactly one column, and the step lists \(step.keys.count)")
             return
         }
-        guard case .column(let columnName) = key.target, let column = columns[columnName] else {
-            notes.append(
-                "the key is an expression: pgvector checks its type and dimensions when the build starts, and memory cannot be predicted")
-            return
+        let keyType: IndexKeyType
+        switch key.target {
+        case .column(let name):
+            guard let column = columns[name] else { return }
+            keyType = IndexKeyType(column: column)
+        case .expression(let expression):
+            switch try IndexKeyType.of(expression: expression, table: table, connection: catalog.connection) {
+            case .success(let resolved): keyType = resolved
+            case .failure(let unresolved):
+                let text = "the key expression (\(expression)) does not work on \(table.schema).\(table.name): \(unresolved.error.message)"
+                if unresolved.mayBeCreatedEarlier { missing.append(text) } else { problems.append(text) }
+                return
+            }
         }
-        guard let type = VectorColumnType(rawValue: column.typeName) else {
+        guard let type = VectorColumnType(rawValue: keyType.typeName) else {
             problems.append(
-                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes need a vector, halfvec, bit\(method == .hnsw ? " or sparsevec" : "") column"
+                "\(keyType.label) is \(keyType.formattedType): \(method.rawValue) indexes need a vector, halfvec, bit\(method == .hnsw ? " or sparsevec" : "") key"
             )
             return
         }
         guard let maximum = type.maximumDimensions(for: method) else {
             problems.append(
-                "column \(columnName) is \(column.formattedType), and ivfflat has no operator class for sparsevec: use hnsw (sparsevec_l2_ops, sparsevec_ip_ops, sparsevec_cosine_ops, sparsevec_l1_ops)"
+                "\(keyType.label) is \(keyType.formattedType), and ivfflat has no operator class for sparsevec: use hnsw (sparsevec_l2_ops, sparsevec_ip_ops, sparsevec_cosine_ops, sparsevec_l1_ops)"
             )
             return
         }
-        guard column.typeModifier > 0 else {
+        guard keyType.typeModifier > 0 else {
+            let remedy =
+                keyType.isExpression
+                ? "cast it with a size: `expression: \(keyType.cast(to: "\(type.rawValue)(N)"))`, N its dimensions"
+                : "alter the column's type in a migration to \(type.rawValue)(N), N its dimensions"
             problems.append(
-                "column \(columnName) does not have dimensions (it is \(column.formattedType)): pgvector needs a fixed size, e.g. \(type.rawValue)(1536); alter the column's type in a migration"
+                "\(keyType.label) does not have dimensions (it is \(keyType.formattedType)): pgvector needs a fixed size (\"column does not have dimensions\"); \(remedy)"
             )
             return
         }
-        let dimensions = column.typeModifier
-        if type != .sparsevec, dimensions > maximum {
-            let other =
-                type == .vector && maximum == 2_000
-                ? "; halfvec allows 4,000 (index `(\(columnName)::halfvec(\(dimensions)))` with halfvec ops), bit 64,000" : ""
+        let dimensions = keyType.typeModifier
+        let tooWide = type != .sparsevec && dimensions > maximum
+        if tooWide {
             problems.append(
-                "column \(columnName) is \(column.formattedType): \(method.rawValue) indexes allow at most \(maximum) dimensions for \(type.rawValue)\(other)"
-            )
+                "\(keyType.label) is \(keyType.formattedType): \(method.rawValue) indexes allow at most \(maximum) dimensions for \(type.rawValue)"
+                    + Self.widerKeys(keyType, type: type, dimensions: dimensions))
         }
         let allowed = type.operatorClasses(for: method)
         let opclass = key.opclass ?? type.defaultOperatorClass(for: method)
         if let opclass {
             if !allowed.contains(opclass.lowercased()) {
                 problems.append(
-                    "operator class \(opclass) does not fit a \(type.rawValue) column for \(method.rawValue): use one of \(allowed.joined(separator: ", "))"
+                    "operator class \(opclass) does not fit a \(type.rawValue) \(keyType.isExpression ? "expression" : "column") for \(method.rawValue): use one of \(allowed.joined(separator: ", "))"
                 )
             } else if method == .ivfflat, opclass.lowercased().hasSuffix("_cosine_ops"), dimensions < 2 {
                 problems.append(
-                    "column \(columnName) has 1 dimension, and cosine distance needs at least 2 (pgvector: \"dimensions must be greater than one for this opclass\")"
+                    "\(keyType.label) has 1 dimension, and cosine distance needs at least 2 (pgvector: \"dimensions must be greater than one for this opclass\")"
                 )
             }
         } else {
             problems.append(
                 "\(method.rawValue) on \(type.rawValue) has no default operator class: name one under `opclass:` (\(allowed.joined(separator: ", ")))"
+            )
+        }
+        if keyType.isExpression, !tooWide {
+            notes.append(
+                "\(keyType.label) is \(keyType.formattedType) (as the server resolves it): within pgvector's \(method.rawValue) limit for \(type.rawValue) (\(type == .sparsevec ? "\(VectorColumnType.hnswMaximumNonZero) non-zero elements" : "\(maximum) dimensions"))"
             )
         }
         if type == .sparsevec {
@@ -153,17 +169,34 @@ struct IndexPreflight {
             )
         }
 
+        // A key pgvector refuses has no build to predict (and evaluating it may fail too).
+        guard !tooWide else { return }
         switch method {
         case .ivfflat:
-            try predictIVFFlat(
-                step, table: table, column: columnName, type: type, dimensions: dimensions, version: pgvector, catalog: catalog)
+            try predictIVFFlat(step, table: table, key: keyType, type: type, dimensions: dimensions, version: pgvector, catalog: catalog)
         case .hnsw:
-            try estimateHNSW(step, table: table, column: columnName, type: type, dimensions: dimensions, catalog: catalog)
+            try estimateHNSW(step, table: table, key: keyType, type: type, dimensions: dimensions, version: pgvector, catalog: catalog)
         }
     }
 
+    /// The keys pgvector indexes at this size (its README: half-precision indexing up to 4,000
+    /// dimensions, binary quantization up to 64,000).
+    static func widerKeys(_ key: IndexKeyType, type: VectorColumnType, dimensions: Int) -> String {
+        guard type == .vector || type == .halfvec else { return "" }
+        var ways: [String] = []
+        if type == .vector, dimensions <= 4_000 {
+            ways.append("halfvec allows 4000: index `expression: \(key.cast(to: "halfvec(\(dimensions))"))` with a halfvec_*_ops class")
+        }
+        if dimensions <= 64_000 {
+            let quantized =
+                (key.isExpression ? "binary_quantize\(key.written)" : "binary_quantize(\(key.written))") + "::bit(\(dimensions))"
+            ways.append("binary quantization allows 64000: `expression: \(quantized)` with bit_hamming_ops, re-ranking by the full vector")
+        }
+        return ways.isEmpty ? "" : "; " + ways.joined(separator: "; ")
+    }
+
     private mutating func predictIVFFlat(
-        _ step: IndexStep, table: IndexCatalog.Table, column: String, type: VectorColumnType, dimensions: Int,
+        _ step: IndexStep, table: IndexCatalog.Table, key: IndexKeyType, type: VectorColumnType, dimensions: Int,
         version: IndexCatalog.VectorExtension, catalog: IndexCatalog
     ) throws(PostgresError) {
         let lists = step.intParameter("lists") ?? 100
@@ -180,14 +213,28 @@ struct IndexPreflight {
             heapBlocks: table.heapBlocks, rows: 0, blockSize: table.blockSize)
         // The k-means arrays are sized by the rows actually sampled; count them exactly, but
         // never past what pgvector would sample.
-        model.rows = try catalog.rowsReadByBuild(
-            table: table, key: SQLQuoting.identifier(column), predicate: step.predicate,
-            limit: model.sampleCapacity(lists: lists))
-        try checkTrainingData(step, table: table, column: column, lists: lists, catalog: catalog)
+        guard let sampled = try rowsReadByBuild(step, table: table, key: key, limit: model.sampleCapacity(lists: lists), catalog: catalog)
+        else { return }
+        model.rows = sampled
+        try checkTrainingData(step, table: table, key: key, lists: lists, catalog: catalog)
         let prediction = model.predict(lists: lists)
         ivfflat = IVFFlatVerdict(
             prediction: prediction, model: model, budgetKilobytes: budgetKilobytes, version: parsed.description,
             largestListsThatFit: model.largestListsThatFit(budgetKilobytes: budgetKilobytes))
+    }
+
+    /// Rows the build reads. Counting them evaluates an expression key on each, as the build
+    /// will: an expression that fails there (a cast to another size than the data's) is a
+    /// problem the build would hit, not a catalog that cannot be read.
+    private mutating func rowsReadByBuild(
+        _ step: IndexStep, table: IndexCatalog.Table, key: IndexKeyType, limit: Int64, catalog: IndexCatalog
+    ) throws(PostgresError) -> Int64? {
+        do { return try catalog.rowsReadByBuild(table: table, key: key.sql, predicate: step.predicate, limit: limit) } catch {
+            guard key.isExpression, error.kind != .connectionLost else { throw error }
+            problems.append(
+                "\(key.label) fails on the rows of \(table.schema).\(table.name) (\(error.message)): the build would stop the same way")
+            return nil
+        }
     }
 
     /// IVFFlat picks its list centres from the rows present when it is built and never moves
@@ -202,11 +249,11 @@ struct IndexPreflight {
     }
 
     private mutating func checkTrainingData(
-        _ step: IndexStep, table: IndexCatalog.Table, column: String, lists: Int, catalog: IndexCatalog
+        _ step: IndexStep, table: IndexCatalog.Table, key: IndexKeyType, lists: Int, catalog: IndexCatalog
     ) throws(PostgresError) {
+        let column = key.written
         let needed = Int64(lists) * Self.rowsPerList
-        let rows = try catalog.rowsReadByBuild(
-            table: table, key: SQLQuoting.identifier(column), predicate: step.predicate, limit: needed)
+        let rows = try catalog.rowsReadByBuild(table: table, key: key.sql, predicate: step.predicate, limit: needed)
         guard rows < needed else { return }
         let what =
             rows == 0
@@ -226,8 +273,8 @@ struct IndexPreflight {
     }
 
     private mutating func estimateHNSW(
-        _ step: IndexStep, table: IndexCatalog.Table, column: String, type: VectorColumnType, dimensions: Int,
-        catalog: IndexCatalog
+        _ step: IndexStep, table: IndexCatalog.Table, key: IndexKeyType, type: VectorColumnType, dimensions: Int,
+        version: IndexCatalog.VectorExtension, catalog: IndexCatalog
     ) throws(PostgresError) {
         let m = step.intParameter("m") ?? 16
         let efConstruction = step.intParameter("ef_construction") ?? 64
@@ -244,20 +291,49 @@ struct IndexPreflight {
         if table.estimatedRows >= 0 {
             rows = Int64(table.estimatedRows)
         } else {
-            rows = try catalog.rowsReadByBuild(
-                table: table, key: SQLQuoting.identifier(column), predicate: step.predicate, limit: 10_000_000)
+            guard let counted = try rowsReadByBuild(step, table: table, key: key, limit: 10_000_000, catalog: catalog) else { return }
+            rows = counted
         }
+        let parallel = try HNSWParallelForecast.read(
+            step: step, table: table, budgetKilobytes: budgetKilobytes, pgvector: PgvectorVersion(version.effective),
+            connection: catalog.connection)
         let estimate = HNSWMemoryEstimate(columnType: type, dimensions: dimensions, m: m, rows: rows)
-        let budgetMB = budgetKilobytes / 1024
-        if estimate.fits(budgetKilobytes: budgetKilobytes) {
-            notes.append(
-                "hnsw graph of about \(rows) rows needs about \(estimate.graphBytes / 1_048_576 + 1) MB: fits in maintenance_work_mem \(budgetMB) MB"
-            )
+        let graphBudget = parallel.graphBudgetKilobytes
+        let budget =
+            parallel.isParallel
+            ? "the \(graphBudget / 1024) MB a parallel build leaves for it of maintenance_work_mem \(budgetKilobytes / 1024) MB"
+            : "maintenance_work_mem \(budgetKilobytes / 1024) MB"
+        if estimate.fits(budgetKilobytes: graphBudget) {
+            notes.append("hnsw graph of about \(rows) rows needs about \(estimate.suggestedMegabytes) MB: fits in \(budget)")
         } else {
-            warnings.append(
-                "hnsw graph of about \(rows) rows needs about \(estimate.suggestedMegabytes) MB, more than maintenance_work_mem \(budgetMB) MB: after about \(estimate.rowsThatFit(budgetKilobytes: budgetKilobytes)) rows pgvector goes on building on disk, which is much slower. Set `maintenance_work_mem: \(estimate.suggestedMegabytes)MB` on the step to build in memory (keep it below the server's /dev/shm size for parallel builds)"
-            )
+            warnings.append(Self.spillWarning(estimate, graphBudgetKilobytes: graphBudget, budget: budget, parallel: parallel))
         }
+        let report = parallel.report
+        notes += report.notes
+        warnings += report.warnings
+    }
+
+    /// The graph will not fit: where the build goes to disk, what that costs, and the setting
+    /// that avoids it (with what that setting asks of /dev/shm in a parallel build).
+    static func spillWarning(
+        _ estimate: HNSWMemoryEstimate, graphBudgetKilobytes: Int64, budget: String, parallel: HNSWParallelForecast
+    ) -> String {
+        let inMemory = min(estimate.rows, estimate.rowsThatFit(budgetKilobytes: graphBudgetKilobytes))
+        let onDisk = estimate.rows - inMemory
+        let share = estimate.rows > 0 ? onDisk * 100 / estimate.rows : 0
+        let suggested = estimate.suggestedMegabytes + (parallel.isParallel ? 4 : 0)
+        var text =
+            "hnsw graph of about \(estimate.rows) rows needs about \(estimate.suggestedMegabytes) MB, more than \(budget): pgvector would build the first ~\(inMemory) rows in memory, then say \"hnsw graph no longer fits into maintenance_work_mem\" and insert the other ~\(onDisk) (\(share)%) one at a time into the graph on disk, which \"will take significantly more time\" (pgvector's words; the build still succeeds). Set `maintenance_work_mem: \(suggested)MB` on the step to build it in memory"
+        if parallel.isParallel, parallel.facts.sharedMemoryType == "posix" {
+            text += "; a parallel build then asks the server's /dev/shm for a segment of about \(suggested - 3) MB"
+            if let shm = parallel.facts.devShm {
+                let free = HNSWParallelForecast.megabytes(shm.availableBytes)
+                text +=
+                    (suggested - 3) * 1_048_576 <= shm.availableBytes
+                    ? " (it has \(free) MB free)" : ", more than its \(free) MB free: also set `parallel_workers: 0` to build serially"
+            }
+        }
+        return text
     }
 
     /// The IVFFlat refusal, naming the largest `lists` that fits and the setting that would do.

@@ -57,7 +57,9 @@ struct IndexSwap: Equatable {
         /// DROP INDEX CONCURRENTLY of a temporary index an earlier run left.
         case dropNew(why: String)
         case dropOld(why: String)
-        /// The step's name has no index but `_plan_old` has one (renamed by hand since): give it back.
+        /// DROP INDEX CONCURRENTLY of an INVALID index under the step's name (a failed build's).
+        case dropCurrent
+        /// The step's name has no valid index but `_plan_old` has one: give it back.
         case restoreOld
         /// Nothing to keep serving: build under the step's name directly.
         case buildInPlace
@@ -77,8 +79,11 @@ struct IndexSwap: Equatable {
         case refuse(String)
     }
 
-    /// The actions for these facts, in order.
-    func decide(_ facts: Facts) -> Decision {
+    /// The actions for these facts, in order. Never drops the only valid index: a valid
+    /// `_plan_old` goes only once the step's name holds a valid index (or gets the name back when
+    /// that holds none), and an INVALID index under the name is dropped only when nobody is
+    /// building it and `on_invalid` is `rebuild`; otherwise the plain step reports it.
+    func decide(_ facts: Facts, rebuildsInvalid: Bool = true) -> Decision {
         if let new = facts.new, !new.valid, let builder = new.builder {
             return .refuse(
                 "index \(schema).\(newName) is being built right now by another session (\(builder.description)): wait for it to finish, then run again"
@@ -86,6 +91,13 @@ struct IndexSwap: Equatable {
         }
         var actions: [Action] = []
         var current = facts.current
+        if let invalid = current, !invalid.valid {
+            // Being built by someone else, or `on_invalid: fail`: the plain step says so, and the
+            // leftovers wait (a valid `_plan_old` may be the only valid index).
+            guard invalid.builder == nil, rebuildsInvalid else { return .notSwapping }
+            actions.append(.dropCurrent)
+            current = nil
+        }
         if let old = facts.old {
             if current == nil, old.valid {
                 actions.append(.restoreOld)
@@ -98,8 +110,6 @@ struct IndexSwap: Equatable {
             if facts.new != nil { actions.append(.dropNew(why: "left by an earlier interrupted build")) }
             return .run(actions + [.buildInPlace])
         }
-        // Not valid: on_invalid decides, as for any step; leftovers wait for a valid index.
-        guard current.valid else { return actions.isEmpty ? .notSwapping : .run(actions) }
         if current.matches {
             if facts.new != nil { actions.append(.dropNew(why: "left by an earlier swap; \(schema).\(name) is already the one asked for")) }
             return actions.isEmpty ? .notSwapping : .run(actions)

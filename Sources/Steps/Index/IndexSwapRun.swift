@@ -28,7 +28,7 @@ struct IndexSwapRun {
     }
 
     func decide() throws(StepFailure) -> IndexSwap.Decision {
-        do { return swap.decide(try facts()) } catch {
+        do { return swap.decide(try facts(), rebuildsInvalid: step.onInvalid == .rebuild) } catch {
             throw StepFailure(error, doing: "could not read the catalog for index \(step.name)")
         }
     }
@@ -73,7 +73,8 @@ struct IndexSwapRun {
         switch action {
         case .dropNew(let why): ("drop \(newLabel), \(why)", swap.dropSQL(swap.newName))
         case .dropOld(let why): ("drop \(oldLabel), \(why)", swap.dropSQL(swap.oldName))
-        case .restoreOld: ("\(label) does not exist but \(oldLabel) does (valid): give it its name back", swap.restoreStatement)
+        case .dropCurrent: ("drop \(label), INVALID (left by an earlier failed build)", swap.dropSQL(swap.name))
+        case .restoreOld: ("give \(oldLabel) its name back: \(label) has no valid index and it is valid", swap.restoreStatement)
         case .buildInPlace:
             (
                 "\(label) does not exist: build it (no old index to keep serving, so no gate)",
@@ -94,7 +95,7 @@ struct IndexSwapRun {
 
     /// The actions as the step's plan: the dry-run shows them, the run performs them in order.
     func plan(_ actions: [IndexSwap.Action], differences: [String], into plan: inout StepPlan<IndexConcurrentlyRunner.Work>) {
-        if actions.contains(.buildNew) || actions.contains(.measureNew) {
+        if actions.contains(.buildNew) || actions.contains(.measureNew), !differences.isEmpty {
             plan.note(
                 .info,
                 "index \(label) exists with another definition (\(differences.joined(separator: "; "))): replace: rebuild it beside the old one and swap"
@@ -109,6 +110,7 @@ struct IndexSwapRun {
     func perform(_ action: IndexSwap.Action) throws(StepFailure) {
         if let signal = context.interruption.receivedSignal { throw interrupted(signal, before: action) }
         switch action {
+        case .dropCurrent: try drop(swap.name)
         case .dropNew: try drop(swap.newName)
         case .dropOld, .dropReplaced: try drop(swap.oldName)
         case .restoreOld: try renameTransaction([swap.restoreStatement], what: "giving \(oldLabel) its name back")

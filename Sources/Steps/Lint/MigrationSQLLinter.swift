@@ -6,7 +6,12 @@ import SQL
 /// SQL, checked without a database — statements that will run outside a transaction (notes),
 /// risky index builds and enum uses (warnings), and what the splitter cannot read (errors).
 public struct MigrationSQLLinter: PlanLinter {
-    public init() {}
+    /// Which migrations to lint (`--since`, `--database-url`): applied ones cannot change without drift.
+    public var scope: MigrationScope
+
+    public init(scope: MigrationScope = MigrationScope()) {
+        self.scope = scope
+    }
 
     public func lint(_ plan: Plan) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
@@ -23,7 +28,18 @@ public struct MigrationSQLLinter: PlanLinter {
                 for warning in folder.warnings {
                     diagnostics.append(Diagnostic(severity: .warning, code: "migrations-folder", message: warning, location: step.location))
                 }
-                for migration in folder.migrations {
+                let linted = folder.migrations.filter { scope.includes($0.name) }
+                let before = diagnostics.count
+                defer {
+                    let warned = diagnostics[before...].contains { $0.severity != .note }
+                    if let note = RiskDiagnostics.scopeNote(
+                        linted: linted.count, of: folder.migrations.count, in: migrate.migrations, scope: scope, warned: warned,
+                        at: step.location)
+                    {
+                        diagnostics.insert(note, at: before)
+                    }
+                }
+                for migration in linted {
                     guard let script = migration.script else {
                         diagnostics.append(
                             Diagnostic(
@@ -33,15 +49,19 @@ public struct MigrationSQLLinter: PlanLinter {
                         continue
                     }
                     diagnostics += SQLLint.check(script, file: migration.scriptPath).map(Self.diagnostic)
+                    diagnostics += RiskDiagnostics.of(script, file: migration.scriptPath, acknowledged: migrate.acknowledge)
                 }
             case .sql(let sql):
                 switch sql.source {
                 case .inline(let text, let location):
-                    diagnostics += SQLLint.check(text, file: location.file).map { finding in
-                        var diagnostic = Self.diagnostic(finding)
+                    let found =
+                        SQLLint.check(text, file: location.file).map(Self.diagnostic)
+                        + RiskDiagnostics.of(Array(text.utf8), file: location.file, acknowledged: sql.acknowledge)
+                    diagnostics += found.map { finding in
+                        var diagnostic = finding
                         diagnostic.location = SourceLocation(
-                            file: location.file, line: location.line + finding.line - 1,
-                            column: finding.line == 1 ? location.column + finding.column - 1 : finding.column)
+                            file: location.file, line: location.line + finding.location.line - 1,
+                            column: finding.location.line == 1 ? location.column + finding.location.column - 1 : finding.location.column)
                         return diagnostic
                     }
                 case .file(let path):
@@ -50,6 +70,7 @@ public struct MigrationSQLLinter: PlanLinter {
                         continue
                     }
                     diagnostics += SQLLint.check(Array(data), file: path).map(Self.diagnostic)
+                    diagnostics += RiskDiagnostics.of(Array(data), file: path, acknowledged: sql.acknowledge)
                 }
             default:
                 continue

@@ -35,7 +35,10 @@ struct Migrator {
             if connection.isConnected, connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
             return (error: error, completed: outcome.completedStatements - placed.ours)
         }
-        guard let (error, completed) = failure else { return }
+        guard let (error, completed) = failure else {
+            for name in names { context.applied(migration: name) }
+            return
+        }
         if let gaveUp {
             // The transaction rolled back whole and no row was written: nothing to resolve, the
             // next deploy (or the step's `retry:`) simply tries again.
@@ -204,6 +207,7 @@ struct Migrator {
                     + "to continue from unit \(committed), or undo units 1–\(unitIndex) by hand and run `plan resolve --rolled-back \(ShellQuoting.quote(name))`.",
                 location: location, postgres: error)
         }
+        context.applied(migration: name)
     }
 
     /// The unit a resume starts with may be a `CREATE INDEX CONCURRENTLY` that was interrupted:

@@ -10,6 +10,8 @@ public struct PreparedMigration: Sendable {
     /// What the file's own transaction control makes happen (a bare COMMIT, a BEGIN without
     /// COMMIT, statements before BEGIN), with where: said when it runs and in the dry-run.
     var notes: [SQLSyntaxError] = []
+    /// What follows the last statement: a `-- plan: ack` comment on its line acknowledges it.
+    var trailingTrivia = ""
 
     /// All of it can run in one transaction of the runner's, with its history row: atomic. Two
     /// transactions (split by the file's own COMMIT) are not.
@@ -25,16 +27,17 @@ public struct PreparedMigration: Sendable {
         guard let script = migration.script, let checksum = migration.checksum else {
             throw StepFailure(MigrationError.missingScript(name: migration.name, path: migration.scriptPath).description)
         }
-        let statements: [SQLStatement]
+        let parsed: SQLScript
         let segmented: (units: [SQLUnit], notes: [SQLSyntaxError])
         do {
-            statements = try SQLSplitter.split(script, file: migration.scriptPath)
-            segmented = try SQLSegmenter.unitsAndNotes(statements)
+            parsed = try SQLSplitter.script(script, file: migration.scriptPath)
+            segmented = try SQLSegmenter.unitsAndNotes(parsed.statements)
         } catch {
             throw StepFailure("\(error.message); nothing was applied", location: "\(error.file):\(error.line):\(error.column)")
         }
         return PreparedMigration(
-            migration: migration, checksum: checksum, statements: statements, units: segmented.units, notes: segmented.notes)
+            migration: migration, checksum: checksum, statements: parsed.statements, units: segmented.units, notes: segmented.notes,
+            trailingTrivia: parsed.trailingTrivia)
     }
 
     static func reason(_ statement: SQLStatement) -> String {

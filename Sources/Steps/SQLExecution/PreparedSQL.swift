@@ -10,6 +10,8 @@ struct PreparedSQL {
     var origin: String
     var statements: [SQLStatement]
     var units: [SQLUnit]
+    /// What follows the last statement: a `-- plan: ack` comment on its line acknowledges it.
+    var trailingTrivia = ""
 
     /// Largest SQL file read into memory, as for migrations.
     static let maximumFileSize = MigrationFolder.maximumScriptSize
@@ -17,14 +19,17 @@ struct PreparedSQL {
     static func prepare(_ source: SQLStep.Source, policy: TransactionPolicy) throws(StepFailure) -> PreparedSQL {
         let origin: String
         var statements: [SQLStatement]
+        var trailingTrivia: String
         do {
             switch source {
             case .file(let path):
                 origin = path
-                statements = try SQLSplitter.split(try readFile(path), file: path)
+                let script = try SQLSplitter.script(try readFile(path), file: path)
+                (statements, trailingTrivia) = (script.statements, script.trailingTrivia)
             case .inline(let text, let location):
                 origin = "inline SQL at \(location)"
-                statements = try SQLSplitter.split(text, file: location.file).map { shifted($0, to: location) }
+                let script = try SQLSplitter.script(text, file: location.file)
+                (statements, trailingTrivia) = (script.statements.map { shifted($0, to: location) }, script.trailingTrivia)
             }
         } catch let error as SQLSyntaxError {
             throw StepFailure("\(error.message); nothing was run", location: "\(error.file):\(error.line):\(error.column)")
@@ -34,7 +39,7 @@ struct PreparedSQL {
             throw StepFailure("could not read the SQL: \(error)")
         }
         let units = try group(statements, policy: policy)
-        return PreparedSQL(origin: origin, statements: statements, units: units)
+        return PreparedSQL(origin: origin, statements: statements, units: units, trailingTrivia: trailingTrivia)
     }
 
     private static func readFile(_ path: String) throws(StepFailure) -> [UInt8] {

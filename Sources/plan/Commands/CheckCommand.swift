@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
         discussion: "Prints every problem as file:line:column and exits 2 when any file has an error.")
 
     /// Checks that run on a plan that loaded cleanly. The SQL lint plugs in here.
-    static let linters: [any PlanLinter] = [MigrationSQLLinter()]
+    static func linters(scope: MigrationScope) -> [any PlanLinter] { [MigrationSQLLinter(scope: scope)] }
 
     @Argument(help: "The plan files to check.")
     var files: [String]
@@ -20,9 +20,11 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var binding: PlanBindingOptions
     @OptionGroup var project: ProjectOptions
+    @OptionGroup var scope: CheckScopeOptions
 
     func run() throws {
-        let loader = binding.loader(try ProjectContext.discover(schema: project.schema, databaseURLGiven: true))
+        let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: scope.databaseURL != nil || !scope.pending)
+        let loader = binding.loader(context)
         let overrides = try binding.overrides()
         var failed = false
         var all: [Diagnostic] = []
@@ -31,7 +33,7 @@ struct CheckCommand: ParsableCommand {
             let result = loader.load(file: file, env: binding.environment, overrides: overrides, asLibrary: true)
             var diagnostics = result.diagnostics
             if let plan = result.plan {
-                for linter in Self.linters { diagnostics += linter.lint(plan) }
+                for linter in Self.linters(scope: try scope.scope(for: plan, context: context)) { diagnostics += linter.lint(plan) }
             }
             failed = failed || diagnostics.hasErrors
             guard let renderer = format.renderer else {

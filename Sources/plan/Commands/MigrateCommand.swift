@@ -9,6 +9,7 @@ struct MigrateCommand: ParsableCommand {
 
     @OptionGroup var folder: MigrationsOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var risk: RiskOptions
     @OptionGroup var project: ProjectOptions
 
     @Option(help: "Stop after this migration.")
@@ -40,6 +41,7 @@ struct MigrateCommand: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
+        try risk.validate(dryRun: dryRun)
         guard MigrateStep.TransactionMode(rawValue: transaction) != nil else {
             throw ValidationError("--transaction must be per-migration or all, not '\(transaction)'")
         }
@@ -47,7 +49,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let context = try ProjectContext.discover(
-            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
+            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.namesURL)
         if allowDrift { StandardError.write("warning: --allow-drift is deprecated: drift warns and goes on by default now\n") }
         let (migrations, chosenBy) = folder.chosen(context)
         var step = MigrateStep(
@@ -57,6 +59,6 @@ struct MigrateCommand: ParsableCommand {
         step.validateFirst = validateFirst
         try RunWiring.run(
             plan: "migrate", file: nil, steps: [ExecutableStep(name: "migrate", kind: "migrate", runner: MigrateRunner(step))],
-            options: connection.choice, context: context, dryRun: dryRun)
+            options: connection.choice, context: context, dryRun: dryRun, failOnRisk: risk.failOnRisk)
     }
 }

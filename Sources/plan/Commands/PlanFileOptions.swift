@@ -23,6 +23,16 @@ struct PlanBindingOptions: ParsableArguments {
     @Flag(name: .customLong("allow-outside-root"), help: "Let the plan read files outside the project root.")
     var allowOutsideRoot = false
 
+    /// These options as written, for a fleet's child runs.
+    var arguments: [String] {
+        var arguments: [String] = []
+        if let environment { arguments += ["--env", environment] }
+        for assignment in assignments { arguments += ["--set", assignment] }
+        if let root { arguments += ["--root", root] }
+        if allowOutsideRoot { arguments.append("--allow-outside-root") }
+        return arguments
+    }
+
     /// Where paths in the plan must stay.
     var rootPolicy: PlanLoader.RootPolicy {
         if allowOutsideRoot { return .unrestricted }

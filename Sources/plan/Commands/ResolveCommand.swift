@@ -29,7 +29,7 @@ struct ResolveCommand: ParsableCommand {
 
     func run() throws {
         let context = try ProjectContext.discover(
-            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.databaseURL != nil)
+            schema: project.schema, migrations: folder.migrations, databaseURLGiven: connection.namesURL)
         let mark: ResolveStep.Mark = applied.map { .applied($0) } ?? .rolledBack(rolledBack ?? "")
         let step = ResolveStep(mark: mark, migrations: folder.chosen(context).path)
         try RunWiring.run(

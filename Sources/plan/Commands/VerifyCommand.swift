@@ -15,7 +15,7 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: connection.databaseURL != nil)
+        let context = try ProjectContext.discover(schema: project.schema, databaseURLGiven: connection.namesURL)
         let plan = try PlanLoading.load(file, binding: binding.binding(), context: context)
         let checks = plan.steps.filter { $0.action.kind == .verify }
         guard !checks.isEmpty else {

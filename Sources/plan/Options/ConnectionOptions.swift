@@ -18,6 +18,13 @@ struct ConnectionOptions: ParsableArguments {
     var databaseURL: String?
 
     @Option(
+        name: .customLong("database-url-env"),
+        help: ArgumentHelp(
+            "Read the PostgreSQL URL from this environment variable, as if given with --database-url (it stays out of the process list).",
+            valueName: "name"))
+    var databaseURLVariable: String?
+
+    @Option(
         name: .customLong("lock-wait"),
         help: "How long to wait for the migration lock another deploy holds, e.g. 30s, 2m (default: the plan's lock_wait, else 30s).")
     var lockWait: String?
@@ -37,7 +44,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Append a Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when it is set).")
     var summary: String?
 
+    /// Whether the command line names the URL (then a Prisma project's unset variables do not matter).
+    var namesURL: Bool { databaseURL != nil || databaseURLVariable != nil }
+
     func validate() throws {
+        if databaseURL != nil && databaseURLVariable != nil {
+            throw ValidationError("give --database-url or --database-url-env, not both")
+        }
         if let lockWait, Units.duration(lockWait) == nil {
             throw ValidationError("--lock-wait '\(lockWait)' is not a duration; write e.g. 30s, 2m or 500ms")
         }
@@ -52,10 +65,20 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// The options a fleet's child run takes from this command line (not the URL, the format or
+    /// the summary, which the fleet owns).
+    var childArguments: [String] {
+        var arguments: [String] = []
+        if let wait = lockWait ?? deprecatedLockTimeout { arguments += ["--lock-wait", wait] }
+        if noCreateDatabase { arguments.append("--no-create-database") }
+        return arguments
+    }
+
     /// What was chosen, as the plain value the wiring takes.
     var choice: ConnectionChoice {
         ConnectionChoice(
-            databaseURL: databaseURL, lockWait: (lockWait ?? deprecatedLockTimeout).flatMap(Units.duration), format: format,
+            databaseURL: databaseURL, databaseURLVariable: databaseURLVariable,
+            lockWait: (lockWait ?? deprecatedLockTimeout).flatMap(Units.duration), format: format,
             summary: summary,
             createsMissingDatabase: !noCreateDatabase)
     }
@@ -64,6 +87,8 @@ struct ConnectionOptions: ParsableArguments {
 /// How a command connects and reports, once read from the command line.
 struct ConnectionChoice: Equatable {
     var databaseURL: String?
+    /// `--database-url-env NAME`: the URL is that variable's value.
+    var databaseURLVariable: String?
     /// `--lock-wait`, nil when not given (then the plan's `lock_wait`, else 30 s).
     var lockWait: Duration?
     var format: OutputFormat

@@ -59,9 +59,19 @@ struct ProjectContext {
     /// plan's `database_url`, else the project's `directUrl`, else its `url`, else `DATABASE_URL`,
     /// else libpq's own defaults. A variable the project names but the environment lacks stops
     /// the run (exit 3) rather than connecting to whatever else is configured.
-    func connectionTarget(commandLine: String?, plan: String?) throws -> ConnectionTarget {
-        switch chooseURL(commandLine: commandLine, plan: plan) {
-        case .chosen(let url, let source): return Self.target(url, source: source)
+    func connectionTarget(commandLine: String?, variable: String? = nil, plan: String?) throws -> ConnectionTarget {
+        switch chooseURL(commandLine: commandLine, variable: variable, plan: plan) {
+        case .chosen(let url, let source):
+            let target = Self.target(url, source: source)
+            // libpq would read a string it cannot parse as a database name on the local socket:
+            // a database nobody chose.
+            if url != nil, target.endpoint == nil {
+                StandardError.write(
+                    "error: the connection string from \(source) is neither a postgresql:// URL nor libpq key=value settings; fix it, or pass --database-url. Nothing was connected to.\n"
+                )
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            return target
         case .unset(let problem):
             StandardError.write("error: \(problem); set it, or pass --database-url. Nothing was connected to.\n")
             throw ExitCode(ExitStatus.unavailable)
@@ -89,8 +99,12 @@ struct ProjectContext {
         case unset(String)
     }
 
-    private func chooseURL(commandLine: String?, plan: String?) -> URLChoice {
+    private func chooseURL(commandLine: String?, variable: String? = nil, plan: String?) -> URLChoice {
         if let commandLine, !commandLine.isEmpty { return .chosen(commandLine, source: "--database-url") }
+        if let variable {
+            if let url = environment[variable], !url.isEmpty { return .chosen(url, source: "\(variable) (--database-url-env)") }
+            return .unset("--database-url-env names the environment variable \(variable), which is not set")
+        }
         if let plan, !plan.isEmpty { return .chosen(plan, source: "the plan's database_url") }
         if let value = project?.datasource.migrationURL {
             let place = "`\(value.key)` at \(Self.shown(value.location))"

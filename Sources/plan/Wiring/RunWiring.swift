@@ -11,12 +11,15 @@ enum RunWiring {
     static func run(
         plan: String, file: String?, steps: [ExecutableStep], options: ConnectionChoice, context: ProjectContext,
         settings: Settings? = nil, dryRun: Bool = false, offline: Bool = false, readOnly: Bool = false,
-        extraSecrets: [String] = [], environmentName: String? = nil
+        extraSecrets: [String] = [], environmentName: String? = nil, failOnRisk: Finding.Severity? = nil
     ) throws -> Never {
         let environment = context.environment
         var target = ConnectionTarget(url: nil)
         target.source = "no database (--offline)"
-        if !offline { target = try context.connectionTarget(commandLine: options.databaseURL, plan: settings?.databaseURL?.revealed) }
+        if !offline {
+            target = try context.connectionTarget(
+                commandLine: options.databaseURL, variable: options.databaseURLVariable, plan: settings?.databaseURL?.revealed)
+        }
         // The one place the run's redactor learns every secret; the reporter applies it to every sink.
         let redactor = RunSecrets.redactor(
             planSecrets: extraSecrets, target: target, environment: environment,
@@ -32,6 +35,8 @@ enum RunWiring {
         if let summary = options.summary ?? environment["GITHUB_STEP_SUMMARY"].flatMap({ $0.isEmpty ? nil : $0 }) {
             sinks.append(MarkdownSummary(path: summary))
         }
+        let riskGate = failOnRisk.map(RiskGate.init)
+        if let riskGate { sinks.append(riskGate) }
         let reporter = Reporter(sinks: sinks, redactor: redactor)
         var sessionSettings: [(String, String)] = []
         // lock_timeout is not a session setting: each transactional unit of a migrate or sql step
@@ -53,7 +58,8 @@ enum RunWiring {
         // stops and releases the lock, and the exit code is 130 / 143.
         Interruption.shared.installSignalHandlers()
         let summary = PlanExecutor.run(
-            plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun, environment: environmentName)
+            plan: plan, file: file, steps: steps, session: session, reporter: reporter, dryRun: dryRun, environment: environmentName,
+            riskGate: riskGate)
         // Everything is written (renderers write straight to the file descriptors) and the
         // session is closed; libc's exit would now run the teardown of every library libpq
         // loaded (OpenSSL, GnuTLS, Kerberos…), ~2 ms of a nothing-pending run, for nothing.

@@ -240,7 +240,10 @@ struct VerifyTests {
                 serverParsesTypes ? "✓ column notes.body label" : "✗ column notes.body is label, expected public.label",
             ])
         #expect(summary.exitCode == 1)
-        #expect(try connection.execute("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'").scalar == "0")
+        #expect(
+            try connection.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"
+            ).scalar == "0")
     }
 
     @Test func tableChecksFindTheVisibleRelationOrTheNamedSchemasOne() throws {
