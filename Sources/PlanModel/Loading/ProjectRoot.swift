@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Where files named by plans may be (issue 19, item 5): CI previews pull requests from
 /// strangers with `--dry-run`, and a plan's `sql: { file: /proc/self/environ }` printed the
@@ -73,5 +74,9 @@ public struct ProjectRoot: Sendable, Equatable, CustomStringConvertible {
 
     /// The root the process's file reads are held to (`LocalFileSystem`'s default), set once by
     /// the CLI after loading the plan, before any step runs; nil reads anywhere.
-    nonisolated(unsafe) public static var processWide: ProjectRoot?
+    public static var processWide: ProjectRoot? {
+        get { shared.withLock { $0 } }
+        set { shared.withLock { $0 = newValue } }
+    }
+    private static let shared = Mutex<ProjectRoot?>(nil)
 }
