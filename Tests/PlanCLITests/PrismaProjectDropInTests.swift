@@ -239,10 +239,17 @@ struct PrismaProjectDropInTests {
         let status = try PlanProcess.run(["status", "--database-url", url], directory: project.root)
         #expect(status.status == 3, "status only reads: \(status.all)")
         #expect(try !exists())
+        // The dry-run plans what the run will do: against template1, which the new database copies.
+        let preview = try PlanProcess.run(["migrate", "--dry-run", "--database-url", url], directory: project.root)
+        #expect(preview.status == 0, "\(preview.all)")
+        #expect(preview.stdout.contains("so this dry-run plans against template1"), "\(preview.all)")
+        #expect(preview.stdout.contains("would apply 1_a in one transaction"), "\(preview.all)")
+        #expect(try !exists())
 
         let migrate = try PlanProcess.run(["migrate", "--database-url", url], directory: project.root)
         #expect(migrate.status == 0, "\(migrate.all)")
         #expect(migrate.stdout.contains("created database \(name), which did not exist"), "\(migrate.all)")
+        #expect(migrate.stdout.contains("→ apply 1_a in one transaction"), "\(migrate.all)")
         #expect(try exists())
     }
 

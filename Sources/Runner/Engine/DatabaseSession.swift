@@ -11,7 +11,7 @@ public final class DatabaseSession {
     /// databases or poolers where session advisory locks cannot work).
     public let takesMigrationLock: Bool
     /// Creates the URL's database when it does not exist, as `prisma migrate deploy` does
-    /// (`ensureDatabaseExists`); writing sessions only.
+    /// (`ensureDatabaseExists`); a dry-run session plans against template1 instead.
     public let createsMissingDatabase: Bool
     /// A dry-run asked to use no database (`--offline`): previews say what they would check.
     public let offline: Bool
@@ -167,9 +167,22 @@ public final class DatabaseSession {
     /// through the `postgres` database, else `template1`, as Prisma's engine does. nil when
     /// `error` is not about a missing database, or creating it is not this session's to do.
     private func createDatabaseIfMissing(after error: PostgresError) throws(StepFailure) -> PostgresConnection? {
-        guard !readOnly, createsMissingDatabase, let name = target.endpoint?.database,
+        guard createsMissingDatabase, let name = target.endpoint?.database,
             error.message.contains("database \"\(name)\" does not exist")
         else { return nil }
+        if readOnly {
+            // A dry-run: the run would create the database as a copy of template1, so the plan
+            // is made against template1, read-only, and says so.
+            do throws(PostgresError) {
+                let template = try PostgresConnection(target: target, readOnly: true, redactor: reporter.redactor, database: "template1")
+                reporter.say(
+                    nil, .info,
+                    "database \(name) does not exist: a run would create it (as prisma migrate deploy does; --no-create-database turns it off), so this dry-run plans against template1, which the new database would copy")
+                return template
+            } catch {
+                return nil
+            }
+        }
         var lastError = error
         for maintenance in ["postgres", "template1"] {
             do throws(PostgresError) {

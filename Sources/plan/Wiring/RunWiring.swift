@@ -51,7 +51,7 @@ enum RunWiring {
             target: target, readOnly: dryRun || readOnly,
             lockTimeout: options.lockWait ?? settings?.lockWait ?? ConnectionOptions.defaultLockWait,
             reporter: reporter, settings: sessionSettings, takesMigrationLock: !lockDisabled,
-            createsMissingDatabase: options.createsMissingDatabase, offline: offline)
+            createsMissingDatabase: options.createsMissingDatabase && !readOnly, offline: offline)
         // Connecting first, so the login overlaps everything up to the first step's own reading.
         PlanExecutor.startConnectingIfTheFirstStepConnects(steps, session: session)
         // Ctrl-C / SIGTERM cancel a running index build, which cleans up; the executor then
