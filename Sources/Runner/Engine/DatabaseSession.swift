@@ -177,7 +177,8 @@ public final class DatabaseSession {
                 let template = try PostgresConnection(target: target, readOnly: true, redactor: reporter.redactor, database: "template1")
                 reporter.say(
                     nil, .info,
-                    "database \(name) does not exist: a run would create it (as prisma migrate deploy does; --no-create-database turns it off), so this dry-run plans against template1, which the new database would copy")
+                    "database \(name) does not exist: a run would create it (as prisma migrate deploy does; --no-create-database turns it off), so this dry-run plans against template1, which the new database would copy"
+                )
                 return template
             } catch {
                 return nil
