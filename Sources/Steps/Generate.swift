@@ -38,7 +38,6 @@ public struct GenerateRunner: StepRunner {
     }
 
     public func plan(_ context: StepContext) throws(StepFailure) -> StepPlan<Work> {
-        if !context.dryRun { folders.forget() }
         var plan = StepPlan<Work>(changes: [.folder(step.migrations)])
         let write: WritePlan
         do throws(StepFailure) { write = try makePlan() } catch {

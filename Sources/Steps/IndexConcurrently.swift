@@ -165,27 +165,12 @@ public struct IndexConcurrentlyRunner: StepRunner {
                 throw StepFailure(error, doing: "could not drop index \(step.name)")
             }
         case .build(let sql):
-            try build(sql, on: connection, context)
+            try IndexBuild(step: step, sql: sql, connection: connection, context: context).runConfirmingValid()
         case .record(let migration):
             try IndexMigrationRecord.markApplied(migration, on: connection)
         case .swap(let work):
             try IndexSwapRun(step, schema: work.schema, connection: connection, context: context)?.perform(work.action)
         }
-    }
-
-    private func build(_ sql: IndexSQL, on connection: PostgresConnection, _ context: StepContext) throws(StepFailure) {
-        let label = "\(sql.schema ?? "").\(step.name)"
-        let elapsed = try IndexBuild(step: step, sql: sql, connection: connection, context: context).run()
-        let built: IndexCatalog.ExistingIndex?
-        do { built = try IndexCatalog(connection: connection).existingIndex(schema: sql.schema ?? "public", name: step.name) } catch {
-            throw StepFailure(error, doing: "could not check index \(step.name) after building it")
-        }
-        guard let built, built.valid else {
-            throw StepFailure(
-                "CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it"
-            )
-        }
-        context.say(.info, "built index \(label) in \(Units.elapsed(seconds: Units.seconds(of: elapsed)))")
     }
 
     private var settingsPreview: String {

@@ -41,17 +41,10 @@ public struct MigrateRunner: StepRunner {
             plan.fail(problem, unless: .folder(migrations))
             return plan
         }
-        let connection: PostgresConnection
-        if context.dryRun {
-            guard let opened = try context.session.connectForPreview() else {
-                return .offline(
-                    "\(folder.migrations.count) migration(s) in \(migrations) would be checked and the pending ones applied",
-                    reads: plan.reads,
-                    changes: plan.changes)
-            }
-            connection = opened
-        } else {
-            connection = try context.session.connectLocked()
+        guard let connection = try context.planningConnection() else {
+            return .offline(
+                "\(folder.migrations.count) migration(s) in \(migrations) would be checked and the pending ones applied",
+                reads: plan.reads, changes: plan.changes)
         }
         let state = try readState(connection, folder)
         var diagnosis = state.diagnosis
@@ -135,10 +128,8 @@ public struct MigrateRunner: StepRunner {
             }
         }
         if context.dryRun {
-            for migration in prepared {
-                plan.findings += try RiskReport.findings(
-                    for: migration.statements, trailingTrivia: migration.trailingTrivia, acknowledged: step.acknowledge, on: connection)
-            }
+            plan.findings = try RiskReport.findings(
+                for: prepared.map { ($0.statements, $0.trailingTrivia) }, acknowledged: step.acknowledge, on: connection)
         }
         if step.transaction == .all {
             var batch: [PreparedMigration] = []

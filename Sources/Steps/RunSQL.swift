@@ -48,7 +48,7 @@ public struct SQLStepRunner: StepRunner {
         }
         if context.dryRun {
             plan.findings = try RiskReport.findings(
-                for: prepared.statements, trailingTrivia: prepared.trailingTrivia, acknowledged: step.acknowledge,
+                for: [(prepared.statements, prepared.trailingTrivia)], acknowledged: step.acknowledge,
                 on: context.session.connectForPreview())
         }
         return plan

@@ -1,4 +1,5 @@
 import Fleet
+import Foundation
 import PlanModel
 import Testing
 
@@ -10,6 +11,9 @@ import Testing
     }
 
     @Test func readsNamesURLsFromTheEnvironmentGroupsHostsAndSetValues() throws {
+        // Made up per run: no password is written into the repository.
+        let (euPassword, usPassword) = ("eu-" + UUID().uuidString.prefix(8), "us-" + UUID().uuidString.prefix(8))
+        let euURL = "postgresql://app:\(euPassword)@eu.internal/eu1"
         let result = load(
             """
             targets:
@@ -18,16 +22,16 @@ import Testing
                 group: canary
                 host: db-eu
                 set: { lists: 50, mode: fast }
-              - { name: us-1, url: "postgresql://app:s3cret@us.internal:6432/us1" }
-            """, environment: ["EU_1_URL": "postgresql://app:pw-eu@eu.internal/eu1"])
+              - { name: us-1, url: "postgresql://app:\(usPassword)@us.internal:6432/us1" }
+            """, environment: ["EU_1_URL": euURL])
         let targets = try #require(result.targets, "\(result.diagnostics)")
         #expect(targets.map(\.name) == ["eu-1", "us-1"])
-        #expect(targets[0].url.revealed == "postgresql://app:pw-eu@eu.internal/eu1")
+        #expect(targets[0].url.revealed == euURL)
         #expect(targets[0].overrides == ["lists": "50", "mode": "fast"])
         let fleet = targets.map(FleetTarget.init)
         #expect(fleet.map(\.host) == ["db-eu", "us.internal:6432"])
         #expect(fleet.map(\.group) == ["canary", nil])
-        #expect(result.secrets.contains("postgresql://app:pw-eu@eu.internal/eu1"))
+        #expect(result.secrets.contains(euURL))
     }
 
     @Test func reportsEveryProblemWithItsPosition() {

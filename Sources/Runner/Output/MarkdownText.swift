@@ -7,32 +7,29 @@ public enum MarkdownText {
     /// For Markdown prose and table cells: the characters that make links, images, HTML, code
     /// spans, emphasis and table cells escaped, and line breaks flattened.
     public static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text {
+        replacing(text) { character in
             switch character {
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case "\n", "\r", "\r\n": result += " "
-            case "\\", "`", "*", "[", "]", "|", "~":
-                result += "\\" + String(character)
-            default: result.append(character)
+            case "\\", "`", "*", "[", "]", "|", "~": "\\" + String(character)
+            default: nil
             }
         }
-        return result
     }
 
     /// For raw HTML (a `<summary>`, where Markdown is not read): entities only.
     static func html(_ text: String) -> String {
+        replacing(text) { $0 == "\"" ? "&quot;" : nil }
+    }
+
+    /// Entities for `<`, `>` and `&` and line breaks flattened, as both forms need, plus `extra`.
+    private static func replacing(_ text: String, _ extra: (Character) -> String?) -> String {
         var result = ""
         for character in text {
             switch character {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "&": result += "&amp;"
-            case "\"": result += "&quot;"
             case "\n", "\r", "\r\n": result += " "
-            default: result.append(character)
+            default: result += extra(character) ?? String(character)
             }
         }
         return result

@@ -110,30 +110,25 @@ public struct ConnectionString: Sendable, Equatable {
             skipSpaces()
             var value = ""
             var written = ""
-            if index < characters.count, characters[index] == "'" {
+            // A quoted value ends at the closing quote, a bare one at white space; in both a
+            // backslash takes the next character as it is.
+            let quoted = index < characters.count && characters[index] == "'"
+            if quoted {
                 written.append("'")
                 index += 1
-                while index < characters.count, characters[index] != "'" {
-                    if characters[index] == "\\", index + 1 < characters.count {
-                        written.append(characters[index])
-                        index += 1
-                    }
-                    value.append(characters[index])
+            }
+            while index < characters.count, quoted ? characters[index] != "'" : !characters[index].isWhitespace {
+                if characters[index] == "\\", index + 1 < characters.count {
                     written.append(characters[index])
                     index += 1
                 }
+                value.append(characters[index])
+                written.append(characters[index])
+                index += 1
+            }
+            if quoted {
                 index += 1
                 written.append("'")
-            } else {
-                while index < characters.count, !characters[index].isWhitespace {
-                    if characters[index] == "\\", index + 1 < characters.count {
-                        written.append(characters[index])
-                        index += 1
-                    }
-                    value.append(characters[index])
-                    written.append(characters[index])
-                    index += 1
-                }
             }
             fields[key] = value
             if key == "password" {

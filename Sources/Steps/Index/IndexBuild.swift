@@ -11,6 +11,22 @@ struct IndexBuild {
     let connection: PostgresConnection
     let context: StepContext
 
+    /// Builds the index, then confirms the catalog holds it valid, and says how long it took.
+    func runConfirmingValid() throws(StepFailure) {
+        let label = [sql.schema, step.name].compactMap { $0 }.joined(separator: ".")
+        let elapsed = try run()
+        let built: IndexCatalog.ExistingIndex?
+        do { built = try IndexCatalog(connection: connection).existingIndex(schema: sql.schema ?? "public", name: step.name) } catch {
+            throw StepFailure(error, doing: "could not check index \(step.name) after building it")
+        }
+        guard let built, built.valid else {
+            throw StepFailure(
+                "CREATE INDEX CONCURRENTLY of \(label) returned, but the index is \(built == nil ? "missing" : "INVALID"); re-run the step to rebuild it"
+            )
+        }
+        context.say(.info, "built index \(label) in \(Units.elapsed(seconds: Units.seconds(of: elapsed)))")
+    }
+
     /// Builds the index; returns how long the server took.
     func run() throws(StepFailure) -> Duration {
         do {

@@ -141,16 +141,7 @@ struct IndexSwapRun {
 
     private func build(_ target: IndexStep) throws(StepFailure) {
         let sql = IndexSQL(step: target, schema: swap.schema)
-        let elapsed = try IndexBuild(step: target, sql: sql, connection: connection, context: context).run()
-        let built: IndexCatalog.ExistingIndex?
-        do { built = try IndexCatalog(connection: connection).existingIndex(schema: swap.schema, name: target.name) } catch {
-            throw StepFailure(error, doing: "could not check index \(target.name) after building it")
-        }
-        guard let built, built.valid else {
-            throw StepFailure(
-                "CREATE INDEX CONCURRENTLY of \(swap.schema).\(target.name) returned, but the index is not valid; re-run the step")
-        }
-        context.say(.info, "built index \(swap.schema).\(target.name) in \(Units.elapsed(seconds: Units.seconds(of: elapsed)))")
+        try IndexBuild(step: target, sql: sql, connection: connection, context: context).runConfirmingValid()
     }
 
     /// DROP INDEX CONCURRENTLY waits for the transactions that may use the index; it holds no

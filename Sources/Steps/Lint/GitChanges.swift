@@ -10,14 +10,15 @@ enum GitChanges {
         var description: String
     }
 
-    static func files(in folder: String, since ref: String) throws(Failure) -> [String] {
-        let changed = try git(["diff", "--name-only", "--relative", "--no-renames", ref, "--", "."], in: folder)
-        let untracked = try git(["ls-files", "--others", "--exclude-standard", "--", "."], in: folder)
+    /// `environment`: the run's, read once, which git starts with.
+    static func files(in folder: String, since ref: String, environment: [String: String]) throws(Failure) -> [String] {
+        let changed = try git(
+            ["diff", "--name-only", "--relative", "--no-renames", ref, "--", "."], in: folder, environment: environment)
+        let untracked = try git(["ls-files", "--others", "--exclude-standard", "--", "."], in: folder, environment: environment)
         return changed + untracked
     }
 
-    private static func git(_ arguments: [String], in folder: String) throws(Failure) -> [String] {
-        let environment = ProcessEnvironment.variables()
+    private static func git(_ arguments: [String], in folder: String, environment: [String: String]) throws(Failure) -> [String] {
         guard let executable = ProgramLookup.find("git", path: environment["PATH"], directory: folder) else {
             throw Failure(description: "--since needs git, which is not on PATH")
         }
@@ -72,8 +73,11 @@ public struct MigrationScope: Sendable {
     }
 
     /// The migration folders changed in `folder` since `ref`.
-    public static func changedMigrations(in folder: String, since ref: String) throws -> Set<String> {
-        Set(try GitChanges.files(in: folder, since: ref).compactMap { path in path.split(separator: "/").first.map(String.init) })
+    public static func changedMigrations(in folder: String, since ref: String, environment: [String: String]) throws -> Set<String> {
+        Set(
+            try GitChanges.files(in: folder, since: ref, environment: environment).compactMap { path in
+                path.split(separator: "/").first.map(String.init)
+            })
     }
 
     /// What the scope is, for the note `plan check` prints.

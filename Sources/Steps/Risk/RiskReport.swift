@@ -19,17 +19,20 @@ public enum RiskReport {
     /// A transaction open this long, or idle in one, is a blocker to name loudly.
     static let longTransactionSeconds: Int64 = 60
 
-    /// Findings for the statements of one migration file or `sql` step, in statement order.
-    /// `acknowledged`: the step's `acknowledge:` codes, added to each statement's inline ones.
+    /// Findings for the statements of each file (the pending migrations of a `migrate` step, or a
+    /// `sql` step's SQL), file by file in statement order; each file is analysed on its own, and
+    /// the server is asked about all of them at once. `acknowledged`: the step's `acknowledge:`
+    /// codes, added to each statement's inline ones.
     public static func findings(
-        for statements: [SQLStatement], trailingTrivia: String = "", acknowledged: [String] = [], on connection: PostgresConnection?
+        for files: [(statements: [SQLStatement], trailingTrivia: String)], acknowledged: [String] = [],
+        on connection: PostgresConnection?
     ) throws(StepFailure) -> [Finding] {
-        let risks = RiskAnalyzer.analyze(statements, trailingTrivia: trailingTrivia)
+        let files = files.map { RiskAnalyzer.analyze($0.statements, trailingTrivia: $0.trailingTrivia) }
         guard let connection else {
-            return risks.flatMap { risk in risk.findings.map { staticFinding($0, of: risk, acknowledged: acknowledged) } }
+            return files.joined().flatMap { risk in risk.findings.map { staticFinding($0, of: risk, acknowledged: acknowledged) } }
         }
         do {
-            return try LiveRiskReport(risks: risks, statistics: RelationStatistics(connection: connection), acknowledged: acknowledged)
+            return try LiveRiskReport(files: files, statistics: RelationStatistics(connection: connection), acknowledged: acknowledged)
                 .findings()
         } catch {
             throw StepFailure(error, doing: "could not read table statistics for the risk report")
@@ -63,15 +66,15 @@ public enum RiskReport {
     }
 }
 
-/// One pass over a file's statement risks with the server's statistics.
+/// One pass over the files' statement risks with the server's statistics, read once for all.
 private struct LiveRiskReport {
-    let risks: [StatementRisk]
+    let files: [[StatementRisk]]
     let statistics: RelationStatistics
     let acknowledged: [String]
 
     func findings() throws(PostgresError) -> [Finding] {
         var names: [QualifiedName] = []
-        for risk in risks {
+        for risk in files.joined() {
             for name in risk.locks.map(\.relation) + risk.findings.compactMap(\.relation) + risk.findings.compactMap(\.alsoScans)
             where !names.contains(name) {
                 names.append(name)
@@ -80,13 +83,16 @@ private struct LiveRiskReport {
         let relations = try statistics.relations(names)
         let holders = try statistics.holders(of: Array(Set(relations.values.map(\.tableOID))).sorted())
         var findings: [Finding] = []
-        var reportedBlockers: Set<String> = []
-        for risk in risks {
-            for finding in risk.findings {
-                if let measured = try measured(finding, of: risk, relations: relations) { findings.append(measured) }
-            }
-            if let blocked = blockedFinding(risk, relations: relations, holders: holders, alreadyReported: &reportedBlockers) {
-                findings.append(blocked)
+        for risks in files {
+            // A blocker is named once per file: where each file first waits for it.
+            var reportedBlockers: Set<String> = []
+            for risk in risks {
+                for finding in risk.findings {
+                    if let measured = try measured(finding, of: risk, relations: relations) { findings.append(measured) }
+                }
+                if let blocked = blockedFinding(risk, relations: relations, holders: holders, alreadyReported: &reportedBlockers) {
+                    findings.append(blocked)
+                }
             }
         }
         return findings

@@ -27,7 +27,10 @@ struct CheckScopeOptions: ParsableArguments {
         if let since {
             var changed: Set<String> = []
             for case .migrate(let migrate) in plan.steps.map(\.action) {
-                do { changed.formUnion(try MigrationScope.changedMigrations(in: migrate.migrations, since: since)) } catch {
+                do {
+                    changed.formUnion(
+                        try MigrationScope.changedMigrations(in: migrate.migrations, since: since, environment: context.environment))
+                } catch {
                     StandardError.write("error: \(error); nothing was checked\n")
                     throw ExitCode(ExitStatus.invalidInput)
                 }
